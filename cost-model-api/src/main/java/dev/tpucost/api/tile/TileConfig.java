@@ -1,0 +1,199 @@
+package dev.tpucost.api.tile;
+
+import java.util.Arrays;
+
+/**
+ * A tile configuration in the units of XLA's TPU autotuner (TpuGraphs' {@code TileSizeConfig}):
+ * {@code output_bounds} has one entry per physical dimension of the kernel's output, major to minor; the
+ * two most-minor dimensions count native tiles (8 rows, 128 lanes), the others count elements.
+ * {@code kernel_bounds} is the same for the weight operand of a dot or convolution; {@code input_bounds}
+ * is usually empty (the compiler infers it). A kernel with nothing to tile has empty bounds.
+ *
+ * <p>Text form: comma lists, {@code KERNEL/OUTPUT} (or {@code KERNEL/OUTPUT/INPUT}), either side may be
+ * empty: {@code 3,1,24,3/6,12,4,3}, {@code /4,2}. Immutable.
+ */
+public final class TileConfig {
+  private static final long[] NONE = new long[0];
+
+  /** The configuration with all bounds empty. */
+  public static final TileConfig EMPTY = new TileConfig(NONE, NONE, NONE);
+
+  private final long[] kernelBounds;
+  private final long[] outputBounds;
+  private final long[] inputBounds;
+
+  private TileConfig(long[] kernel, long[] output, long[] input) {
+    this.kernelBounds = kernel;
+    this.outputBounds = output;
+    this.inputBounds = input;
+  }
+
+  /** A configuration with the given kernel and output bounds (each entry >= 1). */
+  public static TileConfig of(long[] kernelBounds, long[] outputBounds) {
+    return of(kernelBounds, outputBounds, NONE);
+  }
+
+  /** A configuration with the given kernel, output and input bounds (each entry >= 1). */
+  public static TileConfig of(long[] kernelBounds, long[] outputBounds, long[] inputBounds) {
+    return new TileConfig(
+        check(kernelBounds, "kernel_bounds"), check(outputBounds, "output_bounds"), check(inputBounds, "input_bounds"));
+  }
+
+  /** A configuration with output bounds only. */
+  public static TileConfig ofOutput(long... outputBounds) {
+    return of(NONE, outputBounds, NONE);
+  }
+
+  private static long[] check(long[] bounds, String field) {
+    if (bounds == null || bounds.length == 0) {
+      return NONE;
+    }
+    for (int i = 0; i < bounds.length; i++) {
+      if (bounds[i] < 1) {
+        throw new InvalidTileException(field + "[" + i + "] is " + bounds[i] + "; bounds must be >= 1");
+      }
+    }
+    return bounds.clone();
+  }
+
+  /**
+   * Parses {@code KERNEL/OUTPUT} or {@code KERNEL/OUTPUT/INPUT} (comma lists, any may be empty).
+   *
+   * @throws InvalidTileException naming the field and entry that is not a positive whole number
+   */
+  public static TileConfig parse(String text) {
+    String[] parts = text.trim().split("/", -1);
+    if (parts.length < 2 || parts.length > 3) {
+      throw new InvalidTileException(
+          "tile '" + text + "': expected KERNEL_BOUNDS/OUTPUT_BOUNDS (comma lists, either may be empty), e.g. 3,1,24,3/6,12,4,3");
+    }
+    return of(
+        parseBounds(parts[0], "kernel_bounds"),
+        parseBounds(parts[1], "output_bounds"),
+        parts.length == 3 ? parseBounds(parts[2], "input_bounds") : NONE);
+  }
+
+  /**
+   * Parses one comma list such as {@code 3,1,24,3} (empty text gives an empty list).
+   *
+   * @throws InvalidTileException naming {@code field} and the entry that is not a positive whole number
+   */
+  public static long[] parseBounds(String text, String field) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return NONE;
+    }
+    String[] items = t.split(",", -1);
+    long[] out = new long[items.length];
+    for (int i = 0; i < items.length; i++) {
+      String item = items[i].trim();
+      try {
+        out[i] = Long.parseLong(item);
+      } catch (NumberFormatException e) {
+        throw new InvalidTileException(field + "[" + i + "] is '" + item + "' in '" + text + "'; expected a positive whole number");
+      }
+      if (out[i] < 1) {
+        throw new InvalidTileException(field + "[" + i + "] is " + out[i] + " in '" + text + "'; bounds must be >= 1");
+      }
+    }
+    return out;
+  }
+
+  /** A comma list, e.g. {@code 3,1,24,3} (empty for no bounds). */
+  public static String formatBounds(long[] bounds) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < bounds.length; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(bounds[i]);
+    }
+    return sb.toString();
+  }
+
+  /** A copy of {@code kernel_bounds}. */
+  public long[] kernelBounds() {
+    return kernelBounds.clone();
+  }
+
+  /** A copy of {@code output_bounds}. */
+  public long[] outputBounds() {
+    return outputBounds.clone();
+  }
+
+  /** A copy of {@code input_bounds}. */
+  public long[] inputBounds() {
+    return inputBounds.clone();
+  }
+
+  /** Number of kernel bounds. */
+  public int kernelRank() {
+    return kernelBounds.length;
+  }
+
+  /** Number of output bounds. */
+  public int outputRank() {
+    return outputBounds.length;
+  }
+
+  /** Kernel bound {@code i}. */
+  public long kernelBound(int i) {
+    return kernelBounds[i];
+  }
+
+  /** Output bound {@code i}. */
+  public long outputBound(int i) {
+    return outputBounds[i];
+  }
+
+  /** True if no bounds are given at all. */
+  public boolean isEmpty() {
+    return kernelBounds.length == 0 && outputBounds.length == 0 && inputBounds.length == 0;
+  }
+
+  /**
+   * TpuGraphs' 24-number encoding: for kernel, output and input bounds in turn, the first 6 entries
+   * (zero-padded), their sum and their product (0 for an empty list).
+   */
+  public float[] features() {
+    float[] f = new float[24];
+    encode(kernelBounds, f, 0);
+    encode(outputBounds, f, 8);
+    encode(inputBounds, f, 16);
+    return f;
+  }
+
+  private static void encode(long[] bounds, float[] f, int at) {
+    long sum = 0;
+    double product = bounds.length == 0 ? 0 : 1;
+    for (int i = 0; i < bounds.length; i++) {
+      if (i < 6) {
+        f[at + i] = bounds[i];
+      }
+      sum += bounds[i];
+      product *= bounds[i];
+    }
+    f[at + 6] = sum;
+    f[at + 7] = (float) product;
+  }
+
+  /** {@code KERNEL/OUTPUT}, plus {@code /INPUT} when input bounds are given. */
+  @Override
+  public String toString() {
+    String s = formatBounds(kernelBounds) + "/" + formatBounds(outputBounds);
+    return inputBounds.length == 0 ? s : s + "/" + formatBounds(inputBounds);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TileConfig t
+        && Arrays.equals(kernelBounds, t.kernelBounds)
+        && Arrays.equals(outputBounds, t.outputBounds)
+        && Arrays.equals(inputBounds, t.inputBounds);
+  }
+
+  @Override
+  public int hashCode() {
+    return (Arrays.hashCode(kernelBounds) * 31 + Arrays.hashCode(outputBounds)) * 31 + Arrays.hashCode(inputBounds);
+  }
+}

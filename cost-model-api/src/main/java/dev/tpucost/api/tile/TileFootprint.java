@@ -1,0 +1,36 @@
+package dev.tpucost.api.tile;
+
+/**
+ * What one step of a tiled kernel touches: the extent of every node's value per step (logical dimensions
+ * of its first array leaf), the bytes of each parameter's and of the output's block padded to native
+ * tiles, and the number of steps. A step is one output tile times one slice of the reduction (the
+ * contracting/kernel tile of a dot or convolution, or a chunk of a large reduce).
+ *
+ * @param nodeExtents per node, the extents of its block per step
+ * @param outputTiles number of output tiles
+ * @param reductionSteps steps per output tile (1 without a tiled reduction)
+ * @param parameterBytes per parameter, bytes of its block per step
+ * @param outputBytes bytes of the output block per step (all outputs)
+ * @param accumulatorBytes bytes of the f32 accumulator kept across reduction steps (0 if none)
+ * @param workingSetBytes double-buffered VMEM working set: {@code 2 (sum parameterBytes + outputBytes) +
+ *     accumulatorBytes}
+ */
+public record TileFootprint(
+    long[][] nodeExtents,
+    long outputTiles,
+    long reductionSteps,
+    long[] parameterBytes,
+    long outputBytes,
+    long accumulatorBytes,
+    long workingSetBytes) {
+
+  /** Total steps: {@code outputTiles * reductionSteps}. */
+  public long steps() {
+    return outputTiles * reductionSteps;
+  }
+
+  /** Extents of node {@code i}'s block per step. */
+  public long[] nodeExtent(int i) {
+    return nodeExtents[i].clone();
+  }
+}
