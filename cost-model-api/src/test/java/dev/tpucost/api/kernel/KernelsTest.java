@@ -1,0 +1,100 @@
+package dev.tpucost.api.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tpucost.api.hlo.Computation;
+import dev.tpucost.api.hlo.ComputationBuilder;
+import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.FusionKind;
+import dev.tpucost.api.hlo.HloModule;
+import dev.tpucost.api.hlo.HloValidationException;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.shape.Shape;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class KernelsTest {
+  private final AtomicLong ids = new AtomicLong(1);
+  private static final Shape V = Shape.parse("f32[256,256]");
+
+  private Computation fusedNegate(long id) {
+    ComputationBuilder f = ComputationBuilder.create("fused_negate." + id, id, ids);
+    Instruction p = f.parameter(V);
+    f.op(Opcode.NEGATE, V, p);
+    return f.buildFused();
+  }
+
+  @Test
+  void extractsFusionsAndRealWorkAndWalksLoops() {
+    Computation fused = fusedNegate(2);
+    Computation fusedInLoop = fusedNegate(3);
+    ComputationBuilder body = ComputationBuilder.create("body", 4, ids);
+    Instruction bp = body.parameter(V);
+    Instruction inLoop = body.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.LOOP).calledComputations(3), bp);
+    ComputationBuilder cond = ComputationBuilder.create("cond", 5, ids);
+    cond.parameter(V);
+    cond.op(Opcode.CONSTANT, Shape.parse("pred[]"));
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction x = e.parameter(V);
+    Instruction w = e.parameter(V);
+    Instruction f = e.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.LOOP).calledComputations(2), x);
+    Instruction d = e.op(Opcode.DOT, V, i -> i.dotDimensions(DotDimensionNumbers.matmul()), f, w);
+    Instruction bc = e.op(Opcode.BITCAST, V, d);
+    Instruction loop = e.op(Opcode.WHILE, V, i -> i.calledComputations(5, 4), bc);
+    Instruction t = e.op(Opcode.TUPLE, Shape.tuple(V, V), loop, d);
+    e.op(Opcode.GET_TUPLE_ELEMENT, V, i -> i.tupleIndex(0), t);
+    HloModule m = HloModule.of("m", 0, List.of(fused, fusedInLoop, body.build(), cond.build(), e.build()), 1);
+
+    List<Kernel> kernels = Kernels.of(m);
+    // The bitcast, tuple, get-tuple-element, parameters and the while itself are not kernels.
+    assertThat(kernels).extracting(Kernel::name).containsExactly(f.name(), d.name(), inLoop.name());
+    assertThat(kernels.get(0).isFusion()).isTrue();
+    assertThat(kernels.get(1).fusionKind()).isEmpty();
+    assertThat(kernels.get(1).parameterCount()).isEqualTo(2);
+    assertThat(kernels.get(2).origin()).isEqualTo("main/" + loop.name() + "/body");
+    assertThat(kernels.get(0).origin()).isEqualTo("main");
+  }
+
+  @Test
+  void aModuleThatIsOneFusionGivesOneKernelNamedAfterIt() {
+    Computation fused = fusedNegate(2);
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction x = e.parameter(V);
+    Instruction f = e.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.LOOP).calledComputations(2), x);
+    List<Kernel> kernels = Kernels.of(HloModule.of("m", 0, List.of(fused, e.build()), 1));
+    assertThat(kernels).hasSize(1);
+    assertThat(kernels.get(0).name()).isEqualTo(f.name());
+    assertThat(kernels.get(0).nodeCount()).isEqualTo(2);
+    assertThat(kernels.get(0).edgeCount()).isEqualTo(1);
+    assertThat(kernels.get(0).userCount(0)).isEqualTo(1);
+  }
+
+  @Test
+  void singleOpKernelsShareOneParameterPerDistinctOperand() {
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction x = e.parameter(V);
+    Instruction sq = e.op(Opcode.MULTIPLY, V, x, x);
+    Computation c = e.build();
+    Kernel k = Kernel.ofInstruction(HloModule.of("m", c), c, sq, "main");
+    assertThat(k.parameterCount()).isEqualTo(1);
+    assertThat(k.root().id()).isEqualTo(sq.id());
+    // HloCostAnalysis's standalone rule sums bytes per operand position, so x counts twice.
+    assertThat(k.stats().bytesRead()).isEqualTo(2 * 256 * 256 * 4);
+    assertThat(k.parameterShapes()).containsExactly(V);
+  }
+
+  @Test
+  void aFusionWithoutKindIsRejectedByName() {
+    Computation fused = fusedNegate(2);
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction x = e.parameter(V);
+    Instruction f = e.op(Opcode.FUSION, V, i -> i.calledComputations(2), x);
+    HloModule m = HloModule.of("m", 0, List.of(fused, e.build()), 1);
+    assertThatThrownBy(() -> Kernels.of(m))
+        .isInstanceOf(HloValidationException.class)
+        .hasMessageContaining("fusion '" + f.name() + "' has no fusion kind");
+  }
+}

@@ -1,0 +1,79 @@
+package dev.tpucost.api.tile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tpucost.api.shape.Shape;
+import org.junit.jupiter.api.Test;
+
+class TileConfigTest {
+  @Test
+  void parsesAndPrintsTheCommaNotation() {
+    TileConfig c = TileConfig.parse("3,1,24,3/6,12,4,3");
+    assertThat(c.kernelBounds()).containsExactly(3, 1, 24, 3);
+    assertThat(c.outputBounds()).containsExactly(6, 12, 4, 3);
+    assertThat(c.inputBounds()).isEmpty();
+    assertThat(c.toString()).isEqualTo("3,1,24,3/6,12,4,3");
+    assertThat(TileConfig.parse(" /4, 2 ")).isEqualTo(TileConfig.ofOutput(4, 2));
+    assertThat(TileConfig.parse("/")).isEqualTo(TileConfig.EMPTY);
+    assertThat(TileConfig.parse("1/2/3").toString()).isEqualTo("1/2/3");
+  }
+
+  @Test
+  void namesTheFieldOfABadEntry() {
+    assertThatThrownBy(() -> TileConfig.parse("3,x/1"))
+        .isInstanceOf(InvalidTileException.class)
+        .hasMessageContaining("kernel_bounds[1] is 'x'");
+    assertThatThrownBy(() -> TileConfig.parse("/4,0"))
+        .isInstanceOf(InvalidTileException.class)
+        .hasMessageContaining("output_bounds[1] is 0");
+    assertThatThrownBy(() -> TileConfig.parse("4,2"))
+        .isInstanceOf(InvalidTileException.class)
+        .hasMessageContaining("KERNEL_BOUNDS/OUTPUT_BOUNDS");
+    assertThatThrownBy(() -> TileConfig.parse("1/2/3/4")).isInstanceOf(InvalidTileException.class);
+  }
+
+  @Test
+  void encodesTpuGraphsTwentyFourFeatures() {
+    float[] f = TileConfig.parse("3,1,24,3/6,12,4,3").features();
+    assertThat(f).hasSize(24);
+    assertThat(f[0]).isEqualTo(3f);
+    assertThat(f[6]).isEqualTo(31f); // kernel sum
+    assertThat(f[7]).isEqualTo(216f); // kernel product
+    assertThat(f[8]).isEqualTo(6f);
+    assertThat(f[14]).isEqualTo(25f);
+    assertThat(f[15]).isEqualTo(864f);
+    assertThat(f[16]).isZero();
+    assertThat(f[23]).isZero();
+  }
+
+  @Test
+  void convertsToTileUnitsAsInTheWorkedExample() {
+    // tile-config.md: f32[32,12,12,384]{3,0,2,1} is physical [12,12,32,384] = [12,12,4,3] units.
+    Shape out = Shape.parse("f32[32,12,12,384]{3,0,2,1}");
+    assertThat(NativeTiling.physicalOrder(out)).containsExactly(1, 2, 0, 3);
+    assertThat(NativeTiling.sizeInUnits(out)).containsExactly(12, 12, 4, 3);
+    // The weight f32[3,3,192,384]{3,2,1,0} is [3,3,24,3] units.
+    assertThat(NativeTiling.sizeInUnits(Shape.parse("f32[3,3,192,384]{3,2,1,0}"))).containsExactly(3, 3, 24, 3);
+  }
+
+  @Test
+  void convertsColumnMajorAndRaggedShapes() {
+    // bf16[1000,200]{0,1}: physical [200,1000]; 200 rows -> 25 units of 8, 1000 lanes -> 8 units of 128.
+    assertThat(NativeTiling.sizeInUnits(Shape.parse("bf16[1000,200]{0,1}"))).containsExactly(25, 8);
+    assertThat(NativeTiling.sizeInUnits(Shape.parse("f32[7]"))).containsExactly(1);
+    assertThat(NativeTiling.sizeInUnits(Shape.parse("f32[2,3,5]"))).containsExactly(2, 1, 1);
+    assertThat(NativeTiling.sizeInUnits(Shape.parse("f32[]"))).isEmpty();
+  }
+
+  @Test
+  void padsToNativeTiles() {
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[3,100]"))).isEqualTo(8 * 128 * 4);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[3,100]"))).isEqualTo(16 * 128 * 2);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("s8[3,100]"))).isEqualTo(32 * 128);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[3,100]{1,0:T(8,128)(2,1)}"))).isEqualTo(16 * 128 * 2);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[3,100]{1,0:T(2,128)}"))).isEqualTo(4 * 128 * 4);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[300]"))).isEqualTo(384 * 4);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[4,8,128]"))).isEqualTo(4 * 8 * 128 * 4);
+  }
+}
