@@ -1,0 +1,70 @@
+package dev.tpucost.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tpucost chips [CHIP...]}: the chip presets, or the given presets/chip files, as a table or JSON. */
+@Command(
+    name = "chips",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show chip descriptions: the presets (v2, v3, v4, v5e), or the given preset names and chip files.",
+      "A chip file is JSON with snake_case keys; it may say \"base\": \"v4\" and override only some keys.",
+      "Every --chip option elsewhere takes the same: a preset name or a chip file."
+    })
+final class ChipsCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "CHIP", arity = "0..*", description = "Preset names or chip files (default: all presets).")
+  List<String> chips = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() {
+    List<ChipSpec> list = new ArrayList<>();
+    if (chips.isEmpty()) {
+      list.addAll(ChipSpec.presets().values());
+    } else {
+      for (String c : chips) {
+        list.add(ChipFiles.resolve(c));
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == OutputFormat.json) {
+      for (ChipSpec c : list) {
+        ObjectNode n = (ObjectNode) readTree(ChipFiles.toJson(c));
+        n.put("peak_bf16_tflops_per_chip", Math.round(c.peakFlopsPerChip() / 1e10) / 100.0);
+        out.println(Json.line(n));
+      }
+      out.flush();
+      return 0;
+    }
+    Table t = new Table("chip", "cores", "MXUs/core", "MXU", "clock GHz", "peak bf16 TFLOP/s", "HBM GB/s", "VMEM MiB");
+    for (ChipSpec c : list) {
+      t.row(c.name(), c.tensorCores() + (c.megacore() ? " (megacore)" : ""), c.mxusPerCore(),
+          c.mxuRows() + "x" + c.mxuCols(), c.clockGhz(), String.format("%.1f", c.peakFlopsPerChip() / 1e12),
+          String.format("%.0f", c.hbmGbps()), c.vmemBytes() >> 20);
+    }
+    t.print(out);
+    return 0;
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.tpucost.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tpucost} command: predicts how long compiled tensor kernels take on a TPU-like accelerator. */
+@Command(
+    name = "tpucost",
+    mixinStandardHelpOptions = true,
+    versionProvider = TpuCost.Version.class,
+    description = "Learned and analytical performance models for TPU-like accelerators.",
+    subcommands = {ChipsCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+public final class TpuCost implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the command line with the given output streams; returns the exit code (0, 1 or 2). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new TpuCost());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof IllegalStateException) {
+        commandLine.getErr().println("tpucost: " + e.getMessage());
+      } else {
+        commandLine.getErr().println("tpucost: internal error: " + e);
+        e.printStackTrace(commandLine.getErr());
+      }
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The version from the build, e.g. {@code tpucost 0.1.0-SNAPSHOT}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = TpuCost.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {
+        "tpucost " + p.getProperty("version", "unknown"),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.tpucost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TpuCostTest {
+  @TempDir Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = TpuCost.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpAndVersion() {
+    Result help = run("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("Usage: tpucost", "chips", "models");
+    Result version = run("--version");
+    assertThat(version.code()).isZero();
+    assertThat(version.out()).startsWith("tpucost ").doesNotContain("unknown").doesNotContain("${");
+  }
+
+  @Test
+  void chipsAsTableAndJson() throws Exception {
+    Result table = run("chips");
+    assertThat(table.code()).isZero();
+    assertThat(table.out()).contains("v2", "v3", "v4", "v5e", "275.3");
+    Path file = dir.resolve("mine.json");
+    Files.writeString(file, "{\"base\": \"v5e\", \"name\": \"v5e-2x\", \"hbm_gbps\": 1638}");
+    Result json = run("chips", "v4", file.toString(), "--format", "json");
+    assertThat(json.code()).isZero();
+    String[] lines = json.out().strip().split("\n");
+    assertThat(lines).hasSize(2);
+    JsonNode v4 = Json.MAPPER.readTree(lines[0]);
+    assertThat(v4.get("mxus_per_core").asInt()).isEqualTo(4);
+    JsonNode mine = Json.MAPPER.readTree(lines[1]);
+    assertThat(mine.get("name").asText()).isEqualTo("v5e-2x");
+    assertThat(mine.get("hbm_gbps").asDouble()).isEqualTo(1638);
+    // The JSON a chip prints is itself a chip file describing the same chip.
+    assertThat(ChipFiles.parse(lines[1].replaceAll(",\"peak_bf16_tflops_per_chip\":[0-9.]+", ""), "out"))
+        .isEqualTo(ChipFiles.load(file))
+        .isNotEqualTo(ChipSpec.V5E);
+  }
+
+  @Test
+  void badInputsExitOneAndUsageErrorsExitTwo() {
+    Result bad = run("chips", "v9");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("tpucost: 'v9' is neither a chip preset");
+    Result usage = run("chips", "--format", "xml");
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(usage.err()).contains("--format");
+    assertThat(run("no-such-command").code()).isEqualTo(2);
+  }
+
+  @Test
+  void modelsListsWhatIsRegistered() {
+    Result r = run("models");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isNotBlank();
+  }
+}
