@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * One HLO instruction: id, name, opcode, result shape, operands (by id, in order), called computations
- * (by id, in XLA's order: e.g. a while's condition then body... as given by the producer) and its op
+ * (by id, in XLA's order: a while's body then condition, a conditional's branches in order (true then
+ * false), a select-and-scatter's select then scatter, otherwise the one called computation) and its op
  * attributes. Attributes without a typed field (or that no reader understood) are kept as text in
  * {@link #attributes()}.
  *

@@ -20,7 +20,7 @@ import java.util.function.LongFunction;
  * once per computation and memoised in this object, so an instance belongs to one kernel; it is not
  * thread-safe and is used only while building a {@link Kernel}.
  */
-public final class CostAnalysis {
+final class CostAnalysis {
   /** Flops and transcendentals of something, with the number of ops of unknown cost inside it. */
   record Counts(double flops, double transcendentals, int unknown) {
     static final Counts ZERO = new Counts(0, 0, 0);
@@ -38,7 +38,7 @@ public final class CostAnalysis {
   private final Map<Long, Counts> memo = new HashMap<>();
 
   /** An analysis that finds called computations through {@code computations}. */
-  public CostAnalysis(LongFunction<Computation> computations) {
+  CostAnalysis(LongFunction<Computation> computations) {
     this.computations = computations;
   }
 

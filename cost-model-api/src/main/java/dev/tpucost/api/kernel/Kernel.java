@@ -43,6 +43,8 @@ public final class Kernel {
   private final int[] parameterIndex;
   private final int edgeCount;
   private final KernelStats stats;
+  private final double[] nodeFlops;
+  private final double[] nodeTranscendentals;
 
   private Kernel(String name, FusionKind kind, Computation body, Map<Long, Computation> called, String origin) {
     this.name = checkNotNull(name, "kernel name");
@@ -90,12 +92,15 @@ public final class Kernel {
         }
       }
     }
-    this.stats = KernelStatsComputer.compute(this);
+    KernelStatsComputer.Result counts = KernelStatsComputer.compute(this);
+    this.stats = counts.stats();
+    this.nodeFlops = counts.nodeFlops();
+    this.nodeTranscendentals = counts.nodeTranscendentals();
   }
 
   /**
-   * A kernel of the given body. {@code kind} is empty-able (null for an unfused instruction);
-   * {@code called} must hold every computation that the body's instructions call, transitively.
+   * A kernel of the given body. {@code kind} is null for an unfused instruction; {@code called} must hold
+   * every computation that the body's instructions call, transitively.
    */
   public static Kernel of(
       String name, FusionKind kind, Computation body, Map<Long, Computation> called, String origin) {
@@ -267,6 +272,16 @@ public final class Kernel {
   /** The output shape (the root's shape; a tuple for multi-output fusions). */
   public Shape outputShape() {
     return nodes[rootIndex].shape();
+  }
+
+  /** Flops of node {@code i} ({@code HloCostAnalysis} rules; a nested fusion or call counts its callee). */
+  public double nodeFlops(int i) {
+    return nodeFlops[i];
+  }
+
+  /** Transcendental operations of node {@code i}. */
+  public double nodeTranscendentals(int i) {
+    return nodeTranscendentals[i];
   }
 
   /** Static counts, computed once. */

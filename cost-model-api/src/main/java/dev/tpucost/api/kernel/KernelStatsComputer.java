@@ -9,7 +9,11 @@ import dev.tpucost.api.hlo.Opcode;
 final class KernelStatsComputer {
   private KernelStatsComputer() {}
 
-  static KernelStats compute(Kernel k) {
+  /** A kernel's stats with the per-node counts they were summed from. */
+  record Result(KernelStats stats, double[] nodeFlops, double[] nodeTranscendentals) {}
+
+  /** One pass of the cost rules over {@code k}'s nodes, then XLA's fusion or standalone byte rules. */
+  static Result compute(Kernel k) {
     CostAnalysis analysis = new CostAnalysis(id -> {
       Computation c = k.calledComputations().get(id);
       if (c == null) {
@@ -17,7 +21,19 @@ final class KernelStatsComputer {
       }
       return c;
     });
-    CostAnalysis.Counts counts = analysis.computation(k.body());
+    double[] flops = new double[k.nodeCount()];
+    double[] transcendentals = new double[k.nodeCount()];
+    double totalFlops = 0;
+    double totalTranscendentals = 0;
+    int unknown = 0;
+    for (int i = 0; i < flops.length; i++) {
+      CostAnalysis.Counts c = analysis.instruction(k.body(), k.node(i));
+      flops[i] = c.flops();
+      transcendentals[i] = c.transcendentals();
+      totalFlops += c.flops();
+      totalTranscendentals += c.transcendentals();
+      unknown += c.unknown();
+    }
     double read;
     double written;
     if (k.isFusion()) {
@@ -38,7 +54,8 @@ final class KernelStatsComputer {
       read = rw[0];
       written = rw[1];
     }
-    return new KernelStats(counts.flops(), counts.transcendentals(), read, written, counts.unknown());
+    KernelStats stats = new KernelStats(totalFlops, totalTranscendentals, read, written, unknown);
+    return new Result(stats, flops, transcendentals);
   }
 
   /**

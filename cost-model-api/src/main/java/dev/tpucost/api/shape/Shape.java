@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.math.LongMath;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -209,7 +210,7 @@ public final class Shape {
       if (d == UNBOUNDED) {
         return 0;
       }
-      n = saturatedMultiply(n, d);
+      n = LongMath.saturatedMultiply(n, d);
     }
     return n;
   }
@@ -222,7 +223,7 @@ public final class Shape {
     if (isTuple()) {
       long sum = 0;
       for (Shape s : tupleShapes) {
-        sum = saturatedAdd(sum, s.byteSize());
+        sum = LongMath.saturatedAdd(sum, s.byteSize());
       }
       return sum;
     }
@@ -231,8 +232,8 @@ public final class Shape {
     if (bits == 0 || n == 0) {
       return 0;
     }
-    long totalBits = saturatedMultiply(n, bits);
-    return totalBits == Long.MAX_VALUE ? Long.MAX_VALUE : (totalBits + 7) / 8;
+    long totalBits = LongMath.saturatedMultiply(n, bits);
+    return totalBits == Long.MAX_VALUE ? Long.MAX_VALUE : totalBits / 8 + (totalBits % 8 == 0 ? 0 : 1);
   }
 
   /** All array leaves of this shape, depth first (the shape itself for arrays). */
@@ -321,19 +322,5 @@ public final class Shape {
   @Override
   public int hashCode() {
     return Objects.hash(type, Arrays.hashCode(dims), layout, tupleShapes);
-  }
-
-  static long saturatedMultiply(long a, long b) {
-    long hi = Math.multiplyHigh(a, b);
-    long lo = a * b;
-    if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
-      return lo;
-    }
-    return Long.MAX_VALUE;
-  }
-
-  static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 }

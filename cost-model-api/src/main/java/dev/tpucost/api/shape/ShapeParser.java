@@ -99,10 +99,7 @@ public final class ShapeParser {
           dims.add(nonNegative("dimension size"));
           dynamic.add(false);
         }
-        skipSpace();
-        if (peek() == ',') {
-          pos++;
-        } else {
+        if (!comma()) {
           break;
         }
       }
@@ -208,10 +205,7 @@ public final class ShapeParser {
             throw error("a dimension level type (D, C, S, ...)");
           }
           b.addDimLevelType(text.subSequence(s, pos).toString());
-          skipSpace();
-          if (peek() == ',') {
-            pos++;
-          } else {
+          if (!comma()) {
             break;
           }
         }
@@ -245,10 +239,7 @@ public final class ShapeParser {
         List<Long> idx = new ArrayList<>();
         while (true) {
           idx.add(nonNegative("split index"));
-          skipSpace();
-          if (peek() == ',') {
-            pos++;
-          } else {
+          if (!comma()) {
             break;
           }
         }
@@ -289,10 +280,7 @@ public final class ShapeParser {
         }
         dims.add(v);
       }
-      skipSpace();
-      if (peek() == ',') {
-        pos++;
-      } else {
+      if (!comma()) {
         break;
       }
     }
@@ -330,6 +318,16 @@ public final class ShapeParser {
       throw error(what);
     }
     return v;
+  }
+
+  /** Consumes a ',' (after optional white space) and says whether there was one. */
+  private boolean comma() {
+    skipSpace();
+    if (peek() == ',') {
+      pos++;
+      return true;
+    }
+    return false;
   }
 
   private void expect(char c) {

@@ -24,6 +24,27 @@ public record TileFootprint(
     long accumulatorBytes,
     long workingSetBytes) {
 
+  /** A deep copy of the per-node extents. */
+  @Override
+  public long[][] nodeExtents() {
+    long[][] copy = new long[nodeExtents.length][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = nodeExtents[i].clone();
+    }
+    return copy;
+  }
+
+  /** A copy of the per-parameter block bytes. */
+  @Override
+  public long[] parameterBytes() {
+    return parameterBytes.clone();
+  }
+
+  /** Bytes of parameter {@code p}'s block per step. */
+  public long parameterBytes(int p) {
+    return parameterBytes[p];
+  }
+
   /** Total steps: {@code outputTiles * reductionSteps}. */
   public long steps() {
     return outputTiles * reductionSteps;

@@ -3,6 +3,7 @@ package dev.tpucost.api.tile;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.math.LongMath;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
 import dev.tpucost.api.hlo.DotDimensionNumbers;
@@ -429,19 +430,19 @@ public final class TileSpace {
       int node = kernel.parameterIndex(p);
       Shape s = kernel.node(node).shape();
       long b = s.isTuple() ? s.byteSize() : NativeTiling.paddedBytes(s, ext[node]);
-      paramBytes[p] = saturatingMultiply(b, mult[node]);
-      sum = saturatingAdd(sum, paramBytes[p]);
+      paramBytes[p] = LongMath.saturatedMultiply(b, mult[node]);
+      sum = LongMath.saturatedAdd(sum, paramBytes[p]);
     }
     long outBytes = 0;
     for (int j = 0; j < outputLeaves.size(); j++) {
-      outBytes = saturatingAdd(outBytes, NativeTiling.paddedBytes(outputLeaves.get(j), outputLeafExtents.get(j)));
+      outBytes = LongMath.saturatedAdd(outBytes, NativeTiling.paddedBytes(outputLeaves.get(j), outputLeafExtents.get(j)));
     }
     long acc = 0;
     if (reductionSteps > 1 && contraction >= 0) {
       Shape cs = kernel.node(contraction).shape();
       acc = NativeTiling.paddedBytes(Shape.array(ElementType.F32, cs.dims(), cs.layout().orElse(null)), ext[contraction]);
     }
-    long working = saturatingAdd(saturatingMultiply(2, saturatingAdd(sum, outBytes)), acc);
+    long working = LongMath.saturatedAdd(LongMath.saturatedMultiply(2, LongMath.saturatedAdd(sum, outBytes)), acc);
     for (int i = 0; i < n; i++) {
       if (ext[i] == null) {
         ext[i] = new long[0];
@@ -731,20 +732,9 @@ public final class TileSpace {
   private static long product(long[] v) {
     long p = 1;
     for (long x : v) {
-      p = saturatingMultiply(p, x);
+      p = LongMath.saturatedMultiply(p, x);
     }
     return p;
-  }
-
-  private static long saturatingMultiply(long a, long b) {
-    long hi = Math.multiplyHigh(a, b);
-    long lo = a * b;
-    return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MAX_VALUE;
-  }
-
-  private static long saturatingAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   private static int indexOf(int[] a, int v) {
@@ -857,11 +847,11 @@ public final class TileSpace {
   public long boundsSpaceSize() {
     long n = 1;
     for (long u : outUnits) {
-      n = saturatingMultiply(n, divisors(u).length);
+      n = LongMath.saturatedMultiply(n, divisors(u).length);
     }
     for (int p = 0; p < weightUnits.length; p++) {
       if (weightReduction[p]) {
-        n = saturatingMultiply(n, divisors(weightUnits[p]).length);
+        n = LongMath.saturatedMultiply(n, divisors(weightUnits[p]).length);
       }
     }
     return n;

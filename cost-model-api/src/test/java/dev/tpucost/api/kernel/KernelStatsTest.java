@@ -128,6 +128,12 @@ class KernelStatsTest {
     // p0 has two elementwise users that share one read; p1 is read once through its broadcast.
     assertThat(s.bytesRead()).isEqualTo(1024 * 1024 * 4 + 1024 * 4);
     assertThat(s.bytesWritten()).isEqualTo(1024 * 1024 * 4);
+    // Per node: parameters and the broadcast cost nothing; add and multiply one flop per element.
+    assertThat(k.nodeFlops(0)).isZero();
+    assertThat(k.nodeFlops(2)).isZero();
+    assertThat(k.nodeFlops(3)).isEqualTo(1024 * 1024);
+    assertThat(k.nodeTranscendentals(4)).isEqualTo(1024 * 1024);
+    assertThat(k.nodeFlops(5)).isEqualTo(1024 * 1024);
   }
 
   @Test

@@ -43,7 +43,7 @@ class KernelsTest {
     Instruction f = e.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.LOOP).calledComputations(2), x);
     Instruction d = e.op(Opcode.DOT, V, i -> i.dotDimensions(DotDimensionNumbers.matmul()), f, w);
     Instruction bc = e.op(Opcode.BITCAST, V, d);
-    Instruction loop = e.op(Opcode.WHILE, V, i -> i.calledComputations(5, 4), bc);
+    Instruction loop = e.op(Opcode.WHILE, V, i -> i.calledComputations(4, 5), bc);
     Instruction t = e.op(Opcode.TUPLE, Shape.tuple(V, V), loop, d);
     e.op(Opcode.GET_TUPLE_ELEMENT, V, i -> i.tupleIndex(0), t);
     HloModule m = HloModule.of("m", 0, List.of(fused, fusedInLoop, body.build(), cond.build(), e.build()), 1);
