@@ -1,5 +1,8 @@
 /**
- * Readers and writers for XLA HLO as dumped by XLA, JAX and TensorFlow: binary {@code HloModuleProto},
- * {@code HloProto} and {@code HloSnapshot} files and HLO text. Filled in by the hlo-proto issue.
+ * Reading and writing HLO as XLA, JAX and TensorFlow dump it. {@link dev.tpucost.hlo.HloFiles} loads a
+ * file in either format, detecting which; {@code binary} reads and writes the protobuf forms
+ * ({@code HloModuleProto}, {@code HloProto}, {@code HloSnapshot}); {@code text} parses and prints HLO text.
+ * Every reader fails with {@link dev.tpucost.hlo.HloParseException}, naming the file and the line, column
+ * or proto field.
  */
 package dev.tpucost.hlo;

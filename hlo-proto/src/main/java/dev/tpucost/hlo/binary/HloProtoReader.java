@@ -1,0 +1,422 @@
+package dev.tpucost.hlo.binary;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tpucost.api.hlo.ComparisonDirection;
+import dev.tpucost.api.hlo.Computation;
+import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
+import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.FusionKind;
+import dev.tpucost.api.hlo.GatherDimensionNumbers;
+import dev.tpucost.api.hlo.HloModule;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.hlo.PaddingDimension;
+import dev.tpucost.api.hlo.ScatterDimensionNumbers;
+import dev.tpucost.api.hlo.SliceDimension;
+import dev.tpucost.api.hlo.Window;
+import dev.tpucost.api.hlo.WindowDimension;
+import dev.tpucost.api.shape.ElementType;
+import dev.tpucost.api.shape.Layout;
+import dev.tpucost.api.shape.Shape;
+import dev.tpucost.api.shape.Tile;
+import dev.tpucost.hlo.AttributeValues;
+import dev.tpucost.hlo.HloParseException;
+import dev.tpucost.hlo.wire.HloComputationProto;
+import dev.tpucost.hlo.wire.HloInstructionProto;
+import dev.tpucost.hlo.wire.HloModuleProto;
+import dev.tpucost.hlo.wire.HloProto;
+import dev.tpucost.hlo.wire.HloSnapshot;
+import dev.tpucost.hlo.wire.LayoutProto;
+import dev.tpucost.hlo.wire.OpMetadata;
+import dev.tpucost.hlo.wire.ShapeProto;
+import dev.tpucost.hlo.wire.SplitConfigProto;
+import dev.tpucost.hlo.wire.TileProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads binary HLO into the IR. The bytes may hold an {@code HloModuleProto}, an {@code HloProto}
+ * (module in field 1) or an {@code HloSnapshot} (module in field 1.1); the reader tries each and keeps
+ * the reading whose instructions carry known opcodes. Packed and unpacked repeated fields are accepted;
+ * unknown and reserved fields are skipped; operands, called computations, roots and the entry are
+ * resolved by id (by name, or the last computation/instruction, when an old file leaves an id out).
+ *
+ * <p>Errors are {@link HloParseException}s naming the source and the field path, e.g.
+ * {@code computations[2] 'fused.3' > instructions[5] 'add.7' > opcode}.
+ */
+public final class HloProtoReader {
+  /** Which message the bytes held. */
+  public enum Container {
+    /** A bare {@code HloModuleProto}. */
+    HLO_MODULE_PROTO,
+    /** An {@code HloProto} wrapping the module (and a buffer assignment). */
+    HLO_PROTO,
+    /** An {@code HloSnapshot} wrapping an {@code HloProto} (and arguments/results). */
+    HLO_SNAPSHOT
+  }
+
+  /** A module with the container it came in. */
+  public record Result(HloModule module, Container container) {}
+
+  private final String source;
+
+  private HloProtoReader(String source) {
+    this.source = source;
+  }
+
+  /**
+   * Reads {@code bytes}, naming {@code source} in errors.
+   *
+   * @throws HloParseException if the bytes are not one of the three messages or the module is malformed
+   */
+  public static Result read(byte[] bytes, String source) {
+    HloModuleProto best = null;
+    Container bestContainer = null;
+    double bestScore = -1;
+    String firstError = null;
+    for (Container c : Container.values()) {
+      HloModuleProto m;
+      try {
+        m = switch (c) {
+          case HLO_MODULE_PROTO -> HloModuleProto.parseFrom(bytes);
+          case HLO_PROTO -> HloProto.parseFrom(bytes).getHloModule();
+          case HLO_SNAPSHOT -> HloSnapshot.parseFrom(bytes).getHlo().getHloModule();
+        };
+      } catch (InvalidProtocolBufferException e) {
+        if (firstError == null) {
+          firstError = e.getMessage();
+        }
+        continue;
+      }
+      double score = plausibility(m);
+      if (score > bestScore) {
+        best = m;
+        bestContainer = c;
+        bestScore = score;
+      }
+    }
+    if (best == null || bestScore <= 0) {
+      throw new HloParseException(source, 0, 0,
+          "not an HloModuleProto, HloProto or HloSnapshot"
+              + (firstError != null ? " (" + firstError + ")" : " (no computation with instructions found)"));
+    }
+    return new Result(new HloProtoReader(source).module(best), bestContainer);
+  }
+
+  /** Converts an already parsed {@code HloModuleProto}. */
+  public static HloModule fromProto(HloModuleProto proto, String source) {
+    return new HloProtoReader(source).module(proto);
+  }
+
+  /** Share of instructions with a known opcode; 0 without instructions. */
+  private static double plausibility(HloModuleProto m) {
+    int total = 0;
+    int known = 0;
+    for (HloComputationProto c : m.getComputationsList()) {
+      for (HloInstructionProto i : c.getInstructionsList()) {
+        total++;
+        if (Opcode.forText(i.getOpcode()).isPresent()) {
+          known++;
+        }
+      }
+    }
+    return total == 0 ? 0 : (known + 1.0) / (total + 1.0);
+  }
+
+  private HloParseException error(String path, String message) {
+    return new HloParseException(source, 0, 0, path + ": " + message);
+  }
+
+  private HloModule module(HloModuleProto m) {
+    List<HloComputationProto> cps = m.getComputationsList();
+    boolean idsMissing = cps.size() > 1 && cps.stream().map(HloComputationProto::getId).distinct().count() < cps.size();
+    Map<String, Long> idByName = new HashMap<>();
+    long[] ids = new long[cps.size()];
+    for (int k = 0; k < cps.size(); k++) {
+      ids[k] = idsMissing ? k + 1 : cps.get(k).getId();
+      idByName.putIfAbsent(cps.get(k).getName(), ids[k]);
+    }
+    List<Computation> computations = new ArrayList<>(cps.size());
+    for (int k = 0; k < cps.size(); k++) {
+      computations.add(computation(cps.get(k), ids[k], "computations[" + k + "] '" + cps.get(k).getName() + "'"));
+    }
+    Set<Long> present = new HashSet<>();
+    for (long id : ids) {
+      present.add(id);
+    }
+    long entry;
+    if (!idsMissing && present.contains(m.getEntryComputationId()) && (m.getEntryComputationId() != 0 || m.getEntryComputationName().isEmpty())) {
+      entry = m.getEntryComputationId();
+    } else if (idByName.containsKey(m.getEntryComputationName())) {
+      entry = idByName.get(m.getEntryComputationName());
+    } else if (!cps.isEmpty()) {
+      entry = ids[ids.length - 1];
+    } else {
+      throw error("computations", "the module has no computations");
+    }
+    try {
+      return HloModule.of(m.getName(), m.getId(), computations, entry);
+    } catch (IllegalArgumentException e) {
+      throw error("module '" + m.getName() + "'", e.getMessage());
+    }
+  }
+
+  private Computation computation(HloComputationProto c, long id, String path) {
+    if (c.getInstructionsCount() == 0) {
+      throw error(path, "computation has no instructions");
+    }
+    Map<Long, String> names = new HashMap<>();
+    for (HloInstructionProto ip : c.getInstructionsList()) {
+      names.putIfAbsent(ip.getId(), ip.getName());
+    }
+    List<Instruction> instrs = new ArrayList<>(c.getInstructionsCount());
+    for (int k = 0; k < c.getInstructionsCount(); k++) {
+      HloInstructionProto ip = c.getInstructions(k);
+      instrs.add(instruction(ip, names, path + " > instructions[" + k + "] '" + ip.getName() + "'"));
+    }
+    long root = c.getRootId();
+    if (!names.containsKey(root)) {
+      if (root != 0) {
+        throw error(path + " > root_id", "root id " + root + " is not an instruction of the computation");
+      }
+      root = instrs.get(instrs.size() - 1).id();
+    }
+    try {
+      return c.getIsFusionComputation()
+          ? Computation.fused(id, c.getName(), instrs, root)
+          : Computation.of(id, c.getName(), instrs, root);
+    } catch (IllegalArgumentException e) {
+      throw error(path, e.getMessage());
+    }
+  }
+
+  private Instruction instruction(HloInstructionProto p, Map<Long, String> names, String path) {
+    Opcode op = Opcode.forText(p.getOpcode())
+        .orElseThrow(() -> error(path + " > opcode", "unknown opcode '" + p.getOpcode() + "'"));
+    Shape shape = shape(p.getShape(), path + " > shape");
+    try {
+      String name = p.getName().isEmpty() ? op.text() + "." + p.getId() : p.getName();
+      Instruction.Builder b = Instruction.builder(p.getId(), name, op, shape);
+      b.operands(p.getOperandIdsList().stream().mapToLong(Long::longValue).toArray());
+      b.calledComputations(p.getCalledComputationIdsList().stream().mapToLong(Long::longValue).toArray());
+      if (op == Opcode.PARAMETER) {
+        b.parameterNumber(p.getParameterNumber());
+      }
+      if (op == Opcode.GET_TUPLE_ELEMENT) {
+        b.tupleIndex(p.getTupleIndex());
+      }
+      if (p.getDimensionsCount() > 0) {
+        b.dimensions(longs(p.getDimensionsList()));
+      }
+      if (p.hasWindow()) {
+        List<WindowDimension> dims = new ArrayList<>();
+        for (dev.tpucost.hlo.wire.WindowDimension w : p.getWindow().getDimensionsList()) {
+          dims.add(new WindowDimension(w.getSize(), orOne(w.getStride()), w.getPaddingLow(), w.getPaddingHigh(),
+              orOne(w.getWindowDilation()), orOne(w.getBaseDilation()), w.getWindowReversal()));
+        }
+        b.window(new Window(dims));
+      }
+      if (p.hasConvolutionDimensionNumbers()) {
+        var c = p.getConvolutionDimensionNumbers();
+        b.convolutionDimensions(new ConvolutionDimensionNumbers(
+            c.getInputBatchDimension(), c.getInputFeatureDimension(), c.getInputSpatialDimensionsList(),
+            c.getKernelInputFeatureDimension(), c.getKernelOutputFeatureDimension(), c.getKernelSpatialDimensionsList(),
+            c.getOutputBatchDimension(), c.getOutputFeatureDimension(), c.getOutputSpatialDimensionsList()));
+      }
+      b.featureGroupCount(orOne(p.getFeatureGroupCount()));
+      b.batchGroupCount(orOne(p.getBatchGroupCount()));
+      if (p.hasDotDimensionNumbers()) {
+        var d = p.getDotDimensionNumbers();
+        b.dotDimensions(new DotDimensionNumbers(d.getLhsContractingDimensionsList(), d.getRhsContractingDimensionsList(),
+            d.getLhsBatchDimensionsList(), d.getRhsBatchDimensionsList()));
+      }
+      if (p.hasGatherDimensionNumbers()) {
+        var g = p.getGatherDimensionNumbers();
+        b.gatherDimensions(new GatherDimensionNumbers(g.getOffsetDimsList(), g.getCollapsedSliceDimsList(),
+            g.getStartIndexMapList(), g.getIndexVectorDim(), g.getOperandBatchingDimsList(), g.getStartIndicesBatchingDimsList()));
+      }
+      if (p.getGatherSliceSizesCount() > 0) {
+        b.gatherSliceSizes(longs(p.getGatherSliceSizesList()));
+      }
+      if (p.hasScatterDimensionNumbers()) {
+        var s = p.getScatterDimensionNumbers();
+        b.scatterDimensions(new ScatterDimensionNumbers(s.getUpdateWindowDimsList(), s.getInsertedWindowDimsList(),
+            s.getScatterDimsToOperandDimsList(), s.getIndexVectorDim(), s.getInputBatchingDimsList(),
+            s.getScatterIndicesBatchingDimsList()));
+      }
+      if (p.getSliceDimensionsCount() > 0) {
+        List<SliceDimension> slice = new ArrayList<>();
+        for (var s : p.getSliceDimensionsList()) {
+          slice.add(new SliceDimension(s.getStart(), s.getLimit(), orOne(s.getStride())));
+        }
+        b.slice(slice);
+      }
+      if (p.getDynamicSliceSizesCount() > 0) {
+        b.dynamicSliceSizes(longs(p.getDynamicSliceSizesList()));
+      }
+      if (p.hasPaddingConfig()) {
+        List<PaddingDimension> pad = new ArrayList<>();
+        for (var d : p.getPaddingConfig().getDimensionsList()) {
+          pad.add(new PaddingDimension(d.getEdgePaddingLow(), d.getEdgePaddingHigh(), d.getInteriorPadding()));
+        }
+        b.padding(pad);
+      }
+      if (!p.getFusionKind().isEmpty()) {
+        b.fusionKind(FusionKind.forText(p.getFusionKind())
+            .orElseThrow(() -> error(path + " > fusion_kind", "unknown fusion kind '" + p.getFusionKind() + "'")));
+      }
+      if (!p.getComparisonDirection().isEmpty()) {
+        b.comparisonDirection(ComparisonDirection.forText(p.getComparisonDirection())
+            .orElseThrow(() -> error(path + " > comparison_direction", "unknown direction '" + p.getComparisonDirection() + "'")));
+      }
+      if (!p.getCustomCallTarget().isEmpty()) {
+        b.customCallTarget(p.getCustomCallTarget());
+      }
+      if (!p.getBackendConfig().isEmpty()) {
+        b.backendConfig(p.getBackendConfig().toStringUtf8());
+      }
+      attributes(p, op, shape, names, b);
+      return b.build();
+    } catch (HloParseException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw error(path, e.getMessage());
+    }
+  }
+
+  /** Fields without a typed home, kept as text under their HLO text attribute names (see {@link ProtoAttributes}). */
+  private static void attributes(
+      HloInstructionProto p, Opcode op, Shape shape, Map<Long, String> names, Instruction.Builder b) {
+    if (op == Opcode.CONSTANT) {
+      b.attribute(ProtoAttributes.LITERAL, p.hasLiteral() ? LiteralText.toText(p.getLiteral(), shape) : LiteralText.ELIDED);
+    }
+    if (p.getControlPredecessorIdsCount() > 0) {
+      StringBuilder sb = new StringBuilder("{");
+      for (long id : p.getControlPredecessorIdsList()) {
+        if (sb.length() > 1) {
+          sb.append(", ");
+        }
+        sb.append('%').append(names.getOrDefault(id, "id." + id));
+      }
+      b.attribute(ProtoAttributes.CONTROL_PREDECESSORS, sb.append('}').toString());
+    }
+    ProtoAttributes.read(p, op, b);
+    if (p.hasMetadata()) {
+      String md = metadata(p.getMetadata());
+      if (!md.isEmpty()) {
+        b.attribute(ProtoAttributes.METADATA, md);
+      }
+    }
+  }
+
+  private static String metadata(OpMetadata m) {
+    StringBuilder sb = new StringBuilder();
+    if (!m.getOpType().isEmpty()) {
+      sb.append(" op_type=").append(AttributeValues.quote(m.getOpType()));
+    }
+    if (!m.getOpName().isEmpty()) {
+      sb.append(" op_name=").append(AttributeValues.quote(m.getOpName()));
+    }
+    if (!m.getSourceFile().isEmpty()) {
+      sb.append(" source_file=").append(AttributeValues.quote(m.getSourceFile()));
+    }
+    if (m.getSourceLine() != 0) {
+      sb.append(" source_line=").append(m.getSourceLine());
+    }
+    return sb.length() == 0 ? "" : "{" + sb.substring(1) + "}";
+  }
+
+  private Shape shape(ShapeProto p, String path) {
+    ElementType t = ElementType.forNumber(p.getElementTypeValue())
+        .orElseThrow(() -> error(path + " > element_type", "unknown element type " + p.getElementTypeValue()));
+    try {
+      if (t == ElementType.TUPLE) {
+        List<Shape> elements = new ArrayList<>(p.getTupleShapesCount());
+        for (int k = 0; k < p.getTupleShapesCount(); k++) {
+          elements.add(shape(p.getTupleShapes(k), path + " > tuple_shapes[" + k + "]"));
+        }
+        return Shape.tuple(elements);
+      }
+      if (t == ElementType.INVALID) {
+        throw error(path + " > element_type", "element type is INVALID (0)");
+      }
+      long[] dims = longs(p.getDimensionsList());
+      boolean[] dynamic = null;
+      if (p.getIsDynamicDimensionCount() > 0) {
+        if (p.getIsDynamicDimensionCount() != dims.length) {
+          throw error(path + " > is_dynamic_dimension", p.getIsDynamicDimensionCount() + " flags for " + dims.length + " dimensions");
+        }
+        dynamic = new boolean[dims.length];
+        for (int k = 0; k < dims.length; k++) {
+          dynamic[k] = p.getIsDynamicDimension(k);
+        }
+      }
+      Layout layout = null;
+      if (p.hasLayout() && t.isArray() && (p.getLayout().getMinorToMajorCount() > 0 || dims.length == 0)) {
+        layout = layout(p.getLayout(), path + " > layout");
+      }
+      return Shape.array(t, dims, dynamic, layout);
+    } catch (HloParseException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw error(path, e.getMessage());
+    }
+  }
+
+  private Layout layout(LayoutProto l, String path) {
+    int[] m2m = new int[l.getMinorToMajorCount()];
+    for (int k = 0; k < m2m.length; k++) {
+      long v = l.getMinorToMajor(k);
+      if (v < 0 || v >= m2m.length) {
+        throw error(path + " > minor_to_major", "entry " + v + " is not a dimension of a rank-" + m2m.length + " shape");
+      }
+      m2m[k] = (int) v;
+    }
+    Layout.Builder b = Layout.builder(m2m);
+    for (TileProto t : l.getTilesList()) {
+      b.addTile(Tile.of(longs(t.getDimensionsList())));
+    }
+    for (int level : l.getDimLevelTypesList()) {
+      b.addDimLevelType(ProtoAttributes.dimLevelType(level));
+    }
+    if (l.getTailPaddingAlignmentInElements() > 1) {
+      b.tailPaddingAlignment(l.getTailPaddingAlignmentInElements());
+    }
+    if (l.getIndexPrimitiveTypeValue() != 0) {
+      b.indexType(elementType(l.getIndexPrimitiveTypeValue(), path + " > index_primitive_type"));
+    }
+    if (l.getPointerPrimitiveTypeValue() != 0) {
+      b.pointerType(elementType(l.getPointerPrimitiveTypeValue(), path + " > pointer_primitive_type"));
+    }
+    b.elementSizeInBits(l.getElementSizeInBits());
+    b.memorySpace(l.getMemorySpace());
+    for (SplitConfigProto s : l.getSplitConfigsList()) {
+      b.addSplitConfig(new Layout.SplitConfig(s.getDimension(), s.getSplitIndicesList()));
+    }
+    if (l.hasPhysicalShape()) {
+      b.physicalShape(shape(l.getPhysicalShape(), path + " > physical_shape"));
+    }
+    b.dynamicShapeMetadataPrefixBytes(l.getDynamicShapeMetadataPrefixBytes());
+    return b.build();
+  }
+
+  private ElementType elementType(int number, String path) {
+    return ElementType.forNumber(number).orElseThrow(() -> error(path, "unknown element type " + number));
+  }
+
+  private static long[] longs(List<Long> values) {
+    long[] out = new long[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  private static long orOne(long v) {
+    return v == 0 ? 1 : v;
+  }
+}
