@@ -1,0 +1,186 @@
+package dev.tpucost.hlo.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tpucost.api.hlo.ComparisonDirection;
+import dev.tpucost.api.hlo.Computation;
+import dev.tpucost.api.hlo.FusionKind;
+import dev.tpucost.api.hlo.HloModule;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
+import dev.tpucost.hlo.HloFiles;
+import dev.tpucost.hlo.HloParseException;
+import dev.tpucost.hlo.Samples;
+import dev.tpucost.hlo.binary.HloProtoReader;
+import dev.tpucost.hlo.binary.HloProtoWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HloTextParserTest {
+  @Test
+  void everyTextSampleLoadsAndRoundTrips() throws Exception {
+    for (Path f : Samples.files("text")) {
+      HloFiles.Loaded loaded = HloFiles.load(f);
+      assertThat(loaded.format()).as(f.toString()).isEqualTo(HloFiles.Format.TEXT);
+      HloModule m = loaded.module();
+      String printed = HloTextPrinter.print(m);
+      HloModule again = HloTextParser.parse(printed, "printed " + f);
+      assertThat(again).as(f.toString()).isEqualTo(m);
+      assertThat(HloTextPrinter.print(again)).isEqualTo(printed);
+      assertThat(Kernels.of(m)).as(f.toString()).isNotNull();
+    }
+  }
+
+  @Test
+  void theBinaryTestVectorEqualsItsText() throws Exception {
+    Path dir = Samples.dir();
+    HloModule fromText = HloFiles.load(dir.resolve("text/hlo_opt_hlo_protobinary_to_hlotext.hlo")).module();
+    HloModule fromProto = HloFiles.load(dir.resolve("pb/hlo_opt_hlo_protobinary.pb")).module();
+    assertThat(fromText.entry().name()).isEqualTo(fromProto.entry().name()).isEqualTo("mod1");
+    Instruction a = fromText.entry().root();
+    Instruction b = fromProto.entry().root();
+    assertThat(a.name()).isEqualTo(b.name()).isEqualTo("a");
+    assertThat(a.opcode()).isEqualTo(b.opcode()).isEqualTo(Opcode.CONSTANT);
+    assertThat(a.shape().withoutLayout()).isEqualTo(b.shape().withoutLayout());
+    assertThat(a.attributes()).isEqualTo(b.attributes());
+    // Printing the binary module gives text that parses to the text module (up to the module name).
+    HloModule reparsed = HloTextParser.parse(HloTextPrinter.print(fromProto), "printed");
+    assertThat(reparsed.entry().root().attributes()).isEqualTo(a.attributes());
+  }
+
+  @Test
+  void textToProtoAndBackKeepsTheStructure() throws Exception {
+    for (Path f : Samples.files("text")) {
+      HloModule m = HloFiles.load(f).module();
+      HloModule viaProto = HloProtoReader.read(HloProtoWriter.write(m), "pb of " + f).module();
+      assertThat(viaProto.instructionCount()).as(f.toString()).isEqualTo(m.instructionCount());
+      List<Kernel> ka = Kernels.of(m);
+      List<Kernel> kb = Kernels.of(viaProto);
+      assertThat(kb).hasSameSizeAs(ka);
+      for (int i = 0; i < ka.size(); i++) {
+        assertThat(kb.get(i).stats()).as(f + " " + ka.get(i).name()).isEqualTo(ka.get(i).stats());
+      }
+    }
+  }
+
+  @Test
+  void parsesTheFormsRealDumpsUse() {
+    String text = """
+        HloModule m, entry_computation_layout={(f32[8,32]{1,0})->f32[8]{0}}, replica_count=1
+
+        FileNames
+        1 "a.py"
+        StackFrames
+        1 {file_location_id=1 parent_frame_id=1}
+
+        %add (x: f32[], y: f32[]) -> f32[] {
+          %x = f32[] parameter(0)
+          %y = f32[] parameter(1)
+          ROOT %s = f32[] add(f32[] %x, f32[] %y)
+        }
+
+        ENTRY %main (p: f32[8,32]) -> f32[8] {
+          // a comment line
+          %p = f32[8,32]{1,0:T(8,128)} parameter(0), sharding={replicated}
+          %z = f32[] constant(0)
+          ROOT %r = f32[8]{0} reduce(%p, /*index=1*/%z),
+            dimensions={1}, to_apply=%add,
+            metadata={op_name="jit(f)/reduce_sum" source_file="a.py" source_line=3}
+          %c = pred[8]{0} compare(%r, %r), direction=LT, type=FLOAT
+          %w = f32[8,32]{1,0} convolution(%p, %p), window={size=3 stride=2 pad=1_1 rhs_dilate=2}, dim_labels=bf0_io0->bf0, feature_group_count=1
+          %g = f32[8,32]{1,0} fusion(%p), kind=kLoop, calls=%add, backend_config={"k":{"v":[1,2]}}
+        }
+        """;
+    HloModule m = HloTextParser.parse(text, "t.hlo");
+    assertThat(m.name()).isEqualTo("m");
+    assertThat(m.attributes()).containsEntry("replica_count", "1")
+        .containsEntry("entry_computation_layout", "{(f32[8,32]{1,0})->f32[8]{0}}");
+    Computation main = m.entry();
+    assertThat(main.name()).isEqualTo("main");
+    Instruction r = main.root();
+    assertThat(r.name()).isEqualTo("r");
+    assertThat(r.dimensions()).containsExactly(1);
+    assertThat(r.calledComputationIds()).containsExactly(m.computations().get(0).id());
+    assertThat(r.attributes().get("metadata")).contains("reduce_sum");
+    assertThat(main.instruction(r.operandId(1)).orElseThrow().attributes()).containsEntry("literal", "0");
+    Instruction c = main.instructions().stream().filter(i -> i.name().equals("c")).findFirst().orElseThrow();
+    assertThat(c.comparisonDirection()).contains(ComparisonDirection.LT);
+    assertThat(c.attributes()).containsEntry("type", "FLOAT");
+    Instruction w = main.instructions().stream().filter(i -> i.name().equals("w")).findFirst().orElseThrow();
+    assertThat(w.window().orElseThrow().dim(0).windowDilation()).isEqualTo(2);
+    assertThat(w.window().orElseThrow().dim(0).paddingLow()).isEqualTo(1);
+    assertThat(w.convolutionDimensions().orElseThrow().kernelOutputFeature()).isEqualTo(1);
+    Instruction g = main.instructions().stream().filter(i -> i.name().equals("g")).findFirst().orElseThrow();
+    assertThat(g.fusionKind()).contains(FusionKind.LOOP);
+    assertThat(g.backendConfig()).contains("{\"k\":{\"v\":[1,2]}}");
+    assertThat(main.parameter(0).attributes()).containsEntry("sharding", "{replicated}");
+    assertThat(main.parameter(0).shape().layout().orElseThrow().tiles()).hasSize(1);
+  }
+
+  @Test
+  void ordersOperandsUsedBeforeTheyAreDefined() {
+    HloModule m = HloTextParser.parse("""
+        ENTRY e {
+          ROOT b = f32[2] negate(a)
+          a = f32[2] parameter(0)
+        }
+        """, "t");
+    assertThat(m.entry().instructions()).extracting(Instruction::name).containsExactly("a", "b");
+    assertThat(m.entry().root().name()).isEqualTo("b");
+  }
+
+  @Test
+  void errorsGiveLineColumnAndWhatWasExpected() {
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  a = f32[2] parameter(0)\n  b = f32[2] frob(a)\n}", "f.hlo"))
+        .isInstanceOf(HloParseException.class)
+        .hasMessage("f.hlo:3:14: expected a known opcode, not 'frob', found 'frob(a)'");
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  a = f32[2 parameter(0)\n}", "f.hlo"))
+        .hasMessageStartingWith("f.hlo:2:13: expected ']'");
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  b = f32[2] negate(zz)\n}", "f.hlo"))
+        .hasMessageStartingWith("f.hlo:2:21: expected an instruction of 'e'; operand 'zz' is not defined there");
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  a = f32[2] parameter(0)\n  b = f32[2] fusion(a), kind=kLoop, calls=nope\n}", "f.hlo"))
+        .hasMessageStartingWith("f.hlo:3:43: expected a computation of the module; 'nope' is not defined");
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  a = f32[2] parameter(0), x={(\n}", "f.hlo"))
+        .hasMessageStartingWith("f.hlo:3:1: expected a matching bracket for the group opened at 2:30");
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  a = f32[2] negate(b)\n  b = f32[2] negate(a)\n}", "f.hlo"))
+        .hasMessageContaining("depends on itself");
+    assertThatThrownBy(() -> HloTextParser.parse("", "empty.hlo")).hasMessageStartingWith("empty.hlo:1:1: expected a computation");
+    assertThatThrownBy(() -> HloTextParser.parse("ENTRY e {\n  a = f32[2] compare(a), direction=XX\n}", "f.hlo"))
+        .hasMessageContaining("a comparison direction");
+  }
+
+  @Test
+  void damagedSamplesFailOnlyWithTheDocumentedException() throws Exception {
+    for (Path f : Samples.files("text")) {
+      String good = Files.readString(f);
+      java.util.Random r = new java.util.Random(f.getFileName().toString().hashCode());
+      String alphabet = "{}()[],=%:\"/*\n abc019-_.xT";
+      for (int trial = 0; trial < 100; trial++) {
+        StringBuilder sb = new StringBuilder(good);
+        if (trial % 4 == 0) {
+          sb.setLength(r.nextInt(sb.length()));
+        } else {
+          for (int e = 1 + r.nextInt(3); e > 0 && sb.length() > 0; e--) {
+            int at = r.nextInt(sb.length());
+            switch (r.nextInt(3)) {
+              case 0 -> sb.deleteCharAt(at);
+              case 1 -> sb.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+              default -> sb.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+          }
+        }
+        try {
+          HloModule m = HloTextParser.parse(sb.toString(), "damaged");
+          assertThat(HloTextParser.parse(HloTextPrinter.print(m), "again")).isEqualTo(m);
+        } catch (HloParseException expected) {
+          assertThat(expected.line()).isPositive();
+        }
+      }
+    }
+  }
+}
