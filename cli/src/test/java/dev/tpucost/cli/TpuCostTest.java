@@ -73,4 +73,55 @@ class TpuCostTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).isNotBlank();
   }
+
+  @Test
+  void inspectListsKernelsAsJsonAndNamesFilesThatFail() throws Exception {
+    Path good = dir.resolve("mm.hlo");
+    Files.writeString(good, """
+        HloModule mm
+
+        fused {
+          a = bf16[128,256]{1,0} parameter(0)
+          b = bf16[256,512]{1,0} parameter(1)
+          d = f32[128,512]{1,0} dot(a, b), lhs_contracting_dims={1}, rhs_contracting_dims={0}
+          ROOT r = f32[128,512]{1,0} tanh(d)
+        }
+
+        ENTRY main {
+          x = bf16[128,256]{1,0} parameter(0)
+          w = bf16[256,512]{1,0} parameter(1)
+          t = (bf16[128,256]{1,0}, bf16[256,512]{1,0}) tuple(x, w)
+          ROOT f = f32[128,512]{1,0} fusion(x, w), kind=kOutput, calls=fused
+        }
+        """);
+    Result r = run("inspect", "--format", "json", good.toString());
+    assertThat(r.code()).isZero();
+    JsonNode n = Json.MAPPER.readTree(r.out().strip());
+    assertThat(n.get("module").asText()).isEqualTo("mm");
+    assertThat(n.get("format").asText()).isEqualTo("text");
+    assertThat(n.get("computations").asInt()).isEqualTo(2);
+    assertThat(n.get("instructions").asInt()).isEqualTo(8);
+    assertThat(n.get("kernels")).hasSize(1);
+    JsonNode k = n.get("kernels").get(0);
+    assertThat(k.get("name").asText()).isEqualTo("f");
+    assertThat(k.get("kind").asText()).isEqualTo("fusion");
+    assertThat(k.get("fusion_kind").asText()).isEqualTo("kOutput");
+    assertThat(k.get("nodes").asInt()).isEqualTo(4);
+    assertThat(k.get("edges").asInt()).isEqualTo(3);
+    assertThat(k.get("output_shape").asText()).isEqualTo("f32[128,512]{1,0}");
+    assertThat(k.get("flops").asDouble()).isEqualTo(2.0 * 128 * 512 * 256);
+    assertThat(k.get("bytes").asDouble()).isEqualTo(128 * 256 * 2 + 256 * 512 * 2 + 128 * 512 * 4);
+
+    Path bad = dir.resolve("bad.pb");
+    Files.write(bad, new byte[] {0x0a, 0x7f, 0x01, 0x02});
+    Result mixed = run("inspect", "--format", "json", good.toString(), bad.toString());
+    assertThat(mixed.code()).isEqualTo(1);
+    assertThat(mixed.out().strip().split("\n")).hasSize(1);
+    assertThat(mixed.err()).contains("tpucost: " + bad + ": not an HloModuleProto");
+    Result table = run("inspect", good.toString());
+    assertThat(table.code()).isZero();
+    assertThat(table.out()).contains("module mm (text)", "kOutput");
+    assertThat(run("inspect").code()).isEqualTo(2);
+    assertThat(run("inspect", dir.resolve("missing.hlo").toString()).code()).isEqualTo(1);
+  }
 }

@@ -1,0 +1,120 @@
+package dev.tpucost.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.api.hlo.HloModule;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
+import dev.tpucost.hlo.HloFiles;
+import dev.tpucost.hlo.HloParseException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tpucost inspect FILE...}: what an HLO file holds and the kernels a TPU would run. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load HLO files (text or binary HloModuleProto/HloProto/HloSnapshot, detected from the content) and list",
+      "their kernels: every fusion, and every unfused instruction that does real work.",
+      "Exit code 0 when every file loads, 1 when one does not (the error names it)."
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "HLO files.")
+  List<Path> files;
+
+  @Option(names = "--format", defaultValue = "table", description = "table or json, one object per file (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int failures = 0;
+    for (Path f : files) {
+      HloFiles.Loaded loaded;
+      try {
+        loaded = HloFiles.load(f);
+      } catch (HloParseException e) {
+        err.println("tpucost: " + e.getMessage());
+        failures++;
+        continue;
+      } catch (IOException e) {
+        err.println("tpucost: " + f + ": cannot read: " + e.getMessage());
+        failures++;
+        continue;
+      }
+      List<Kernel> kernels;
+      try {
+        kernels = Kernels.of(loaded.module());
+      } catch (IllegalArgumentException e) {
+        err.println("tpucost: " + f + ": " + e.getMessage());
+        failures++;
+        continue;
+      }
+      if (format == OutputFormat.json) {
+        out.println(Json.line(json(loaded, kernels)));
+      } else {
+        table(out, loaded, kernels);
+      }
+    }
+    out.flush();
+    err.flush();
+    return failures == 0 ? 0 : 1;
+  }
+
+  private static ObjectNode json(HloFiles.Loaded loaded, List<Kernel> kernels) {
+    HloModule m = loaded.module();
+    ObjectNode n = Json.object()
+        .put("file", loaded.file().toString())
+        .put("module", m.name())
+        .put("format", loaded.format().name().toLowerCase(Locale.ROOT))
+        .put("computations", m.computations().size())
+        .put("instructions", m.instructionCount());
+    ArrayNode ks = n.putArray("kernels");
+    for (Kernel k : kernels) {
+      ObjectNode kn = ks.addObject()
+          .put("name", k.name())
+          .put("kind", k.isFusion() ? "fusion" : "instruction");
+      if (k.fusionKind().isPresent()) {
+        kn.put("fusion_kind", k.fusionKind().get().text());
+      } else {
+        kn.putNull("fusion_kind");
+      }
+      kn.put("nodes", k.nodeCount())
+          .put("edges", k.edgeCount())
+          .put("output_shape", k.outputShape().toText())
+          .put("flops", k.stats().flops())
+          .put("bytes", k.stats().bytesAccessed());
+    }
+    return n;
+  }
+
+  private static void table(PrintWriter out, HloFiles.Loaded loaded, List<Kernel> kernels) {
+    HloModule m = loaded.module();
+    out.printf("%s: module %s (%s), %d computations, %d instructions, %d kernels%n", loaded.file(), m.name(),
+        loaded.format().name().toLowerCase(Locale.ROOT), m.computations().size(), m.instructionCount(), kernels.size());
+    Table t = new Table("kernel", "kind", "nodes", "edges", "output", "GFLOP", "MB");
+    for (Kernel k : kernels) {
+      t.row(k.name(), k.fusionKind().map(Object::toString).orElse(k.root().opcode().text()), k.nodeCount(),
+          k.edgeCount(), abbreviate(k.outputShape().toText(), 40), String.format("%.3f", k.stats().flops() / 1e9),
+          String.format("%.3f", k.stats().bytesAccessed() / 1e6));
+    }
+    t.print(out);
+    out.println();
+  }
+
+  private static String abbreviate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+  }
+}
