@@ -89,6 +89,14 @@ public final class AttributeValues {
 
   /** A double-quoted string with {@code \"}, {@code \\}, {@code \n}, {@code \t} escaped. */
   public static String quote(String s) {
+    boolean plain = true;
+    for (int i = 0; i < s.length() && plain; i++) {
+      char c = s.charAt(i);
+      plain = c != '"' && c != '\\' && c != '\n' && c != '\t' && c != '\r';
+    }
+    if (plain) {
+      return "\"" + s + "\"";
+    }
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

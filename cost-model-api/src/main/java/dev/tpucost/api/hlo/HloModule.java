@@ -130,10 +130,24 @@ public final class HloModule {
   }
 
   private static long[] calleesOf(Computation c) {
-    return c.instructions().stream()
-        .flatMapToLong(i -> java.util.Arrays.stream(i.calledComputationIds()))
-        .distinct()
-        .toArray();
+    long[] out = new long[4];
+    int n = 0;
+    for (Instruction i : c.instructions()) {
+      for (int k = 0; k < i.calledComputationCount(); k++) {
+        long id = i.calledComputationId(k);
+        boolean seen = false;
+        for (int j = 0; j < n && !seen; j++) {
+          seen = out[j] == id;
+        }
+        if (!seen) {
+          if (n == out.length) {
+            out = java.util.Arrays.copyOf(out, n * 2);
+          }
+          out[n++] = id;
+        }
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 
   /** Module name. */

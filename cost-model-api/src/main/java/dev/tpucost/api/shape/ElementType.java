@@ -113,6 +113,7 @@ public enum ElementType {
 
   /** The type spelled {@code text} in HLO text (case-insensitive), if there is one. */
   public static Optional<ElementType> forText(String text) {
-    return Optional.ofNullable(BY_TEXT.get(text.toLowerCase(Locale.ROOT)));
+    ElementType exact = BY_TEXT.get(text);
+    return Optional.ofNullable(exact != null ? exact : BY_TEXT.get(text.toLowerCase(Locale.ROOT)));
   }
 }

@@ -37,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads binary HLO into the IR. The bytes may hold an {@code HloModuleProto}, an {@code HloProto}
@@ -98,6 +99,9 @@ public final class HloProtoReader {
         bestContainer = c;
         bestScore = score;
       }
+      if (score == 1.0) {
+        break; // every opcode is known: this is the reading
+      }
     }
     if (best == null || bestScore <= 0) {
       throw new HloParseException(source, 0, 0,
@@ -124,7 +128,7 @@ public final class HloProtoReader {
         }
       }
     }
-    return total == 0 ? 0 : (known + 1.0) / (total + 1.0);
+    return total == 0 ? 0 : known == total ? 1.0 : (known + 1.0) / (total + 2.0);
   }
 
   private HloParseException error(String path, String message) {
@@ -176,7 +180,8 @@ public final class HloProtoReader {
     List<Instruction> instrs = new ArrayList<>(c.getInstructionsCount());
     for (int k = 0; k < c.getInstructionsCount(); k++) {
       HloInstructionProto ip = c.getInstructions(k);
-      instrs.add(instruction(ip, names, path + " > instructions[" + k + "] '" + ip.getName() + "'"));
+      int index = k;
+      instrs.add(instruction(ip, names, () -> path + " > instructions[" + index + "] '" + ip.getName() + "'"));
     }
     long root = c.getRootId();
     if (!names.containsKey(root)) {
@@ -194,15 +199,15 @@ public final class HloProtoReader {
     }
   }
 
-  private Instruction instruction(HloInstructionProto p, Map<Long, String> names, String path) {
+  private Instruction instruction(HloInstructionProto p, Map<Long, String> names, Supplier<String> path) {
     Opcode op = Opcode.forText(p.getOpcode())
-        .orElseThrow(() -> error(path + " > opcode", "unknown opcode '" + p.getOpcode() + "'"));
-    Shape shape = shape(p.getShape(), path + " > shape");
+        .orElseThrow(() -> error(path.get() + " > opcode", "unknown opcode '" + p.getOpcode() + "'"));
+    Shape shape = shape(p.getShape(), () -> path.get() + " > shape");
     try {
       String name = p.getName().isEmpty() ? op.text() + "." + p.getId() : p.getName();
       Instruction.Builder b = Instruction.builder(p.getId(), name, op, shape);
-      b.operands(p.getOperandIdsList().stream().mapToLong(Long::longValue).toArray());
-      b.calledComputations(p.getCalledComputationIdsList().stream().mapToLong(Long::longValue).toArray());
+      b.operands(longs(p.getOperandIdsList()));
+      b.calledComputations(longs(p.getCalledComputationIdsList()));
       if (op == Opcode.PARAMETER) {
         b.parameterNumber(p.getParameterNumber());
       }
@@ -267,11 +272,11 @@ public final class HloProtoReader {
       }
       if (!p.getFusionKind().isEmpty()) {
         b.fusionKind(FusionKind.forText(p.getFusionKind())
-            .orElseThrow(() -> error(path + " > fusion_kind", "unknown fusion kind '" + p.getFusionKind() + "'")));
+            .orElseThrow(() -> error(path.get() + " > fusion_kind", "unknown fusion kind '" + p.getFusionKind() + "'")));
       }
       if (!p.getComparisonDirection().isEmpty()) {
         b.comparisonDirection(ComparisonDirection.forText(p.getComparisonDirection())
-            .orElseThrow(() -> error(path + " > comparison_direction", "unknown direction '" + p.getComparisonDirection() + "'")));
+            .orElseThrow(() -> error(path.get() + " > comparison_direction", "unknown direction '" + p.getComparisonDirection() + "'")));
       }
       if (!p.getCustomCallTarget().isEmpty()) {
         b.customCallTarget(p.getCustomCallTarget());
@@ -284,7 +289,7 @@ public final class HloProtoReader {
     } catch (HloParseException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw error(path, e.getMessage());
+      throw error(path.get(), e.getMessage());
     }
   }
 
@@ -330,25 +335,26 @@ public final class HloProtoReader {
     return sb.length() == 0 ? "" : "{" + sb.substring(1) + "}";
   }
 
-  private Shape shape(ShapeProto p, String path) {
+  private Shape shape(ShapeProto p, Supplier<String> path) {
     ElementType t = ElementType.forNumber(p.getElementTypeValue())
-        .orElseThrow(() -> error(path + " > element_type", "unknown element type " + p.getElementTypeValue()));
+        .orElseThrow(() -> error(path.get() + " > element_type", "unknown element type " + p.getElementTypeValue()));
     try {
       if (t == ElementType.TUPLE) {
         List<Shape> elements = new ArrayList<>(p.getTupleShapesCount());
         for (int k = 0; k < p.getTupleShapesCount(); k++) {
-          elements.add(shape(p.getTupleShapes(k), path + " > tuple_shapes[" + k + "]"));
+          int index = k;
+          elements.add(shape(p.getTupleShapes(k), () -> path.get() + " > tuple_shapes[" + index + "]"));
         }
         return Shape.tuple(elements);
       }
       if (t == ElementType.INVALID) {
-        throw error(path + " > element_type", "element type is INVALID (0)");
+        throw error(path.get() + " > element_type", "element type is INVALID (0)");
       }
       long[] dims = longs(p.getDimensionsList());
       boolean[] dynamic = null;
       if (p.getIsDynamicDimensionCount() > 0) {
         if (p.getIsDynamicDimensionCount() != dims.length) {
-          throw error(path + " > is_dynamic_dimension", p.getIsDynamicDimensionCount() + " flags for " + dims.length + " dimensions");
+          throw error(path.get() + " > is_dynamic_dimension", p.getIsDynamicDimensionCount() + " flags for " + dims.length + " dimensions");
         }
         dynamic = new boolean[dims.length];
         for (int k = 0; k < dims.length; k++) {
@@ -357,22 +363,22 @@ public final class HloProtoReader {
       }
       Layout layout = null;
       if (p.hasLayout() && t.isArray() && (p.getLayout().getMinorToMajorCount() > 0 || dims.length == 0)) {
-        layout = layout(p.getLayout(), path + " > layout");
+        layout = layout(p.getLayout(), () -> path.get() + " > layout");
       }
       return Shape.array(t, dims, dynamic, layout);
     } catch (HloParseException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw error(path, e.getMessage());
+      throw error(path.get(), e.getMessage());
     }
   }
 
-  private Layout layout(LayoutProto l, String path) {
+  private Layout layout(LayoutProto l, Supplier<String> path) {
     int[] m2m = new int[l.getMinorToMajorCount()];
     for (int k = 0; k < m2m.length; k++) {
       long v = l.getMinorToMajor(k);
       if (v < 0 || v >= m2m.length) {
-        throw error(path + " > minor_to_major", "entry " + v + " is not a dimension of a rank-" + m2m.length + " shape");
+        throw error(path.get() + " > minor_to_major", "entry " + v + " is not a dimension of a rank-" + m2m.length + " shape");
       }
       m2m[k] = (int) v;
     }
@@ -387,10 +393,10 @@ public final class HloProtoReader {
       b.tailPaddingAlignment(l.getTailPaddingAlignmentInElements());
     }
     if (l.getIndexPrimitiveTypeValue() != 0) {
-      b.indexType(elementType(l.getIndexPrimitiveTypeValue(), path + " > index_primitive_type"));
+      b.indexType(elementType(l.getIndexPrimitiveTypeValue(), () -> path.get() + " > index_primitive_type"));
     }
     if (l.getPointerPrimitiveTypeValue() != 0) {
-      b.pointerType(elementType(l.getPointerPrimitiveTypeValue(), path + " > pointer_primitive_type"));
+      b.pointerType(elementType(l.getPointerPrimitiveTypeValue(), () -> path.get() + " > pointer_primitive_type"));
     }
     b.elementSizeInBits(l.getElementSizeInBits());
     b.memorySpace(l.getMemorySpace());
@@ -398,20 +404,26 @@ public final class HloProtoReader {
       b.addSplitConfig(new Layout.SplitConfig(s.getDimension(), s.getSplitIndicesList()));
     }
     if (l.hasPhysicalShape()) {
-      b.physicalShape(shape(l.getPhysicalShape(), path + " > physical_shape"));
+      b.physicalShape(shape(l.getPhysicalShape(), () -> path.get() + " > physical_shape"));
     }
     b.dynamicShapeMetadataPrefixBytes(l.getDynamicShapeMetadataPrefixBytes());
     return b.build();
   }
 
-  private ElementType elementType(int number, String path) {
-    return ElementType.forNumber(number).orElseThrow(() -> error(path, "unknown element type " + number));
+  private ElementType elementType(int number, Supplier<String> path) {
+    return ElementType.forNumber(number).orElseThrow(() -> error(path.get(), "unknown element type " + number));
   }
 
   private static long[] longs(List<Long> values) {
     long[] out = new long[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
+    if (values instanceof com.google.protobuf.Internal.LongList primitive) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = primitive.getLong(i);
+      }
+    } else {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = values.get(i);
+      }
     }
     return out;
   }
