@@ -3,6 +3,7 @@ package dev.tpucost.api.kernel;
 import dev.tpucost.api.hlo.Computation;
 import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
 import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.HloValidationException;
 import dev.tpucost.api.hlo.Instruction;
 import dev.tpucost.api.hlo.Opcode;
 import dev.tpucost.api.hlo.Window;
@@ -232,22 +233,46 @@ final class CostAnalysis {
     return 2.0 * fma;
   }
 
-  /** Number of (tap, output index) pairs of one spatial dimension that read a real input element. */
+  /** Largest window (taps per spatial dimension) that is costed; larger ones are rejected, not looped over. */
+  static final long MAX_WINDOW = 1L << 24;
+
+  /**
+   * Number of (tap, output index) pairs of one spatial dimension that read a real input element. For each
+   * tap the valid outputs form a range in which every {@code period}-th index lands on a real (undilated)
+   * input element, so the count is closed-form per tap: O(window x base dilation), not O(window x output).
+   */
   static long validPositions(long inSize, long outSize, long kernelSize, WindowDimension w) {
+    if (kernelSize > MAX_WINDOW) {
+      throw new HloValidationException("a convolution window of " + kernelSize + " taps is beyond what tpucost costs ("
+          + MAX_WINDOW + ")");
+    }
+    long s = w.stride();
+    long bd = w.baseDilation();
+    long maxIndex = (inSize - 1) * bd; // largest undilated index that lands on input
+    long period = bd / gcd(s % bd == 0 ? bd : s % bd, bd);
     long valid = 0;
     for (long k = 0; k < kernelSize; k++) {
-      for (long o = 0; o < outSize; o++) {
-        long undilated = o * w.stride() - w.paddingLow() + k * w.windowDilation();
-        if (undilated % w.baseDilation() != 0) {
-          continue;
-        }
-        long index = undilated / w.baseDilation();
-        if (index >= 0 && index < inSize) {
-          valid++;
+      long c = k * w.windowDilation() - w.paddingLow(); // undilated index = o * s + c
+      long lo = Math.max(0, ceilDiv(-c, s));
+      long hi = Math.min(outSize - 1, Math.floorDiv(maxIndex - c, s));
+      if (inSize <= 0 || hi < lo) {
+        continue;
+      }
+      for (long first = lo; first < lo + period && first <= hi; first++) {
+        if (Math.floorMod(first * s + c, bd) == 0) {
+          valid += (hi - first) / period + 1;
         }
       }
     }
     return valid;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   /**

@@ -169,4 +169,30 @@ class KernelStatsTest {
     assertThat(u.unknownCostOps()).isEqualTo(1);
     assertThat(u.flops()).isZero();
   }
+
+  @Test
+  void validPositionsMatchesTheDirectCountAndStaysFastOnHugeDimensions() {
+    java.util.Random r = new java.util.Random(7);
+    for (int trial = 0; trial < 2000; trial++) {
+      long in = 1 + r.nextInt(12);
+      long k = 1 + r.nextInt(5);
+      WindowDimension w = new WindowDimension(k, 1 + r.nextInt(3), r.nextInt(4) - 1, r.nextInt(4) - 1,
+          1 + r.nextInt(3), 1 + r.nextInt(3), false);
+      long out = 1 + r.nextInt(14);
+      long direct = 0;
+      for (long t = 0; t < k; t++) {
+        for (long o = 0; o < out; o++) {
+          long u = o * w.stride() - w.paddingLow() + t * w.windowDilation();
+          if (u % w.baseDilation() == 0 && u / w.baseDilation() >= 0 && u / w.baseDilation() < in) {
+            direct++;
+          }
+        }
+      }
+      assertThat(CostAnalysis.validPositions(in, out, k, w)).as("trial %d %s in=%d out=%d", trial, w, in, out)
+          .isEqualTo(direct);
+    }
+    // A dimension of 10^12 outputs is counted without looping over it.
+    assertThat(CostAnalysis.validPositions(1_000_000_000_000L, 1_000_000_000_000L, 3, WindowDimension.of(3, 1, 1, 1)))
+        .isEqualTo(3_000_000_000_000L - 2);
+  }
 }

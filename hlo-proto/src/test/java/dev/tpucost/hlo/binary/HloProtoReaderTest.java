@@ -112,4 +112,30 @@ class HloProtoReaderTest {
     assertThatThrownBy(() -> HloProtoReader.read(badShape.toByteArray(), "f.pb"))
         .hasMessage("f.pb: computations[0] 'c' > instructions[1] 'y' > shape > element_type: unknown element type 99");
   }
+
+  @Test
+  void acceptsUnpackedRepeatedFields() throws Exception {
+    // An instruction whose operand_ids (field 36) are written unpacked, one varint per tag, as proto2
+    // writers do; protobuf's own writer packs them.
+    var shape = dev.tpucost.hlo.wire.ShapeProto.newBuilder().setElementTypeValue(11).addDimensions(4).build();
+    var p0 = dev.tpucost.hlo.wire.HloInstructionProto.newBuilder().setName("a").setId(1).setOpcode("parameter").setShape(shape);
+    var p1 = p0.clone().setName("b").setId(2).setParameterNumber(1);
+    java.io.ByteArrayOutputStream add = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(add);
+    out.writeString(1, "c");
+    out.writeString(2, "add");
+    out.writeMessage(3, shape);
+    out.writeInt64(35, 3);
+    out.writeInt64(36, 1); // unpacked: tag (36, varint) per element
+    out.writeInt64(36, 2);
+    out.flush();
+    var addInstr = dev.tpucost.hlo.wire.HloInstructionProto.parseFrom(add.toByteArray());
+    assertThat(addInstr.getOperandIdsList()).containsExactly(1L, 2L);
+    var module = dev.tpucost.hlo.wire.HloModuleProto.newBuilder().setName("m").setEntryComputationId(1)
+        .addComputations(dev.tpucost.hlo.wire.HloComputationProto.newBuilder().setName("e").setId(1).setRootId(3)
+            .addInstructions(p0).addInstructions(p1).addInstructions(addInstr))
+        .build();
+    HloModule m = HloProtoReader.read(module.toByteArray(), "unpacked.pb").module();
+    assertThat(m.entry().root().operandIds()).containsExactly(1, 2);
+  }
 }
