@@ -10,6 +10,9 @@ package dev.tpucost.api.tile;
  * @param outputTiles number of output tiles
  * @param reductionSteps steps per output tile (1 without a tiled reduction)
  * @param parameterBytes per parameter, bytes of its block per step
+ * @param parameterLoads per parameter, how many times its block is loaded over the whole kernel:
+ *     consecutive steps that need the same block reuse it (loop order: output physical dimensions,
+ *     outermost first, then the reduction loop innermost)
  * @param outputBytes bytes of the output block per step (all outputs)
  * @param accumulatorBytes bytes of the f32 accumulator kept across reduction steps (0 if none)
  * @param workingSetBytes double-buffered VMEM working set: {@code 2 (sum parameterBytes + outputBytes) +
@@ -20,6 +23,7 @@ public record TileFootprint(
     long outputTiles,
     long reductionSteps,
     long[] parameterBytes,
+    long[] parameterLoads,
     long outputBytes,
     long accumulatorBytes,
     long workingSetBytes) {
@@ -38,6 +42,17 @@ public record TileFootprint(
   @Override
   public long[] parameterBytes() {
     return parameterBytes.clone();
+  }
+
+  /** A copy of the per-parameter load counts. */
+  @Override
+  public long[] parameterLoads() {
+    return parameterLoads.clone();
+  }
+
+  /** How many times parameter {@code p}'s block is loaded over the kernel. */
+  public long parameterLoads(int p) {
+    return parameterLoads[p];
   }
 
   /** Bytes of parameter {@code p}'s block per step. */

@@ -361,12 +361,22 @@ public final class TileSpace {
     long[] mult = new long[n];
     Arrays.fill(mult, 1);
     long[] outExtent = new long[output.rank()];
+    // Loop-dependency masks: bit p for the loop over output physical dimension p (outermost first),
+    // bit outRank for the reduction loop (innermost); each node dimension carries the loops it follows.
+    int[][] dm = new int[n][];
+    int[] outMask = new int[output.rank()];
+    long[] trips = new long[outOrder.length + 1];
     long outputTiles = 1;
     for (int p = 0; p < outOrder.length; p++) {
       long b = Math.min(c.outputBound(p), outUnits[p]);
       outExtent[outOrder[p]] = Math.min(b * outUnitSize[p], output.dim(outOrder[p]));
-      outputTiles *= NativeTiling.ceilDiv(outUnits[p], b);
+      trips[p] = NativeTiling.ceilDiv(outUnits[p], b);
+      outputTiles *= trips[p];
+      if (trips[p] > 1) {
+        outMask[outOrder[p]] = 1 << p;
+      }
     }
+    int reductionBit = 1 << outOrder.length;
     long[] weightExtent = null;
     long reductionSteps = 1;
     if (contraction >= 0) {
@@ -389,6 +399,7 @@ public final class TileSpace {
         Shape s = firstLeaf(kernel.node(op).shape());
         long[] e = s.isArray() && s.sameDimensions(output) ? outExtent.clone() : s.dims();
         merge(ext, op, e);
+        mergeMask(dm, op, s.isArray() && s.sameDimensions(output) ? outMask.clone() : new int[s.rank()]);
         outputLeaves.add(s);
         outputLeafExtents.add(e);
       }
@@ -396,12 +407,14 @@ public final class TileSpace {
       Shape s = firstLeaf(rootInstr.shape());
       long[] e = s.isArray() && s.sameDimensions(output) ? outExtent.clone() : s.dims();
       ext[root] = e;
+      dm[root] = s.isArray() && s.sameDimensions(output) ? outMask.clone() : new int[s.rank()];
       for (Shape leaf : rootInstr.shape().leaves()) {
         outputLeaves.add(leaf);
         outputLeafExtents.add(leaf.sameDimensions(output) ? outExtent.clone() : leaf.dims());
       }
     }
     long reduceSteps = 1;
+    boolean kernelTiled = reductionSteps > 1;
     for (int i = n - 1; i >= 0; i--) {
       Instruction instr = kernel.node(i);
       if (ext[i] == null) {
@@ -410,24 +423,34 @@ public final class TileSpace {
         }
         ext[i] = firstLeaf(instr.shape()).dims();
       }
+      if (dm[i] == null || dm[i].length != ext[i].length) {
+        dm[i] = new int[ext[i].length];
+      }
       for (int k = 0; k < kernel.operandCount(i); k++) {
         int op = kernel.operand(i, k);
         Shape os = firstLeaf(kernel.node(op).shape());
         long[] oe = operandExtent(i, instr, k, os, ext[i], weightExtent);
+        boolean chunked = false;
         if (instr.opcode() == Opcode.REDUCE && k < (kernel.operandCount(i) + 1) / 2 && os.rank() > 0) {
-          reduceSteps = Math.max(reduceSteps, chunkReduction(instr, os, oe));
+          long steps = chunkReduction(instr, os, oe);
+          chunked = steps > 1;
+          reduceSteps = Math.max(reduceSteps, steps);
         }
         if (instr.opcode() == Opcode.GATHER && k == 0) {
           mult[op] = Math.max(mult[op], gatherBatch(instr, ext[i]));
         }
         merge(ext, op, oe);
+        mergeMask(dm, op, operandMask(i, instr, k, os, dm[i], kernelTiled, chunked, reductionBit));
       }
     }
     reductionSteps = Math.max(reductionSteps, reduceSteps);
+    trips[outOrder.length] = reductionSteps;
     long[] paramBytes = new long[kernel.parameterCount()];
+    long[] loads = new long[paramBytes.length];
     long sum = 0;
     for (int p = 0; p < paramBytes.length; p++) {
       int node = kernel.parameterIndex(p);
+      loads[p] = loads(dm[node], trips);
       Shape s = kernel.node(node).shape();
       long b = s.isTuple() ? s.byteSize() : NativeTiling.paddedBytes(s, ext[node]);
       paramBytes[p] = LongMath.saturatedMultiply(b, mult[node]);
@@ -448,7 +471,138 @@ public final class TileSpace {
         ext[i] = new long[0];
       }
     }
-    return new TileFootprint(ext, outputTiles, reductionSteps, paramBytes, outBytes, acc, working);
+    return new TileFootprint(ext, outputTiles, reductionSteps, paramBytes, loads, outBytes, acc, working);
+  }
+
+  /**
+   * How many times a block that depends on the loops in {@code mask} is loaded: consecutive steps that
+   * need the same block reuse it, so only the loops up to the innermost one it depends on count.
+   */
+  private static long loads(int[] mask, long[] trips) {
+    int m = 0;
+    if (mask != null) {
+      for (int x : mask) {
+        m |= x;
+      }
+    }
+    if (m == 0) {
+      return 1;
+    }
+    int innermost = 31 - Integer.numberOfLeadingZeros(m);
+    long n = 1;
+    for (int l = 0; l <= innermost && l < trips.length; l++) {
+      n = LongMath.saturatedMultiply(n, trips[l]);
+    }
+    return n;
+  }
+
+  /** The loops each dimension of operand {@code k} follows, given those of node {@code instr}'s dims. */
+  private int[] operandMask(int i, Instruction instr, int k, Shape os, int[] m, boolean kernelTiled, boolean chunked,
+      int rbit) {
+    int[] om = new int[os.rank()];
+    if (os.isTuple() || !os.isArray() || om.length == 0) {
+      return om;
+    }
+    int all = 0;
+    for (int x : m) {
+      all |= x;
+    }
+    boolean main = i == contraction && kernelTiled;
+    switch (instr.opcode()) {
+      case BROADCAST -> {
+        for (int j = 0; j < om.length && j < instr.dimensionCount(); j++) {
+          om[j] = maskAt(m, instr.dimension(j));
+        }
+      }
+      case TRANSPOSE -> {
+        for (int j = 0; j < instr.dimensionCount() && j < m.length; j++) {
+          int d = (int) instr.dimension(j);
+          if (d >= 0 && d < om.length) {
+            om[d] = m[j];
+          }
+        }
+      }
+      case RESHAPE, BITCAST, DYNAMIC_RESHAPE -> {
+        if (om.length == m.length && sameDims(os, firstLeaf(instr.shape()))) {
+          System.arraycopy(m, 0, om, 0, om.length);
+        } else {
+          Arrays.fill(om, all);
+        }
+      }
+      case REDUCE -> {
+        if (k < (kernel.operandCount(i) + 1) / 2) {
+          int next = 0;
+          for (int d = 0; d < om.length; d++) {
+            om[d] = contains(instr, d) ? (chunked ? rbit : 0) : maskAt(m, next++);
+          }
+        }
+      }
+      case DOT -> {
+        if (k <= 1) {
+          DotDimensionNumbers dn = instr.dotDimensions().orElse(DotDimensionNumbers.matmul());
+          List<Long> contracting = k == 0 ? dn.lhsContracting() : dn.rhsContracting();
+          List<Long> batch = k == 0 ? dn.lhsBatch() : dn.rhsBatch();
+          Shape lhs = kernel.node(kernel.operand(i, 0)).shape();
+          int lhsFree = lhs.rank() - dn.lhsBatch().size() - dn.lhsContracting().size();
+          int next = k == 0 ? batch.size() : batch.size() + lhsFree;
+          for (int d = 0; d < om.length; d++) {
+            int bi = batch.indexOf((long) d);
+            if (bi >= 0) {
+              om[d] = maskAt(m, bi);
+            } else if (contracting.contains((long) d)) {
+              om[d] = main ? rbit : 0;
+            } else {
+              om[d] = maskAt(m, next++);
+            }
+          }
+        }
+      }
+      case CONVOLUTION -> {
+        if (k <= 1) {
+          ConvolutionDimensionNumbers dn = convDims(instr, kernel.node(kernel.operand(i, 0)).shape());
+          int r = main ? rbit : 0;
+          if (k == 1) {
+            Arrays.fill(om, r);
+            om[(int) dn.kernelOutputFeature()] = maskAt(m, dn.outputFeature());
+          } else {
+            om[(int) dn.inputBatch()] = maskAt(m, dn.outputBatch());
+            om[(int) dn.inputFeature()] = instr.featureGroupCount() > 1 ? maskAt(m, dn.outputFeature()) : r;
+            for (int sp = 0; sp < dn.spatialRank(); sp++) {
+              om[dn.inputSpatial().get(sp).intValue()] = maskAt(m, dn.outputSpatial().get(sp)) | r;
+            }
+          }
+        }
+      }
+      case GATHER -> Arrays.fill(om, all);
+      default -> {
+        boolean sameIndexing = instr.opcode().isElementwise() || instr.opcode() == Opcode.COPY
+            || instr.opcode() == Opcode.BITCAST_CONVERT || instr.opcode() == Opcode.SLICE
+            || instr.opcode() == Opcode.REVERSE || instr.opcode() == Opcode.CONCATENATE
+            || instr.opcode() == Opcode.REDUCE_WINDOW
+            || (instr.opcode() == Opcode.DYNAMIC_SLICE && k == 0)
+            || (instr.opcode() == Opcode.DYNAMIC_UPDATE_SLICE && k <= 1)
+            || (instr.opcode() == Opcode.PAD && k == 0);
+        if (sameIndexing && om.length == m.length) {
+          System.arraycopy(m, 0, om, 0, om.length);
+        }
+      }
+    }
+    return om;
+  }
+
+  private static int maskAt(int[] m, long index) {
+    return index >= 0 && index < m.length ? m[(int) index] : 0;
+  }
+
+  private static void mergeMask(int[][] dm, int node, int[] mask) {
+    int[] cur = dm[node];
+    if (cur == null) {
+      dm[node] = mask;
+    } else if (cur.length == mask.length) {
+      for (int d = 0; d < mask.length; d++) {
+        cur[d] |= mask[d];
+      }
+    }
   }
 
   /** The block of operand {@code k} that one block {@code e} of node {@code instr}'s value needs. */

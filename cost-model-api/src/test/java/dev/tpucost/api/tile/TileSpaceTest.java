@@ -52,6 +52,15 @@ class TileSpaceTest {
     assertThat(fp.outputBytes()).isEqualTo(128 * 512 * 2);
     assertThat(fp.accumulatorBytes()).isEqualTo(128 * 512 * 4);
     assertThat(fp.workingSetBytes()).isEqualTo(2L * (32768 + 65536 + 131072) + 262144);
+    // With the K loop innermost, both operand blocks change every step.
+    assertThat(fp.parameterLoads()).containsExactly(256, 256);
+    // Whole K per step: the LHS row block stays while the N loop runs (8 M tiles); the RHS block
+    // changes with every step (8 x 4).
+    TileFootprint wholeK = s.footprint(TileConfig.parse("64,4/16,4"));
+    assertThat(wholeK.reductionSteps()).isEqualTo(1);
+    assertThat(wholeK.parameterLoads()).containsExactly(8, 32);
+    // One N tile: the RHS block never changes and is loaded once.
+    assertThat(s.footprint(TileConfig.parse("64,16/16,16")).parameterLoads()).containsExactly(8, 1);
   }
 
   @Test
