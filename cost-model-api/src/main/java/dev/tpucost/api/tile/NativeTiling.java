@@ -101,6 +101,11 @@ public final class NativeTiling {
     return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
   }
 
+  /** {@code a} rounded up to a multiple of {@code m}. */
+  public static long roundUpTo(long a, long m) {
+    return roundUp(a, m);
+  }
+
   static long ceilDiv(long a, long b) {
     return a <= 0 ? 0 : (a + b - 1) / b;
   }

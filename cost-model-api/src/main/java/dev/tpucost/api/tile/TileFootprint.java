@@ -65,6 +65,16 @@ public record TileFootprint(
     return outputTiles * reductionSteps;
   }
 
+  /** Number of dimensions of node {@code i}'s block (0 for scalars and tuples). */
+  public int nodeRank(int i) {
+    return nodeExtents[i].length;
+  }
+
+  /** Extent of dimension {@code d} of node {@code i}'s block, without copying. */
+  public long nodeExtent(int i, int d) {
+    return nodeExtents[i][d];
+  }
+
   /** Extents of node {@code i}'s block per step. */
   public long[] nodeExtent(int i) {
     return nodeExtents[i].clone();
