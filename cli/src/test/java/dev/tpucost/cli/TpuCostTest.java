@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,5 +124,58 @@ class TpuCostTest {
     assertThat(table.out()).contains("module mm (text)", "kOutput");
     assertThat(run("inspect").code()).isEqualTo(2);
     assertThat(run("inspect", dir.resolve("missing.hlo").toString()).code()).isEqualTo(1);
+  }
+
+  private Path matmulModule() throws Exception {
+    Path f = dir.resolve("sim.hlo");
+    Files.writeString(f, """
+        HloModule sim
+
+        ENTRY main {
+          x = bf16[1024,1024]{1,0} parameter(0)
+          w = bf16[1024,1024]{1,0} parameter(1)
+          d = f32[1024,1024]{1,0} dot(x, w), lhs_contracting_dims={1}, rhs_contracting_dims={0}
+          ROOT t = f32[1024,1024]{1,0} tanh(d)
+        }
+        """);
+    return f;
+  }
+
+  @Test
+  void simulateEveryKernelAsJsonWithTheModuleTotal() throws Exception {
+    Path f = matmulModule();
+    Result r = run("simulate", f.toString(), "--chip", "v5e", "--format", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\\n");
+    assertThat(lines).hasSize(3);
+    JsonNode dot = Json.MAPPER.readTree(lines[0]);
+    assertThat(dot.get("kernel").asText()).isEqualTo("d");
+    assertThat(dot.get("tile").get("output_bounds")).hasSize(2);
+    assertThat(dot.get("cycles").asLong()).isPositive();
+    assertThat(dot.get("breakdown").get("mxu_busy").asLong()).isPositive();
+    for (String key : List.of("mxu_busy", "vpu_busy", "xlu_busy", "dma_in", "dma_out", "step_overhead", "stall")) {
+      assertThat(dot.get("breakdown").has(key)).as(key).isTrue();
+    }
+    double total = Json.MAPPER.readTree(lines[2]).get("module_total_ns").asDouble();
+    assertThat(total).isCloseTo(dot.get("ns").asDouble() + Json.MAPPER.readTree(lines[1]).get("ns").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-6));
+  }
+
+  @Test
+  void tilesListsValidConfigsThatSimulateAccepts() throws Exception {
+    Path f = matmulModule();
+    Result tiles = run("tiles", f.toString(), "--kernel", "d", "--chip", "v4");
+    assertThat(tiles.code()).isZero();
+    String[] configs = tiles.out().strip().split("\\n");
+    assertThat(configs.length).isGreaterThan(10);
+    Result one = run("simulate", f.toString(), "--kernel", "d", "--tile", configs[configs.length - 1], "--format", "json");
+    assertThat(one.code()).as(one.err()).isZero();
+    Result bad = run("simulate", f.toString(), "--kernel", "d", "--tile", "3,1/16,1");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("kernel_bounds[0]=3");
+    assertThat(run("simulate", f.toString(), "--tile", "/1,1").code()).isEqualTo(2);
+    Result missing = run("tiles", f.toString(), "--kernel", "nope");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("no kernel named 'nope'; kernels: d, t");
   }
 }

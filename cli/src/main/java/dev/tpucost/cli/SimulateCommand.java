@@ -1,0 +1,106 @@
+package dev.tpucost.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.tile.InvalidTileException;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
+import dev.tpucost.sim.SimResult;
+import dev.tpucost.sim.Simulator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tpucost simulate FILE}: the simulator's cycles for every kernel of a module (or one kernel, one tile). */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the kernels of an HLO module through the cycle-approximate TPU simulator, each at its default",
+      "tile (or one kernel at --tile), and print cycles, nanoseconds, steps and the per-unit breakdown."
+    })
+final class SimulateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "An HLO file, text or binary.")
+  Path file;
+
+  @Mixin ModuleInputs inputs;
+
+  @Option(names = "--kernel", paramLabel = "NAME", description = "Only this kernel.")
+  String kernel;
+
+  @Option(names = "--tile", paramLabel = "KERNEL_BOUNDS/OUTPUT_BOUNDS",
+      description = "The tile, e.g. 3,1,24,3/6,12,4,3; an empty side takes the default's. Needs --kernel.")
+  String tile;
+
+  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() throws Exception {
+    if (tile != null && kernel == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile needs --kernel");
+    }
+    ChipSpec chip = inputs.chip();
+    List<Kernel> kernels = ModuleInputs.kernels(file);
+    if (kernel != null) {
+      kernels = List.of(ModuleInputs.kernel(kernels, kernel, file));
+    }
+    Simulator sim = Simulator.of(chip);
+    PrintWriter out = spec.commandLine().getOut();
+    Table table = new Table("kernel", "tile", "cycles", "us", "steps", "mxu", "vpu", "xlu", "dma_in", "dma_out", "overhead", "stall");
+    double totalNs = 0;
+    int failed = 0;
+    for (Kernel k : kernels) {
+      TileSpace space = TileSpace.of(k, chip);
+      TileConfig t = tile != null ? space.resolve(TileConfig.parse(tile)) : space.defaultConfig();
+      SimResult r;
+      try {
+        r = sim.simulate(space, t);
+      } catch (InvalidTileException e) {
+        spec.commandLine().getErr().println("tpucost: " + e.getMessage());
+        failed++;
+        continue;
+      }
+      totalNs += r.nanoseconds();
+      SimResult.Breakdown b = r.breakdown();
+      if (format == OutputFormat.json) {
+        ObjectNode n = Json.object().put("kernel", k.name());
+        ObjectNode tn = n.putObject("tile");
+        long[] kb = t.kernelBounds();
+        long[] ob = t.outputBounds();
+        var ka = tn.putArray("kernel_bounds");
+        for (long x : kb) {
+          ka.add(x);
+        }
+        var oa = tn.putArray("output_bounds");
+        for (long x : ob) {
+          oa.add(x);
+        }
+        n.put("cycles", r.cycles()).put("ns", r.nanoseconds()).put("steps", r.steps());
+        n.putObject("breakdown").put("mxu_busy", b.mxuBusy()).put("vpu_busy", b.vpuBusy()).put("xlu_busy", b.xluBusy())
+            .put("dma_in", b.dmaIn()).put("dma_out", b.dmaOut()).put("step_overhead", b.stepOverhead()).put("stall", b.stall());
+        out.println(Json.line(n));
+      } else {
+        table.row(k.name(), t, r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(), b.mxuBusy(),
+            b.vpuBusy(), b.xluBusy(), b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
+      }
+    }
+    if (format == OutputFormat.json) {
+      out.println(Json.line(Json.object().put("module_total_ns", totalNs)));
+    } else {
+      table.print(out);
+      out.printf("module total: %.2f us on %s (%d kernels)%n", totalNs / 1e3, chip.name(), kernels.size() - failed);
+    }
+    out.flush();
+    return failed == 0 ? 0 : 1;
+  }
+}
