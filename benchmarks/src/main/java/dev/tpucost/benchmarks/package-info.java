@@ -1,5 +1,2 @@
-/**
- * JMH benchmarks (latency, throughput) and the accuracy harness comparing the cost models. Filled in by
- * the benchmarks issue.
- */
+/** JMH benchmarks of tpucost and the kernels they run on; one sub-package per thing measured. */
 package dev.tpucost.benchmarks;

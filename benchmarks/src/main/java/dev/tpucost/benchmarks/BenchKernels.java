@@ -1,0 +1,44 @@
+package dev.tpucost.benchmarks;
+
+import dev.tpucost.api.hlo.ComputationBuilder;
+import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.FusionKind;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.shape.Shape;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark kernels of a chosen size: a bf16 matmul with an elementwise epilogue (bias, scale, tanh,
+ * residual, ...) long enough to reach about {@code nodes} nodes, as a {@code kOutput} fusion.
+ */
+public final class BenchKernels {
+  private BenchKernels() {}
+
+  /** A matmul-plus-epilogue fusion of about {@code nodes} nodes (at least 5). */
+  public static Kernel matmulEpilogue(int nodes) {
+    ComputationBuilder b = ComputationBuilder.create("fused_" + nodes, 1, new AtomicLong(1));
+    Shape out = Shape.parse("f32[1024,2048]{1,0}");
+    Instruction x = b.parameter(Shape.parse("bf16[1024,1024]{1,0}"));
+    Instruction w = b.parameter(Shape.parse("bf16[1024,2048]{1,0}"));
+    Instruction bias = b.parameter(Shape.parse("f32[2048]{0}"));
+    Instruction v = b.op(Opcode.DOT, out, i -> i.dotDimensions(DotDimensionNumbers.matmul()), x, w);
+    int made = 4;
+    Opcode[] chain = {Opcode.ADD, Opcode.MULTIPLY, Opcode.TANH, Opcode.MAXIMUM, Opcode.SUBTRACT, Opcode.EXP};
+    int step = 0;
+    while (made + 2 <= nodes) {
+      Opcode op = chain[step++ % chain.length];
+      if (op.isElementwise() && op != Opcode.TANH && op != Opcode.EXP) {
+        Instruction bc = b.op(Opcode.BROADCAST, out, i -> i.dimensions(1), bias);
+        v = b.op(op, out, v, bc);
+        made += 2;
+      } else {
+        v = b.op(op, out, v);
+        made += 1;
+      }
+    }
+    return Kernel.of("fused_" + nodes, FusionKind.OUTPUT, b.buildFused(), Map.of(), "bench");
+  }
+}

@@ -1,0 +1,2 @@
+/** Simulator throughput: (kernel, tile) simulations per second. */
+package dev.tpucost.benchmarks.sim;
