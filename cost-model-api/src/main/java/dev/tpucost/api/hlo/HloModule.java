@@ -150,6 +150,42 @@ public final class HloModule {
     return java.util.Arrays.copyOf(out, n);
   }
 
+  /**
+   * This module with ids assigned in order of appearance, as the HLO text parser assigns them:
+   * computations 1, 2, ... in module order, instructions 1, 2, ... across the module in computation and
+   * instruction order. Printing and re-parsing a renumbered module gives it back unchanged.
+   */
+  public HloModule renumbered() {
+    Map<Long, Long> compIds = new HashMap<>();
+    long nextComp = 1;
+    for (Computation c : computations) {
+      compIds.put(c.id(), nextComp++);
+    }
+    long nextInstr = 1;
+    List<Computation> out = new ArrayList<>(computations.size());
+    for (Computation c : computations) {
+      Map<Long, Long> ids = new HashMap<>();
+      List<Instruction> instrs = new ArrayList<>(c.size());
+      for (Instruction i : c.instructions()) {
+        long id = nextInstr++;
+        ids.put(i.id(), id);
+        long[] ops = i.operandIds();
+        for (int k = 0; k < ops.length; k++) {
+          ops[k] = ids.get(ops[k]);
+        }
+        long[] called = i.calledComputationIds();
+        for (int k = 0; k < called.length; k++) {
+          called[k] = compIds.get(called[k]);
+        }
+        instrs.add(i.withIds(id, ops, called));
+      }
+      long cid = compIds.get(c.id());
+      long root = ids.get(c.rootId());
+      out.add(c.isFusionComputation() ? Computation.fused(cid, c.name(), instrs, root) : Computation.of(cid, c.name(), instrs, root));
+    }
+    return new HloModule(name, id, out, compIds.get(entryId), attributes);
+  }
+
   /** Module name. */
   public String name() {
     return name;

@@ -112,6 +112,34 @@ public final class Instruction {
     return b;
   }
 
+  /** This instruction with another id, operand ids and called computation ids (everything else kept). */
+  public Instruction withIds(long newId, long[] newOperands, long[] newCalled) {
+    Builder b = toBuilder();
+    Builder c = new Builder(newId, name, opcode, shape);
+    c.operandIds = newOperands.length == 0 ? NONE : newOperands.clone();
+    c.calledComputationIds = newCalled.length == 0 ? NONE : newCalled.clone();
+    c.parameterNumber = b.parameterNumber;
+    c.tupleIndex = b.tupleIndex;
+    c.dimensions = b.dimensions;
+    c.window = b.window;
+    c.convolutionDimensions = b.convolutionDimensions;
+    c.featureGroupCount = b.featureGroupCount;
+    c.batchGroupCount = b.batchGroupCount;
+    c.dotDimensions = b.dotDimensions;
+    c.gatherDimensions = b.gatherDimensions;
+    c.gatherSliceSizes = b.gatherSliceSizes;
+    c.scatterDimensions = b.scatterDimensions;
+    c.slice = b.slice;
+    c.dynamicSliceSizes = b.dynamicSliceSizes;
+    c.padding = b.padding;
+    c.fusionKind = b.fusionKind;
+    c.comparisonDirection = b.comparisonDirection;
+    c.customCallTarget = b.customCallTarget;
+    c.backendConfig = b.backendConfig;
+    c.attributes.putAll(b.attributes);
+    return c.build();
+  }
+
   /** Unique id within the computation (XLA's {@code id}). */
   public long id() {
     return id;

@@ -126,7 +126,7 @@ public final class LiteralText {
         ByteBuffer buf = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
         for (String s : tokens) {
           short v = switch (t) {
-            case BF16 -> (short) (Float.floatToRawIntBits((float) parseFloating(s)) >>> 16);
+            case BF16 -> floatToBf16((float) parseFloating(s));
             case F16 -> floatToHalf((float) parseFloating(s));
             default -> (short) Long.parseLong(s);
           };
@@ -196,6 +196,36 @@ public final class LiteralText {
       case "false" -> 0;
       default -> Double.parseDouble(s);
     };
+  }
+
+  /**
+   * The text a scalar of {@code type} holding {@code text}'s value reads back as: floating values are
+   * rounded to the type (so {@code 0.001} in bf16 becomes {@code 9.994507E-4}), integers and preds are
+   * kept. Writers of constants use it so that a module survives a protobuf round trip unchanged.
+   */
+  public static String canonical(String text, ElementType type) {
+    try {
+      double v = parseFloating(text.trim());
+      return switch (type) {
+        case F32 -> floatText((float) v);
+        case F64 -> doubleText(v);
+        case BF16 -> floatText(Float.intBitsToFloat((floatToBf16((float) v) & 0xffff) << 16));
+        case F16 -> floatText(halfToFloat(floatToHalf((float) v)));
+        default -> text.trim();
+      };
+    } catch (NumberFormatException e) {
+      return text.trim();
+    }
+  }
+
+  /** Float to bfloat16 bits, rounding to nearest even. */
+  static short floatToBf16(float f) {
+    if (Float.isNaN(f)) {
+      return (short) 0x7fc0;
+    }
+    int bits = Float.floatToRawIntBits(f);
+    int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+    return (short) (rounded >>> 16);
   }
 
   /** IEEE 754 binary16 to float. */
