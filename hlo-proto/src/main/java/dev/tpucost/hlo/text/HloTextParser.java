@@ -461,9 +461,18 @@ public final class HloTextParser {
     if (entry == null) {
       entry = comps.get(comps.size() - 1);
     }
+    // Text has no is_fusion_computation flag: a computation a fusion calls is a fusion computation.
+    java.util.Set<String> fusionBodies = new java.util.HashSet<>();
+    for (RawComputation c : comps) {
+      for (RawInstruction r : c.instructions()) {
+        if (r.opcode == Opcode.FUSION && r.computationRefs.containsKey("calls")) {
+          fusionBodies.add(r.computationRefs.get("calls").name());
+        }
+      }
+    }
     List<Computation> out = new ArrayList<>(comps.size());
     for (RawComputation c : comps) {
-      out.add(computation(c, compIds));
+      out.add(computation(c, compIds, fusionBodies.contains(c.name())));
     }
     String name = moduleName != null ? moduleName : entry.name();
     try {
@@ -473,7 +482,7 @@ public final class HloTextParser {
     }
   }
 
-  private Computation computation(RawComputation c, Map<String, Long> compIds) {
+  private Computation computation(RawComputation c, Map<String, Long> compIds, boolean fusionBody) {
     Map<String, RawInstruction> byName = new HashMap<>();
     RawInstruction root = null;
     for (RawInstruction r : c.instructions()) {
@@ -519,7 +528,9 @@ public final class HloTextParser {
       }
     }
     try {
-      return Computation.of(c.id(), c.name(), instrs, root.id);
+      return fusionBody
+          ? Computation.fused(c.id(), c.name(), instrs, root.id)
+          : Computation.of(c.id(), c.name(), instrs, root.id);
     } catch (IllegalArgumentException e) {
       throw error(c.at(), "a well-formed computation (" + e.getMessage() + ")");
     }
