@@ -956,6 +956,16 @@ public final class TileSpace {
     }
   }
 
+  /**
+   * The config with these output bounds and these kernel bounds on the weight's reduction dimensions
+   * (entries on other weight dimensions are replaced by what the output tile implies).
+   */
+  public TileConfig config(long[] outputBounds, long[] kernelBounds) {
+    checkArgument(outputBounds.length == outUnits.length, "%s output bounds for %s output dims", outputBounds.length, outUnits.length);
+    checkArgument(kernelBounds.length == weightUnits.length, "%s kernel bounds for %s weight dims", kernelBounds.length, weightUnits.length);
+    return TileConfig.of(withImplied(kernelBounds, outputBounds), outputBounds);
+  }
+
   private long[] withImplied(long[] k, long[] out) {
     long[] implied = impliedKernelBounds(out);
     long[] r = k.clone();

@@ -1,0 +1,76 @@
+package dev.tpucost.corpus.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tpucost.corpus.dataset.wire.KernelRecord;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a dataset: its manifest, and its records shard by shard after checking each shard's SHA-256
+ * against the manifest (a truncated or altered shard is an error naming the file).
+ */
+public final class DatasetReader {
+  private final Path dir;
+  private final JsonNode manifest;
+
+  private DatasetReader(Path dir, JsonNode manifest) {
+    this.dir = dir;
+    this.manifest = manifest;
+  }
+
+  /** Opens the dataset in {@code dir}. */
+  public static DatasetReader open(Path dir) throws IOException {
+    Path m = dir.resolve("manifest.json");
+    try {
+      return new DatasetReader(dir, DatasetBuilder.JSON.readTree(m.toFile()));
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new IOException(dir + " is not a finished tpucost dataset: no " + m, e);
+    }
+  }
+
+  /** The manifest. */
+  public JsonNode manifest() {
+    return manifest;
+  }
+
+  /** The shard files listed in the manifest. */
+  public List<Path> shards() {
+    List<Path> out = new ArrayList<>();
+    manifest.path("shards").forEach(s -> out.add(dir.resolve(s.path("file").asText())));
+    return out;
+  }
+
+  /** Every record, in shard order, after verifying each shard's checksum. */
+  public void forEach(Consumer<KernelRecord> action) throws IOException {
+    for (JsonNode s : manifest.path("shards")) {
+      Path file = dir.resolve(s.path("file").asText());
+      String expected = s.path("sha256").asText();
+      String actual = DatasetBuilder.sha256(file);
+      if (!actual.equals(expected)) {
+        throw new IOException(file + ": SHA-256 " + actual + " does not match the manifest's " + expected
+            + " (truncated or altered shard)");
+      }
+      try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16))) {
+        KernelRecord r;
+        while ((r = KernelRecord.parseDelimitedFrom(in)) != null) {
+          action.accept(r);
+        }
+      }
+    }
+  }
+
+  /** Every record. */
+  public List<KernelRecord> records() throws IOException {
+    List<KernelRecord> out = new ArrayList<>();
+    forEach(out::add);
+    return out;
+  }
+}
