@@ -43,7 +43,7 @@ final class Table {
       if (i > 0) {
         sb.append("  ");
       }
-      boolean numeric = !cells[i].isEmpty() && cells[i].matches("-?[0-9.,eE+]+( ?[A-Za-z%/]+)?");
+      boolean numeric = !cells[i].isEmpty() && cells[i].matches("-?[0-9][0-9.,eE+]*( ?[A-Za-z%/]+)?");
       String pad = " ".repeat(width[i] - cells[i].length());
       sb.append(numeric ? pad + cells[i] : cells[i] + (i == cells.length - 1 ? "" : pad));
     }

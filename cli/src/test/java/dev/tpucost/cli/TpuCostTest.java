@@ -178,4 +178,28 @@ class TpuCostTest {
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("no kernel named 'nope'; kernels: d, t");
   }
+
+  @Test
+  void datasetGeneratesLabelsRealFilesAndDescribesItself() throws Exception {
+    Path ds = dir.resolve("ds");
+    Result gen = run("dataset", "--out", ds.toString(), "--programs", "8", "--configs-per-kernel", "8",
+        "--fusion-variants", "1", "--seed", "3", "--threads", "2");
+    assertThat(gen.code()).as(gen.err()).isZero();
+    assertThat(gen.out()).contains("8 programs", "distinct kernels", "labelled samples");
+    Result info = run("dataset-info", ds.toString(), "--format", "json");
+    assertThat(info.code()).isZero();
+    JsonNode m = Json.MAPPER.readTree(info.out());
+    assertThat(m.path("seed").asLong()).isEqualTo(3);
+    assertThat(m.path("families")).hasSize(8);
+    assertThat(m.path("kernels").asLong()).isPositive();
+    assertThat(run("dataset-info", ds.toString()).out()).contains("family", "fusion kind", "lstm held out");
+
+    Path real = dir.resolve("real");
+    Result labelled = run("dataset", "--out", real.toString(), "--from", matmulModule().toString(),
+        "--configs-per-kernel", "4");
+    assertThat(labelled.code()).as(labelled.err()).isZero();
+    assertThat(Json.MAPPER.readTree(run("dataset-info", real.toString(), "--format", "json").out())
+        .path("families").has("real")).isTrue();
+    assertThat(run("dataset-info", dir.resolve("none").toString()).code()).isEqualTo(1);
+  }
 }

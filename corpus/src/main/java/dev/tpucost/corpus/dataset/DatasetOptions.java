@@ -26,9 +26,9 @@ public record DatasetOptions(
     int programsPerShard,
     String heldOutFamily) {
 
-  /** The default dataset: 256 programs, 64 configs per kernel, 16 random fusions per program, seed 1, v4. */
+  /** The default dataset: 512 programs, 128 configs per kernel, 16 random fusions per program, seed 1, v4. */
   public static DatasetOptions defaults() {
-    return new DatasetOptions(256, 64, 16, 1, ChipSpec.V4, Runtime.getRuntime().availableProcessors(), 8, "lstm");
+    return new DatasetOptions(512, 128, 16, 1, ChipSpec.V4, Runtime.getRuntime().availableProcessors(), 8, "lstm");
   }
 
   /** Validates the options. */

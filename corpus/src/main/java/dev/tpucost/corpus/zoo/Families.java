@@ -339,7 +339,10 @@ public final class Families {
     }
   }
 
-  /** An Elman RNN over a sequence, as a while loop with dynamic-slice and dynamic-update-slice. */
+  /**
+   * A GRU over a sequence as a while loop (dynamic-slice of the input step, dynamic-update-slice of the
+   * output), then an output projection with log-softmax and a loss over all steps.
+   */
   static final class RnnLoop implements Family {
     @Override
     public String name() {
@@ -352,25 +355,39 @@ public final class Families {
       ElementType t = floatType(r);
       long steps = pick(r, 8, 16, 32, 64);
       long b = pick(r, 8, 32, 128);
-      long in = pick(r, 64, 128, 256);
-      long h = pick(r, 128, 256, 512);
-      Shape state = Shape.tuple(Shape.scalar(ElementType.S32), Graph.shape(t, b, h), Graph.shape(t, steps, b, in),
-          Graph.shape(t, in, h), Graph.shape(t, h, h), Graph.shape(t, steps, b, h));
+      long in = pick(r, 64, 128, 256, 512);
+      long h = pick(r, 128, 256, 512, 1024);
+      long vocab = pick(r, 256, 1000, 4096);
+      List<Shape> parts = new ArrayList<>(List.of(Shape.scalar(ElementType.S32), Graph.shape(t, b, h),
+          Graph.shape(t, steps, b, in)));
+      for (int gate = 0; gate < 3; gate++) {
+        parts.add(Graph.shape(t, in, h));
+        parts.add(Graph.shape(t, h, h));
+      }
+      parts.add(Graph.shape(t, steps, b, h));
+      Shape state = Shape.tuple(parts);
 
       Graph body = p.graph("rnn_body");
       Instruction st = body.param(state);
       Instruction i = body.get(st, 0);
       Instruction hh = body.get(st, 1);
       Instruction xs = body.get(st, 2);
-      Instruction wx = body.get(st, 3);
-      Instruction wh = body.get(st, 4);
-      Instruction hs = body.get(st, 5);
       Instruction zero = body.constant(ElementType.S32, "0");
       Instruction xt = body.reshape(body.dynamicSlice(xs, new long[] {1, b, in}, i, zero, zero), b, in);
-      Instruction hn = body.unary(Opcode.TANH, body.add(body.matmul(xt, wx, t), body.matmul(hh, wh, t)));
-      Instruction hs2 = body.dynamicUpdateSlice(hs, body.reshape(hn, 1, b, h), i, zero, zero);
-      Instruction next = body.add(i, body.constant(ElementType.S32, "1"));
-      body.tuple(next, hn, xs, wx, wh, hs2);
+      Instruction z = Layers.sigmoid(body, body.add(body.matmul(xt, body.get(st, 3), t), body.matmul(hh, body.get(st, 4), t)));
+      Instruction rg = Layers.sigmoid(body, body.add(body.matmul(xt, body.get(st, 5), t), body.matmul(hh, body.get(st, 6), t)));
+      Instruction cand = body.unary(Opcode.TANH,
+          body.add(body.matmul(xt, body.get(st, 7), t), body.matmul(body.mul(rg, hh), body.get(st, 8), t)));
+      Instruction hn = body.add(body.mul(body.sub(Layers.scalar(body, z, "1"), z), hh), body.mul(z, cand));
+      Instruction hs2 = body.dynamicUpdateSlice(body.get(st, 9), body.reshape(hn, 1, b, h), i, zero, zero);
+      Instruction[] next = new Instruction[10];
+      next[0] = body.add(i, body.constant(ElementType.S32, "1"));
+      next[1] = hn;
+      for (int k = 2; k < 9; k++) {
+        next[k] = body.get(st, k);
+      }
+      next[9] = hs2;
+      body.tuple(next);
       long bodyId = p.add(body);
 
       Graph cond = p.graph("rnn_cond");
@@ -379,16 +396,24 @@ public final class Families {
       long condId = p.add(cond);
 
       Graph g = p.graph("main");
-      Instruction xs0 = g.param(t, steps, b, in);
-      Instruction wx0 = g.param(t, in, h);
-      Instruction wh0 = g.param(t, h, h);
-      Instruction h0 = g.param(t, b, h);
-      Instruction hs0 = g.broadcast(g.constant(t, "0"), new long[] {steps, b, h});
-      Instruction init = g.tuple(g.constant(ElementType.S32, "0"), h0, xs0, wx0, wh0, hs0);
-      Instruction loop = g.whileLoop(init, condId, bodyId);
-      Instruction last = g.get(loop, 1);
-      Instruction logits = Layers.dense(g, last, g.param(t, h, pick(r, 10, 128, 1000)), null);
-      g.tuple(logits, g.get(loop, 5));
+      Instruction[] init = new Instruction[10];
+      init[0] = g.constant(ElementType.S32, "0");
+      init[1] = g.param(t, b, h);
+      init[2] = g.param(t, steps, b, in);
+      for (int k = 3; k < 9; k++) {
+        init[k] = g.param(t, k % 2 == 1 ? in : h, h);
+      }
+      init[9] = g.broadcast(g.constant(t, "0"), new long[] {steps, b, h});
+      Instruction loop = g.whileLoop(g.tuple(init), condId, bodyId);
+      Instruction all = g.reshape(g.get(loop, 9), steps * b, h);
+      Instruction logits = g.convert(Layers.dense(g, all, g.param(t, h, vocab), g.param(t, vocab)), ElementType.F32);
+      Instruction max = g.reduce(logits, "max", 1);
+      Instruction shifted = g.sub(logits, g.broadcast(max, new long[] {steps * b, vocab}, 0));
+      Instruction lse = g.unary(Opcode.LOG, g.reduce(g.unary(Opcode.EXP, shifted), "add", 1));
+      Instruction logProbs = g.sub(shifted, g.broadcast(lse, new long[] {steps * b, vocab}, 0));
+      Instruction targets = g.param(ElementType.F32, steps * b, vocab);
+      Instruction loss = g.reduce(g.mul(logProbs, targets), "add", 0, 1);
+      g.tuple(loss, g.get(loop, 1));
       return p.module(g);
     }
   }
