@@ -202,4 +202,49 @@ class TpuCostTest {
         .path("families").has("real")).isTrue();
     assertThat(run("dataset-info", dir.resolve("none").toString()).code()).isEqualTo(1);
   }
+
+  @Test
+  void predictAndRankWithInvalidCandidateLines() throws Exception {
+    Path f = matmulModule();
+    Result p = run("predict", f.toString(), "--model", "analytical", "--format", "json");
+    assertThat(p.code()).as(p.err()).isZero();
+    String[] lines = p.out().strip().split("\\n");
+    assertThat(lines).hasSize(3);
+    JsonNode first = Json.MAPPER.readTree(lines[0]);
+    assertThat(first.get("model").asText()).isEqualTo("analytical");
+    assertThat(first.get("predicted_ns").asDouble()).isPositive();
+    assertThat(Json.MAPPER.readTree(lines[2]).get("module_total_ns").asDouble()).isPositive();
+
+    Path tsv = dir.resolve("tiles.tsv");
+    Files.writeString(tsv, String.join("\n",
+        "# kernel_bounds<TAB>output_bounds",
+        "16,1\t16,1",
+        "3,1\t16,1",
+        "banana",
+        "128,8\t128,8",
+        "\t32,2",
+        "1,x\t1,1") + "\n");
+    Result r = run("rank", f.toString(), "--kernel", "d", "--tiles", tsv.toString(), "--format", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode configs = Json.MAPPER.readTree(r.out()).get("configs");
+    assertThat(configs).hasSize(6);
+    java.util.Map<Integer, JsonNode> byIndex = new java.util.HashMap<>();
+    configs.forEach(c -> byIndex.put(c.get("index").asInt(), c));
+    assertThat(byIndex.get(0).get("rank").asInt()).isBetween(1, 3);
+    assertThat(byIndex.get(1).get("error").asText()).contains("kernel_bounds[0]=3");
+    assertThat(byIndex.get(2).get("error").asText()).contains(tsv + ":4:", "expected kernel_bounds<TAB>output_bounds");
+    assertThat(byIndex.get(4).get("output_bounds")).hasSize(2);
+    assertThat(byIndex.get(4).has("rank")).isTrue();
+    assertThat(byIndex.get(5).get("error").asText()).contains(tsv + ":7:", "kernel_bounds[1] is 'x'");
+    java.util.Set<Integer> ranks = new java.util.HashSet<>();
+    configs.forEach(c -> {
+      if (c.has("rank")) {
+        ranks.add(c.get("rank").asInt());
+      }
+    });
+    assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3);
+    Result all = run("rank", f.toString(), "--kernel", "d", "--top", "3");
+    assertThat(all.code()).isZero();
+    assertThat(all.out().strip().split("\\n")).hasSize(4);
+  }
 }

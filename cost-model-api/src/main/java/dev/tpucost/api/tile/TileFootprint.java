@@ -13,6 +13,9 @@ package dev.tpucost.api.tile;
  * @param parameterLoads per parameter, how many times its block is loaded over the whole kernel:
  *     consecutive steps that need the same block reuse it (loop order: output physical dimensions,
  *     outermost first, then the reduction loop innermost)
+ * @param parameterLoopMasks per parameter, the loops its block follows: bit {@code p} for the loop over
+ *     output physical dimension {@code p} (outermost first), bit {@code outputRank} for the reduction loop;
+ *     only loops with more than one trip show
  * @param outputBytes bytes of the output block per step (all outputs)
  * @param accumulatorBytes bytes of the f32 accumulator kept across reduction steps (0 if none)
  * @param workingSetBytes double-buffered VMEM working set: {@code 2 (sum parameterBytes + outputBytes) +
@@ -24,6 +27,7 @@ public record TileFootprint(
     long reductionSteps,
     long[] parameterBytes,
     long[] parameterLoads,
+    int[] parameterLoopMasks,
     long outputBytes,
     long accumulatorBytes,
     long workingSetBytes) {
@@ -48,6 +52,12 @@ public record TileFootprint(
   @Override
   public long[] parameterLoads() {
     return parameterLoads.clone();
+  }
+
+  /** A copy of the per-parameter loop masks. */
+  @Override
+  public int[] parameterLoopMasks() {
+    return parameterLoopMasks.clone();
   }
 
   /** How many times parameter {@code p}'s block is loaded over the kernel. */

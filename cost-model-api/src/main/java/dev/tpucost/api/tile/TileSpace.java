@@ -254,7 +254,11 @@ public final class TileSpace {
     }
   }
 
-  private Optional<String> checkBounds(TileConfig c) {
+  /**
+   * Why {@code config}'s bounds are impossible (lengths, divisibility, consistency with the output tile),
+   * or empty if they are valid; VMEM is not checked. Cheap: no footprint.
+   */
+  public Optional<String> checkBounds(TileConfig c) {
     String where = "kernel '" + kernel.name() + "', tile " + c + ": ";
     if (c.inputBounds().length != 0) {
       return Optional.of(where + "input_bounds must be empty (the compiler infers them)");
@@ -447,10 +451,14 @@ public final class TileSpace {
     trips[outOrder.length] = reductionSteps;
     long[] paramBytes = new long[kernel.parameterCount()];
     long[] loads = new long[paramBytes.length];
+    int[] masks = new int[paramBytes.length];
     long sum = 0;
     for (int p = 0; p < paramBytes.length; p++) {
       int node = kernel.parameterIndex(p);
       loads[p] = loads(dm[node], trips);
+      for (int x : dm[node] == null ? new int[0] : dm[node]) {
+        masks[p] |= x;
+      }
       Shape s = kernel.node(node).shape();
       long b = s.isTuple() ? s.byteSize() : NativeTiling.paddedBytes(s, ext[node]);
       paramBytes[p] = LongMath.saturatedMultiply(b, mult[node]);
@@ -471,7 +479,7 @@ public final class TileSpace {
         ext[i] = new long[0];
       }
     }
-    return new TileFootprint(ext, outputTiles, reductionSteps, paramBytes, loads, outBytes, acc, working);
+    return new TileFootprint(ext, outputTiles, reductionSteps, paramBytes, loads, masks, outBytes, acc, working);
   }
 
   /**

@@ -1,0 +1,91 @@
+package dev.tpucost.benchmarks.models;
+
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.model.CostModel;
+import dev.tpucost.api.model.CostModels;
+import dev.tpucost.api.model.Estimate;
+import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
+import dev.tpucost.benchmarks.BenchKernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Latency of a registered cost model on one thread, as a compiler and an autotuner call it: {@code predict}
+ * of one (kernel, tile) of a matmul-epilogue kernel of ~5, ~40 or ~200 nodes (the kernel is reused across
+ * calls, as a fusion pass asks about the same kernel with several tiles; each call takes the next of 16
+ * tiles), and {@code rank} of 10, 100 or 1000 candidate configs of the ~40-node kernel. Results go to the
+ * blackhole.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ModelLatencyBench {
+  /** Registered model name. */
+  @Param({"analytical"})
+  public String model;
+
+  /** Kernel size for predict (approximate nodes). */
+  @Param({"5", "40", "200"})
+  public int nodes;
+
+  /** Candidates for rank. */
+  @Param({"10", "100", "1000"})
+  public int candidates;
+
+  CostModel costModel;
+  Kernel kernel;
+  Kernel rankKernel;
+  TileConfig[] tiles;
+  List<TileConfig> rankTiles;
+  int next;
+
+  /** Builds kernels, tiles and the model. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    costModel = CostModels.create(model, ChipSpec.V4);
+    kernel = BenchKernels.matmulEpilogue(nodes);
+    List<TileConfig> valid = TileSpace.of(kernel, ChipSpec.V4).validConfigs(4096);
+    tiles = new TileConfig[16];
+    for (int i = 0; i < 16; i++) {
+      tiles[i] = valid.get(i * valid.size() / 16);
+    }
+    rankKernel = BenchKernels.matmulEpilogue(40);
+    List<TileConfig> all = TileSpace.of(rankKernel, ChipSpec.V4).validConfigs(100_000);
+    rankTiles = new ArrayList<>();
+    for (int i = 0; rankTiles.size() < candidates; i++) {
+      rankTiles.add(all.get(i % all.size()));
+    }
+  }
+
+  /** One prediction. */
+  @Benchmark
+  public Estimate predict() {
+    next = (next + 1) & 15;
+    return costModel.predict(kernel, tiles[next]);
+  }
+
+  /** One ranking of {@link #candidates} configs. */
+  @Benchmark
+  public Ranking rank() {
+    return costModel.rank(rankKernel, rankTiles);
+  }
+}

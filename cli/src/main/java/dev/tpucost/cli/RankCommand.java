@@ -1,0 +1,148 @@
+package dev.tpucost.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.model.CostModel;
+import dev.tpucost.api.model.CostModels;
+import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.tile.InvalidTileException;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tpucost rank FILE --kernel NAME}: a cost model's ranking of tile configs for one kernel. */
+@Command(name = "rank", mixinStandardHelpOptions = true, description = {
+    "Rank tile configs of one kernel by a cost model's predicted runtime (rank 1 = fastest). Candidates come",
+    "from --tiles (one per line: kernel_bounds<TAB>output_bounds, comma lists, either may be empty; lines",
+    "starting with # are skipped) or are every valid config. Invalid candidates are reported with an error."})
+final class RankCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "An HLO file, text or binary.")
+  Path file;
+
+  @Option(names = "--kernel", required = true, paramLabel = "NAME", description = "The kernel.")
+  String kernel;
+
+  @Mixin ModuleInputs inputs;
+
+  @Option(names = "--model", defaultValue = "analytical", description = "A registered model (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--tiles", paramLabel = "TSV", description = "Candidate configs, one per line.")
+  Path tiles;
+
+  @Option(names = "--top", defaultValue = "0", description = "Show only the K fastest (invalid candidates are always shown); 0 = all.")
+  int top;
+
+  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() throws Exception {
+    CostModel m = CostModels.create(model, inputs.chip());
+    Kernel k = ModuleInputs.kernel(ModuleInputs.kernels(file), kernel, file);
+    TileSpace space = TileSpace.of(k, m.chip());
+    List<TileConfig> candidates = new ArrayList<>();
+    List<String> parseErrors = new ArrayList<>();
+    if (tiles != null) {
+      int lineNo = 0;
+      for (String line : Files.readAllLines(tiles, StandardCharsets.UTF_8)) {
+        lineNo++;
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] parts = line.split("\t", -1);
+        try {
+          if (parts.length != 2) {
+            throw new InvalidTileException("expected kernel_bounds<TAB>output_bounds, found " + parts.length + " field(s)");
+          }
+          candidates.add(space.resolve(TileConfig.of(TileConfig.parseBounds(parts[0], "kernel_bounds"),
+              TileConfig.parseBounds(parts[1], "output_bounds"))));
+          parseErrors.add(null);
+        } catch (InvalidTileException e) {
+          candidates.add(TileConfig.EMPTY);
+          parseErrors.add(tiles + ":" + lineNo + ": " + e.getMessage());
+        }
+      }
+    } else {
+      candidates.addAll(space.validConfigs(100_000));
+      candidates.forEach(c -> parseErrors.add(null));
+    }
+    // The chip decides validity (bounds, VMEM); the model ranks the valid candidates.
+    List<TileConfig> valid = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    String[] errors = new String[candidates.size()];
+    for (int i = 0; i < candidates.size(); i++) {
+      errors[i] = parseErrors.get(i) != null ? parseErrors.get(i) : space.check(candidates.get(i)).orElse(null);
+      if (errors[i] == null) {
+        valid.add(candidates.get(i));
+        at.add(i);
+      }
+    }
+    double[] predicted = new double[candidates.size()];
+    java.util.Arrays.fill(predicted, Double.NaN);
+    double[] p = m.predictAll(k, valid);
+    for (int j = 0; j < p.length; j++) {
+      predicted[at.get(j)] = p[j];
+      if (Double.isNaN(p[j])) {
+        errors[at.get(j)] = "the " + m.name() + " model rejects this config";
+      }
+    }
+    Ranking r = Ranking.of(candidates, predicted, errors);
+    print(r, m);
+    return 0;
+  }
+
+  private void print(Ranking r, CostModel m) {
+    PrintWriter out = spec.commandLine().getOut();
+    List<Ranking.Entry> shown = new ArrayList<>();
+    for (Ranking.Entry e : r.entries()) {
+      if (!e.isValid() || top <= 0 || e.rank() <= top) {
+        shown.add(e);
+      }
+    }
+    shown.sort((a, b) -> a.isValid() && b.isValid() ? Integer.compare(a.rank(), b.rank()) : a.isValid() ? -1 : b.isValid() ? 1 : 0);
+    if (format == OutputFormat.json) {
+      ObjectNode n = Json.object().put("kernel", kernel).put("model", m.name());
+      ArrayNode configs = n.putArray("configs");
+      for (Ranking.Entry e : shown) {
+        ObjectNode c = configs.addObject().put("index", e.index());
+        ArrayNode kb = c.putArray("kernel_bounds");
+        for (long x : e.tile().kernelBounds()) {
+          kb.add(x);
+        }
+        ArrayNode ob = c.putArray("output_bounds");
+        for (long x : e.tile().outputBounds()) {
+          ob.add(x);
+        }
+        if (e.isValid()) {
+          c.put("predicted_ns", e.predictedNs()).put("rank", e.rank());
+        } else {
+          c.put("error", e.error());
+        }
+      }
+      out.println(Json.line(n));
+    } else {
+      Table t = new Table("rank", "index", "tile", "predicted us", "error");
+      for (Ranking.Entry e : shown) {
+        t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), e.isValid() ? String.format("%.3f", e.predictedNs() / 1e3) : "",
+            e.isValid() ? "" : e.error());
+      }
+      t.print(out);
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,190 @@
+package dev.tpucost.corpus.evaluation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.model.CostModel;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.corpus.dataset.DatasetReader;
+import dev.tpucost.corpus.dataset.KernelModules;
+import dev.tpucost.corpus.dataset.wire.KernelRecord;
+import dev.tpucost.corpus.dataset.wire.TileSample;
+import dev.tpucost.hlo.binary.HloProtoReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs cost models on the same samples of one part of a dataset split and reports, per model, overall and
+ * per family:
+ *
+ * <ul>
+ *   <li>tile task, per kernel then averaged: Kendall's tau over the configs the simulator ran, and top-1,
+ *       top-5 and top-10 slowdown;
+ *   <li>fusion task: absolute percentage error at the default tile (MAPE), and Kendall's tau across
+ *       kernels of the default-tile runtimes.
+ * </ul>
+ */
+public final class Evaluator {
+  /** Aggregated metrics of one model (on all kernels or one family). */
+  public static final class Scores {
+    double tau;
+    double top1;
+    double top5;
+    double top10;
+    int tileKernels;
+    double ape;
+    int fusionKernels;
+    final List<double[]> fusionPairs = new ArrayList<>();
+
+    /** Mean Kendall tau of the tile task. */
+    public double kendallTau() {
+      return tileKernels == 0 ? Double.NaN : tau / tileKernels;
+    }
+
+    /** Mean top-1 slowdown. */
+    public double top1Slowdown() {
+      return tileKernels == 0 ? Double.NaN : top1 / tileKernels;
+    }
+
+    /** Mean top-5 slowdown. */
+    public double top5Slowdown() {
+      return tileKernels == 0 ? Double.NaN : top5 / tileKernels;
+    }
+
+    /** Mean top-10 slowdown. */
+    public double top10Slowdown() {
+      return tileKernels == 0 ? Double.NaN : top10 / tileKernels;
+    }
+
+    /** Kernels in the tile task (two or more configs the simulator ran). */
+    public int tileKernels() {
+      return tileKernels;
+    }
+
+    /** Fusion-task MAPE at the default tile. */
+    public double fusionMape() {
+      return fusionKernels == 0 ? Double.NaN : ape / fusionKernels;
+    }
+
+    /** Kendall tau across kernels of default-tile runtimes. */
+    public double fusionKendallTau() {
+      double[] p = new double[fusionPairs.size()];
+      double[] a = new double[fusionPairs.size()];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = fusionPairs.get(i)[0];
+        a[i] = fusionPairs.get(i)[1];
+      }
+      return p.length < 2 ? Double.NaN : Metrics.kendallTau(p, a);
+    }
+
+    /** Kernels in the fusion task. */
+    public int fusionKernels() {
+      return fusionKernels;
+    }
+  }
+
+  /** The evaluation of several models on one split part. */
+  public record Report(String split, String part, long samples, Map<String, Scores> overall,
+      Map<String, Map<String, Scores>> perFamily) {}
+
+  private Evaluator() {}
+
+  /**
+   * Evaluates {@code models} on part {@code part} ({@code train}, {@code val}, {@code test}) of split
+   * {@code split} ({@code random}, {@code family}), or on every record for split {@code all}.
+   * {@code maxKernels} caps the kernels evaluated (0 = all), taking them in dataset order.
+   */
+  public static Report evaluate(DatasetReader data, String split, String part, List<CostModel> models, int maxKernels)
+      throws IOException {
+    Set<String> programs = new HashSet<>();
+    if (!split.equals("all")) {
+      JsonNode ids = data.manifest().path("splits").path(split).path(part).path("program_ids");
+      if (ids.isMissingNode()) {
+        throw new IllegalArgumentException("the dataset has no split '" + split + "' with part '" + part + "'");
+      }
+      ids.forEach(id -> programs.add(id.asText()));
+    }
+    Map<String, Scores> overall = new LinkedHashMap<>();
+    Map<String, Map<String, Scores>> perFamily = new LinkedHashMap<>();
+    for (CostModel m : models) {
+      overall.put(m.name(), new Scores());
+      perFamily.put(m.name(), new TreeMap<>());
+    }
+    long[] samples = {0};
+    int[] kernels = {0};
+    data.forEach(r -> {
+      if ((!split.equals("all") && !programs.contains(r.getProgramId())) || (maxKernels > 0 && kernels[0] >= maxKernels)) {
+        return;
+      }
+      kernels[0]++;
+      Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+      List<TileConfig> tiles = new ArrayList<>();
+      List<Double> actual = new ArrayList<>();
+      int defaultIndex = -1;
+      for (TileSample s : r.getSamplesList()) {
+        if (s.getError().isEmpty()) {
+          if (s.getIsDefault()) {
+            defaultIndex = tiles.size();
+          }
+          tiles.add(TileConfig.of(longs(s.getKernelBoundsList()), longs(s.getOutputBoundsList())));
+          actual.add(s.getRuntimeNs());
+        }
+      }
+      samples[0] += tiles.size();
+      double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
+      for (CostModel m : models) {
+        double[] p = m.predictAll(k, tiles);
+        Scores o = overall.get(m.name());
+        Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
+        for (Scores s : List.of(o, f)) {
+          add(s, p, a, defaultIndex);
+        }
+      }
+    });
+    return new Report(split, part, samples[0], overall, perFamily);
+  }
+
+  private static void add(Scores s, double[] p, double[] a, int defaultIndex) {
+    if (a.length >= 2) {
+      s.tau += Metrics.kendallTau(p, a);
+      s.top1 += Metrics.topKSlowdown(p, a, 1);
+      s.top5 += Metrics.topKSlowdown(p, a, 5);
+      s.top10 += Metrics.topKSlowdown(p, a, 10);
+      s.tileKernels++;
+    }
+    if (defaultIndex >= 0 && !Double.isNaN(p[defaultIndex])) {
+      s.ape += Metrics.ape(p[defaultIndex], a[defaultIndex]);
+      s.fusionKernels++;
+      s.fusionPairs.add(new double[] {p[defaultIndex], a[defaultIndex]});
+    }
+  }
+
+  private static long[] longs(List<Long> v) {
+    long[] out = new long[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.get(i);
+    }
+    return out;
+  }
+
+  /** Records of one split part, for training and calibration. */
+  public static List<KernelRecord> records(DatasetReader data, String split, String part) throws IOException {
+    Set<String> programs = new HashSet<>();
+    data.manifest().path("splits").path(split).path(part).path("program_ids").forEach(id -> programs.add(id.asText()));
+    if (programs.isEmpty()) {
+      throw new IllegalArgumentException("the dataset's split '" + split + "' has no programs in part '" + part + "'");
+    }
+    List<KernelRecord> out = new ArrayList<>();
+    data.forEach(r -> {
+      if (programs.contains(r.getProgramId())) {
+        out.add(r);
+      }
+    });
+    return out;
+  }
+}

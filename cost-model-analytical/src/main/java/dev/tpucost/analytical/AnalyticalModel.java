@@ -1,0 +1,159 @@
+package dev.tpucost.analytical;
+
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
+import com.google.common.util.concurrent.UncheckedExecutionException;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.model.CostModel;
+import dev.tpucost.api.model.CostModelProvider;
+import dev.tpucost.api.model.Estimate;
+import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.tile.InvalidTileException;
+import dev.tpucost.api.tile.TileConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The analytical cost model ({@code analytical}): a roofline over the MXU, VPU, transcendental unit, XLU
+ * and HBM with an overlap blend, per-step overhead and launch cost, from the kernel's static counts and
+ * the tile's geometry ({@link Quantities}), with eleven constants per chip ({@link Constants}) that
+ * {@link Calibration} fits to a dataset. It never calls the simulator.
+ *
+ * <p>Per-kernel work ({@link KernelProfile}) is done once and cached (weak keys, so the cache follows the
+ * kernels' lifetimes); a prediction is then a closed form in the tile, and {@link #rank} shares the
+ * profile across candidates. A tile is rejected if its bounds are impossible, or if the model's estimate
+ * of its double-buffered working set exceeds VMEM. Thread-safe.
+ */
+public final class AnalyticalModel implements CostModel {
+  private final ChipSpec chip;
+  private final Constants constants;
+  private final LoadingCache<Kernel, KernelProfile> profiles;
+
+  private AnalyticalModel(ChipSpec chip, Constants constants) {
+    this.chip = chip;
+    this.constants = constants;
+    this.profiles = CacheBuilder.newBuilder().weakKeys().maximumSize(1 << 16)
+        .build(CacheLoader.from(k -> new KernelProfile(k, chip)));
+  }
+
+  /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
+  public static AnalyticalModel create(ChipSpec chip) {
+    return new AnalyticalModel(chip, Constants.shipped(chip.name()).orElseGet(() -> Constants.priors(chip.name())));
+  }
+
+  /** The model for {@code chip} with the given constants. */
+  public static AnalyticalModel of(ChipSpec chip, Constants constants) {
+    return new AnalyticalModel(chip, constants);
+  }
+
+  @Override
+  public String name() {
+    return "analytical";
+  }
+
+  @Override
+  public ChipSpec chip() {
+    return chip;
+  }
+
+  /** The constants in use. */
+  public Constants constants() {
+    return constants;
+  }
+
+  private KernelProfile profile(Kernel kernel) {
+    try {
+      return profiles.getUnchecked(kernel);
+    } catch (UncheckedExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Estimate predict(Kernel kernel, TileConfig tile) {
+    KernelProfile k = profile(kernel);
+    Optional<String> problem = problem(k, tile);
+    if (problem.isPresent()) {
+      throw new InvalidTileException(problem.get());
+    }
+    Quantities q = Quantities.of(k, tile, chip);
+    double ns = q.cycles(constants) / chip.clockGhz();
+    Map<String, Double> breakdown = new LinkedHashMap<>();
+    breakdown.put("mxu", constants.mxuEfficiency() * (q.mxuRows() + constants.mxuFill() * q.mxuPasses()));
+    breakdown.put("vpu", constants.vpuEfficiency() * (q.vpuOps() + constants.moveCost() * q.moveOps()));
+    breakdown.put("eup", constants.eupCost() * q.eupOps());
+    breakdown.put("xlu", constants.xluCost() * q.xluOps());
+    breakdown.put("memory", constants.memoryEfficiency() * q.memoryCycles() + constants.dmaCost() * q.dmaTransfers());
+    breakdown.put("steps", q.steps());
+    breakdown.put("fallback_ops", (double) k.fallbackOps);
+    return new Estimate(ns, breakdown);
+  }
+
+  @Override
+  public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
+    KernelProfile k = profile(kernel);
+    double[] out = new double[tiles.size()];
+    for (int i = 0; i < out.length; i++) {
+      TileConfig t = tiles.get(i);
+      out[i] = problem(k, t).isPresent() ? Double.NaN : Quantities.of(k, t, chip).cycles(constants) / chip.clockGhz();
+    }
+    return out;
+  }
+
+  @Override
+  public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
+    KernelProfile k = profile(kernel);
+    double[] predicted = new double[tiles.size()];
+    String[] errors = new String[tiles.size()];
+    for (int i = 0; i < predicted.length; i++) {
+      TileConfig t = tiles.get(i);
+      Optional<String> problem = problem(k, t);
+      if (problem.isPresent()) {
+        errors[i] = problem.get();
+        predicted[i] = Double.NaN;
+      } else {
+        predicted[i] = Quantities.of(k, t, chip).cycles(constants) / chip.clockGhz();
+      }
+    }
+    return Ranking.of(tiles, predicted, errors);
+  }
+
+  /** Impossible bounds, or a working set the model estimates does not fit in VMEM. */
+  private Optional<String> problem(KernelProfile k, TileConfig tile) {
+    Optional<String> bounds = k.space.checkBounds(tile);
+    if (bounds.isPresent()) {
+      return bounds;
+    }
+    double ws = Quantities.workingSet(k, tile);
+    if (ws > chip.vmemBytes()) {
+      return Optional.of(String.format("tile %s: estimated double-buffered working set of %.1f MiB does not fit in"
+          + " the %.1f MiB of VMEM of chip %s", tile, ws / (1 << 20), chip.vmemBytes() / (double) (1 << 20), chip.name()));
+    }
+    return Optional.empty();
+  }
+
+  /** Registers the model as {@code analytical}. */
+  public static final class Provider implements CostModelProvider {
+    @Override
+    public String name() {
+      return "analytical";
+    }
+
+    @Override
+    public String description() {
+      return "hand-written roofline with overlap, per-step and launch costs; 11 constants per chip calibrated on the simulator";
+    }
+
+    @Override
+    public CostModel create(ChipSpec chip) {
+      return AnalyticalModel.create(chip);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.tpucost.analytical;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The analytical model's eleven constants for one chip. Time in cycles is
+ *
+ * <pre>
+ *   mxu     = mxu_efficiency * (streamed rows + mxu_fill * passes)
+ *   vpu     = vpu_efficiency * (elementwise vreg ops + move_cost * data-movement vregs)
+ *   eup     = eup_cost * transcendental vregs
+ *   xlu     = xlu_cost * cross-lane vregs
+ *   compute = max(mxu, vpu, eup, xlu)
+ *   memory  = memory_efficiency * bytes / (HBM bytes per cycle) + dma_cost * DMA transfers
+ *   total   = compute + memory - overlap * min(compute, memory) + step_cost * steps + launch_cost
+ * </pre>
+ *
+ * (the overlap blend of XLA's GPU model, {@code compute + memory - 0.95 min}). Calibration fits all
+ * eleven within {@link #LOWER}..{@link #UPPER}.
+ *
+ * @param chip chip the constants were fitted for
+ * @param launchCost cycles per kernel launch
+ * @param stepCost cycles per grid step
+ * @param overlap share of the smaller of compute and memory hidden behind the larger (0..1)
+ * @param mxuFill cycles per MXU pass beyond its streamed rows (weight load, fill, drain)
+ * @param mxuEfficiency multiplier on MXU cycles
+ * @param vpuEfficiency multiplier on VPU cycles per vreg op
+ * @param moveCost VPU cost of a data-movement vreg relative to an elementwise one
+ * @param eupCost cycles per transcendental vreg
+ * @param xluCost cycles per cross-lane (reduction, transpose) vreg
+ * @param memoryEfficiency multiplier on ideal HBM transfer cycles (1 = peak bandwidth)
+ * @param dmaCost cycles per DMA transfer (issue, latency not hidden)
+ */
+public record Constants(
+    String chip,
+    double launchCost,
+    double stepCost,
+    double overlap,
+    double mxuFill,
+    double mxuEfficiency,
+    double vpuEfficiency,
+    double moveCost,
+    double eupCost,
+    double xluCost,
+    double memoryEfficiency,
+    double dmaCost) {
+
+  /** Constant names, in {@link #values()} order, as in constants files. */
+  public static final List<String> NAMES = List.of("launch_cost", "step_cost", "overlap", "mxu_fill", "mxu_efficiency",
+      "vpu_efficiency", "move_cost", "eup_cost", "xlu_cost", "memory_efficiency", "dma_cost");
+
+  /** Lower bounds used by calibration. */
+  public static final double[] LOWER = {50, 5, 0.01, 1, 0.5, 0.1, 0.01, 0.5, 0.1, 0.8, 1};
+
+  /** Upper bounds used by calibration. */
+  public static final double[] UPPER = {50_000, 5_000, 0.99, 5_000, 5, 50, 20, 100, 100, 10, 10_000};
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Validates every constant against its bounds. */
+  public Constants {
+    double[] v = {launchCost, stepCost, overlap, mxuFill, mxuEfficiency, vpuEfficiency, moveCost, eupCost, xluCost,
+        memoryEfficiency, dmaCost};
+    for (int i = 0; i < v.length; i++) {
+      checkArgument(Double.isFinite(v[i]) && v[i] >= LOWER[i] && v[i] <= UPPER[i],
+          "%s = %s is outside [%s, %s]", NAMES.get(i), v[i], LOWER[i], UPPER[i]);
+    }
+  }
+
+  /**
+   * Uncalibrated priors from public figures: ~2k-cycle kernel floor and ~0.35 us per grid step (XLA:TPU,
+   * Pallas on v5e), weight load R cycles plus drain per MXU pass, peak bandwidth.
+   */
+  public static Constants priors(String chip) {
+    return new Constants(chip, 2000, 500, 0.9, 256, 1, 1, 0.5, 4, 3, 1.1, 40);
+  }
+
+  /** The constants as an array, in {@link #NAMES} order. */
+  public double[] values() {
+    return new double[] {launchCost, stepCost, overlap, mxuFill, mxuEfficiency, vpuEfficiency, moveCost, eupCost,
+        xluCost, memoryEfficiency, dmaCost};
+  }
+
+  /** Constants from an array in {@link #NAMES} order. */
+  public static Constants of(String chip, double[] v) {
+    return new Constants(chip, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+  }
+
+  /** The constants file JSON: {@code {"chip": .., "format_version": 1, "constants": {name: value}}}. */
+  public String toJson() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("format_version", 1);
+    n.put("chip", chip);
+    ObjectNode c = n.putObject("constants");
+    double[] v = values();
+    for (int i = 0; i < v.length; i++) {
+      c.put(NAMES.get(i), v[i]);
+    }
+    try {
+      return JSON.writeValueAsString(n) + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses a constants file; {@code source} names it in errors. */
+  public static Constants parse(String json, String source) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage(), e);
+    }
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException(source + ": a constants file is a JSON object");
+    }
+    if (n.path("format_version").asInt(-1) != 1) {
+      throw new IllegalArgumentException(source + ": format_version " + n.path("format_version")
+          + " is not supported (this tpucost reads version 1)");
+    }
+    JsonNode c = n.path("constants");
+    double[] v = new double[NAMES.size()];
+    for (int i = 0; i < v.length; i++) {
+      JsonNode x = c.get(NAMES.get(i));
+      if (x == null || !x.isNumber()) {
+        throw new IllegalArgumentException(source + ": constants." + NAMES.get(i) + " is missing or not a number");
+      }
+      v[i] = x.asDouble();
+    }
+    try {
+      return of(n.path("chip").asText(""), v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a constants file. */
+  public static Constants load(Path file) throws IOException {
+    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** Writes this as a constants file, atomically. */
+  public void save(Path file) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The constants shipped for preset {@code chip}, if there are any. */
+  public static java.util.Optional<Constants> shipped(String chip) {
+    String resource = "constants-" + chip + ".json";
+    try (InputStream in = Constants.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read shipped " + resource, e);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.tpucost.analytical;
+
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
+import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.OpCategory;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.shape.Shape;
+import dev.tpucost.api.tile.NativeTiling;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileFootprint;
+import dev.tpucost.api.tile.TileSpace;
+
+/**
+ * What the analytical model knows about a kernel before any tile is chosen, computed once per kernel
+ * and chip: the tiling geometry (units per output and weight dimension), each parameter's padded size and
+ * the loops its block follows (from one footprint at the smallest tile), the main contraction's
+ * batch/M/K/N and the role of every output dimension, and static counts from {@code KernelStats}:
+ * elementwise ops, transcendentals, data-movement elements, cross-lane elements, and opcodes it has no
+ * rule for (costed conservatively as VPU work and counted).
+ */
+final class KernelProfile {
+  static final int ROLE_M = 0;
+  static final int ROLE_N = 1;
+  static final int ROLE_BATCH = 2;
+
+  final TileSpace space;
+  final int outRank;
+  final long[] outUnits;
+  final long[] outUnit;
+  final long[] outFull;
+  final long[] kUnits;
+  final long[] kUnit;
+  final long[] kFull;
+  final boolean[] kReduction;
+  final double[] paramBytes;
+  final int[] paramMask;
+  final double outputBytes;
+  final boolean contraction;
+  final int[] outRole;
+  final double batch;
+  final double m;
+  final double n;
+  final double k;
+  final int precisionPasses;
+  final double vpuOps;
+  final double moveElements;
+  final double transcendentals;
+  final double xluElements;
+  final int fallbackOps;
+
+  KernelProfile(Kernel kernel, ChipSpec chip) {
+    space = TileSpace.of(kernel, chip);
+    outUnits = space.outputUnits();
+    outRank = outUnits.length;
+    Shape out = space.outputShape();
+    int[] order = NativeTiling.physicalOrder(out);
+    outUnit = new long[outRank];
+    outFull = new long[outRank];
+    for (int p = 0; p < outRank; p++) {
+      outUnit[p] = NativeTiling.unit(outRank, p);
+      outFull[p] = Math.max(1, out.dim(order[p]));
+    }
+    kUnits = space.kernelUnits();
+    kReduction = space.kernelReductionDims();
+    kUnit = new long[kUnits.length];
+    kFull = new long[kUnits.length];
+    Shape weight = space.weightShape().orElse(null);
+    if (weight != null) {
+      int[] wo = NativeTiling.physicalOrder(weight);
+      for (int p = 0; p < kUnits.length; p++) {
+        kUnit[p] = NativeTiling.unit(kUnits.length, p);
+        kFull[p] = Math.max(1, weight.dim(wo[p]));
+      }
+    }
+    // One footprint at the smallest tile shows which loops each parameter's block follows.
+    long[] ones = new long[outRank];
+    java.util.Arrays.fill(ones, 1);
+    long[] kOnes = kUnits.clone();
+    for (int p = 0; p < kOnes.length; p++) {
+      if (kReduction[p]) {
+        kOnes[p] = 1;
+      }
+    }
+    TileConfig probe = space.config(ones, kOnes);
+    TileFootprint fp = space.footprint(probe);
+    paramMask = fp.parameterLoopMasks();
+    paramBytes = new double[kernel.parameterCount()];
+    for (int p = 0; p < paramBytes.length; p++) {
+      Shape s = kernel.node(kernel.parameterIndex(p)).shape();
+      paramBytes[p] = s.isArray() ? NativeTiling.paddedBytes(s) : s.byteSize();
+    }
+    double ob = 0;
+    for (Shape leaf : kernel.outputShape().leaves()) {
+      ob += leaf.isArray() ? NativeTiling.paddedBytes(leaf) : leaf.byteSize();
+    }
+    outputBytes = ob;
+
+    // Main contraction geometry.
+    int c = space.contractionNode();
+    contraction = c >= 0;
+    outRole = new int[outRank];
+    java.util.Arrays.fill(outRole, ROLE_M);
+    double b = 1;
+    double mm = 1;
+    double nn = 1;
+    double kk = 1;
+    int passes = 1;
+    if (contraction) {
+      Instruction ci = kernel.node(c);
+      Shape lhs = kernel.node(kernel.operand(c, 0)).shape();
+      Shape rhs = kernel.node(kernel.operand(c, 1)).shape();
+      boolean mapped = ci.shape().isArray() && ci.shape().sameDimensions(out);
+      int[] logicalRole = new int[ci.shape().isArray() ? ci.shape().rank() : 0];
+      if (ci.opcode() == Opcode.DOT) {
+        DotDimensionNumbers dn = ci.dotDimensions().orElse(DotDimensionNumbers.matmul());
+        int nb = dn.lhsBatch().size();
+        int lhsFree = lhs.rank() - nb - dn.lhsContracting().size();
+        for (int d = 0; d < logicalRole.length; d++) {
+          logicalRole[d] = d < nb ? ROLE_BATCH : d < nb + lhsFree ? ROLE_M : ROLE_N;
+        }
+        for (long d : dn.lhsBatch()) {
+          b *= lhs.dim((int) d);
+        }
+        for (long d : dn.lhsContracting()) {
+          kk *= lhs.dim((int) d);
+        }
+        for (int d = 0; d < lhs.rank(); d++) {
+          if (!dn.lhsBatch().contains((long) d) && !dn.lhsContracting().contains((long) d)) {
+            mm *= lhs.dim(d);
+          }
+        }
+        for (int d = 0; d < rhs.rank(); d++) {
+          if (!dn.rhsBatch().contains((long) d) && !dn.rhsContracting().contains((long) d)) {
+            nn *= rhs.dim(d);
+          }
+        }
+      } else {
+        ConvolutionDimensionNumbers dn = ci.convolutionDimensions()
+            .orElseGet(() -> ConvolutionDimensionNumbers.nhwc(Math.max(0, lhs.rank() - 2)));
+        for (int d = 0; d < logicalRole.length; d++) {
+          logicalRole[d] = d == dn.outputFeature() ? ROLE_N : ROLE_M;
+        }
+        nn = rhs.dim((int) dn.kernelOutputFeature());
+        kk = rhs.dim((int) dn.kernelInputFeature());
+        for (long s : dn.kernelSpatial()) {
+          kk *= rhs.dim((int) s);
+        }
+        mm = ci.shape().elementCount() / Math.max(1.0, nn);
+        if (ci.featureGroupCount() > 1) {
+          b = ci.featureGroupCount();
+          nn = Math.max(1, nn / ci.featureGroupCount());
+        }
+      }
+      if (mapped) {
+        for (int p = 0; p < outRank; p++) {
+          outRole[p] = logicalRole[order[p]];
+        }
+      }
+      passes = lhs.elementType().bits() > 16 || rhs.elementType().bits() > 16 ? 3 : 1;
+    }
+    batch = b;
+    m = mm;
+    n = nn;
+    k = kk;
+    precisionPasses = passes;
+
+    // Static counts.
+    double vpu = 0;
+    double move = 0;
+    double xlu = 0;
+    int fallback = 0;
+    for (int i = 0; i < kernel.nodeCount(); i++) {
+      Instruction ins = kernel.node(i);
+      double elems = ins.shape().isArray() ? ins.shape().elementCount() : 0;
+      OpCategory cat = ins.opcode().category();
+      switch (cat) {
+        case ELEMENTWISE, REDUCTION -> vpu += kernel.nodeFlops(i);
+        case DATA_MOVEMENT -> {
+          if (ins.opcode() != Opcode.BITCAST) {
+            move += elems;
+          }
+          if (ins.opcode() == Opcode.TRANSPOSE) {
+            xlu += elems;
+          }
+        }
+        case CONTRACTION, TRANSCENDENTAL -> {}
+        default -> {
+          switch (ins.opcode()) {
+            case PARAMETER, CONSTANT, TUPLE, GET_TUPLE_ELEMENT -> {}
+            default -> {
+              fallback++;
+              vpu += 4 * elems;
+            }
+          }
+        }
+      }
+      if (ins.opcode() == Opcode.REDUCE && kernel.operandCount(i) > 0) {
+        Shape in = kernel.node(kernel.operand(i, 0)).shape();
+        int[] io = NativeTiling.physicalOrder(in);
+        for (int j = 0; j < ins.dimensionCount() && io.length > 0; j++) {
+          if (ins.dimension(j) == io[io.length - 1]) {
+            xlu += in.elementCount();
+          }
+        }
+      }
+    }
+    vpuOps = vpu;
+    moveElements = move;
+    transcendentals = kernel.stats().transcendentals();
+    xluElements = xlu;
+    fallbackOps = fallback;
+  }
+}
