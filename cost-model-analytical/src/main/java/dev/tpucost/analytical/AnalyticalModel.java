@@ -12,6 +12,7 @@ import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,26 @@ public final class AnalyticalModel implements CostModel {
       }
     }
     return Ranking.of(tiles, predicted, errors);
+  }
+
+  /** Number of values {@link #tileFeatures} returns. */
+  public static final int TILE_FEATURES = 12;
+
+  /**
+   * The model's view of one (kernel, tile) as features for a learned model, all {@code log1p} of counts:
+   * grid steps, MXU streamed rows and passes, VPU, data-movement, transcendental and cross-lane vreg ops,
+   * HBM transfer cycles, DMA transfers, the estimated working set in KiB, the predicted cycles, and the
+   * tile's padding overhead. The bounds must be valid (see {@link TileSpace#checkBounds}).
+   */
+  public double[] tileFeatures(Kernel kernel, TileConfig tile) {
+    KernelProfile k = profile(kernel);
+    Quantities q = Quantities.of(k, tile, chip);
+    return new double[] {
+      Math.log1p(q.steps()), Math.log1p(q.mxuRows()), Math.log1p(q.mxuPasses()), Math.log1p(q.vpuOps()),
+      Math.log1p(q.moveOps()), Math.log1p(q.eupOps()), Math.log1p(q.xluOps()), Math.log1p(q.memoryCycles()),
+      Math.log1p(q.dmaTransfers()), Math.log1p(Quantities.workingSet(k, tile) / 1024), Math.log1p(q.cycles(constants)),
+      Math.log1p(Quantities.padding(k, tile))
+    };
   }
 
   /** Impossible bounds, or a working set the model estimates does not fit in VMEM. */

@@ -119,6 +119,20 @@ record Quantities(
         transfers / cores);
   }
 
+  /** Padded over real elements of one output tile (native (8,128) padding of the two minor dims), minus 1. */
+  static double padding(KernelProfile k, TileConfig tile) {
+    int r = k.outRank;
+    double real = 1;
+    double padded = 1;
+    for (int p = 0; p < r; p++) {
+      long b = Math.min(tile.outputBound(p), k.outUnits[p]);
+      double extent = Math.min(b * k.outUnit[p], k.outFull[p]);
+      real *= extent;
+      padded *= p == r - 1 ? roundUp(extent, 128) : p == r - 2 ? roundUp(extent, 8) : extent;
+    }
+    return real == 0 ? 0 : padded / real - 1;
+  }
+
   /** The model's estimate of a tile's double-buffered working set in bytes. */
   static double workingSet(KernelProfile k, TileConfig tile) {
     int r = k.outRank;

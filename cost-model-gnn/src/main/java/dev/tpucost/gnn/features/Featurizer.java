@@ -1,0 +1,154 @@
+package dev.tpucost.gnn.features;
+
+import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
+import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.OpCategory;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.hlo.PaddingDimension;
+import dev.tpucost.api.hlo.Window;
+import dev.tpucost.api.hlo.WindowDimension;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.shape.Layout;
+import dev.tpucost.api.shape.Shape;
+import dev.tpucost.api.tile.NativeTiling;
+import dev.tpucost.api.tile.TileConfig;
+import java.util.List;
+
+/**
+ * Raw (un-normalised) features, in the spirit of TpuGraphs' 140 node features:
+ *
+ * <ul>
+ *   <li>per node ({@value #NODE_FEATURES}): root/parameter flags, fan-in and fan-out, rank, the first six
+ *       output dimensions with their sum and product (log scale), physical layout order, element width and
+ *       floating flag, the node's flops and transcendentals, window size/stride/padding, contraction size,
+ *       reduction ratio, bytes, padding to native tiles, dimensions-attribute count, feature groups, and the
+ *       opcode category one-hot; the opcode itself goes to a learned embedding;
+ *   <li>per kernel ({@value #KERNEL_FEATURES}): log flops, transcendentals, bytes, node count;
+ *   <li>per config: TpuGraphs' 24-number tile encoding (log scale) next to the analytical model's
+ *       closed-form quantities of the tile (see {@code AnalyticalModel.tileFeatures}).
+ * </ul>
+ */
+public final class Featurizer {
+  /** Node features. */
+  public static final int NODE_FEATURES = 40;
+  /** Kernel-level features. */
+  public static final int KERNEL_FEATURES = 4;
+  /** TpuGraphs' tile encoding. */
+  public static final int TILE_ENCODING = 24;
+
+  /** Opcode vocabulary: index i + 1 is opcode {@code VOCABULARY.get(i)}; 0 is unknown. */
+  public static final List<String> VOCABULARY = java.util.Arrays.stream(Opcode.values()).map(Opcode::text).toList();
+
+  private Featurizer() {}
+
+  /** The kernel's graph features. */
+  public static KernelGraph graph(Kernel k) {
+    int n = k.nodeCount();
+    int[] ops = new int[n];
+    float[][] x = new float[n][];
+    for (int i = 0; i < n; i++) {
+      ops[i] = k.node(i).opcode().ordinal() + 1;
+      x[i] = node(k, i);
+    }
+    int[] src = new int[k.edgeCount()];
+    int[] dst = new int[k.edgeCount()];
+    int e = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < k.operandCount(i); j++) {
+        src[e] = k.operand(i, j);
+        dst[e] = i;
+        e++;
+      }
+    }
+    float[] kf = {
+      (float) Math.log1p(k.stats().flops()), (float) Math.log1p(k.stats().transcendentals()),
+      (float) Math.log1p(k.stats().bytesAccessed()), (float) Math.log1p(n)
+    };
+    return new KernelGraph(ops, x, src, dst, kf);
+  }
+
+  private static float[] node(Kernel k, int i) {
+    Instruction ins = k.node(i);
+    Shape s = ins.shape();
+    while (s.isTuple() && !s.tupleShapes().isEmpty()) {
+      s = s.tupleShape(0);
+    }
+    float[] f = new float[NODE_FEATURES];
+    f[0] = i == k.rootIndex() ? 1 : 0;
+    f[1] = ins.opcode() == Opcode.PARAMETER ? 1 : 0;
+    f[2] = log(k.operandCount(i));
+    f[3] = log(k.userCount(i));
+    f[4] = s.rank();
+    double sum = 0;
+    for (int d = 0; d < s.rank(); d++) {
+      long dim = Math.max(0, s.dim(d));
+      if (d < 6) {
+        f[5 + d] = log(dim);
+      }
+      sum += dim;
+    }
+    f[11] = log(sum);
+    f[12] = log(s.elementCount());
+    Layout l = s.isArray() ? s.layoutOrDefault() : null;
+    for (int d = 0; l != null && d < Math.min(6, l.rank()); d++) {
+      f[13 + d] = l.minorToMajor(d);
+    }
+    f[19] = s.elementType().bits() / 32f;
+    f[20] = s.elementType().isFloating() ? 1 : 0;
+    f[21] = log(k.nodeFlops(i));
+    f[22] = log(k.nodeTranscendentals(i));
+    Window w = ins.window().orElse(null);
+    if (w != null) {
+      long stride = 1;
+      long pad = 0;
+      for (WindowDimension wd : w.dimensions()) {
+        stride = Math.max(stride, wd.stride());
+        pad += Math.abs(wd.paddingLow()) + Math.abs(wd.paddingHigh());
+      }
+      f[23] = log(w.elementCount());
+      f[24] = log(stride);
+      f[25] = log(pad);
+    }
+    if (ins.opcode() == Opcode.DOT && k.operandCount(i) > 0) {
+      Shape lhs = k.node(k.operand(i, 0)).shape();
+      double kk = 1;
+      for (long d : ins.dotDimensions().orElse(DotDimensionNumbers.matmul()).lhsContracting()) {
+        kk *= d < lhs.rank() ? lhs.dim((int) d) : 1;
+      }
+      f[26] = log(kk);
+    } else if (ins.opcode() == Opcode.CONVOLUTION && k.operandCount(i) > 1) {
+      Shape kernel = k.node(k.operand(i, 1)).shape();
+      ConvolutionDimensionNumbers dn = ins.convolutionDimensions().orElse(ConvolutionDimensionNumbers.nhwc(Math.max(0, kernel.rank() - 2)));
+      double kk = kernel.dim((int) dn.kernelInputFeature());
+      for (long sp : dn.kernelSpatial()) {
+        kk *= kernel.dim((int) sp);
+      }
+      f[26] = log(kk);
+    }
+    if (ins.opcode() == Opcode.REDUCE && k.operandCount(i) > 0) {
+      f[27] = log(k.node(k.operand(i, 0)).shape().elementCount() / Math.max(1.0, s.elementCount()));
+    }
+    f[28] = log(s.byteSize());
+    int cat = ins.opcode().category().ordinal();
+    f[29 + Math.min(cat, OpCategory.values().length - 1)] = 1;
+    f[37] = s.isArray() && s.byteSize() > 0 ? (float) (NativeTiling.paddedBytes(s) / (double) s.byteSize() - 1) : 0;
+    f[38] = ins.dimensionCount();
+    f[39] = log(ins.featureGroupCount() - 1 + ins.padding().stream().mapToLong(PaddingDimension::interior).sum());
+    return f;
+  }
+
+  /** TpuGraphs' 24-number encoding of a tile, on a log scale. */
+  public static float[] tileEncoding(TileConfig t) {
+    float[] raw = t.features();
+    float[] out = new float[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      out[i] = log(raw[i]);
+    }
+    return out;
+  }
+
+  static float log(double v) {
+    return (float) Math.log1p(Math.max(0, v));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.tpucost.gnn.features;
+
+/**
+ * Per-feature standardisation {@code (x - mean) / std} with statistics from the training split; saved
+ * with the model. A feature that never varied gets {@code std = 1}.
+ *
+ * @param mean per-feature mean
+ * @param std per-feature standard deviation
+ */
+public record Normalizer(float[] mean, float[] std) {
+  /** Statistics of rows of {@code width} features accumulated by {@link Accumulator}. */
+  public static final class Accumulator {
+    private final double[] sum;
+    private final double[] sumSq;
+    private long count;
+
+    /** An accumulator for {@code width} features. */
+    public Accumulator(int width) {
+      sum = new double[width];
+      sumSq = new double[width];
+    }
+
+    /** Adds one row. */
+    public void add(float[] row) {
+      for (int i = 0; i < row.length; i++) {
+        sum[i] += row[i];
+        sumSq[i] += (double) row[i] * row[i];
+      }
+      count++;
+    }
+
+    /** Adds one row of doubles. */
+    public void add(double[] row) {
+      for (int i = 0; i < row.length; i++) {
+        sum[i] += row[i];
+        sumSq[i] += row[i] * row[i];
+      }
+      count++;
+    }
+
+    /** The normaliser of everything added. */
+    public Normalizer build() {
+      float[] mean = new float[sum.length];
+      float[] std = new float[sum.length];
+      for (int i = 0; i < sum.length; i++) {
+        double m = count == 0 ? 0 : sum[i] / count;
+        double var = count == 0 ? 0 : sumSq[i] / count - m * m;
+        mean[i] = (float) m;
+        std[i] = var > 1e-12 ? (float) Math.sqrt(var) : 1f;
+      }
+      return new Normalizer(mean, std);
+    }
+  }
+
+  /** {@code row} standardised in place; returns it. */
+  public float[] apply(float[] row) {
+    for (int i = 0; i < row.length; i++) {
+      row[i] = (row[i] - mean[i]) / std[i];
+    }
+    return row;
+  }
+
+  /** Width. */
+  public int width() {
+    return mean.length;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.tpucost.gnn.net;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.tpucost.gnn.features.Featurizer;
+
+/**
+ * Network hyper-parameters.
+ *
+ * @param hidden node state width
+ * @param embed opcode embedding width
+ * @param layers GraphSAGE layers
+ * @param head1 first head layer width
+ * @param head2 second head layer width
+ * @param configFeatures per-config feature count
+ */
+public record Hyper(int hidden, int embed, int layers, int head1, int head2, int configFeatures) {
+  /** The default network: 2 layers of width 48, 16-wide opcode embedding, head 64-32. */
+  public static Hyper defaults(int configFeatures) {
+    return new Hyper(48, 16, 2, 64, 32, configFeatures);
+  }
+
+  /** Validates the sizes. */
+  public Hyper {
+    checkArgument(hidden >= 1 && embed >= 1 && layers >= 0 && head1 >= 1 && head2 >= 1 && configFeatures >= 0,
+        "invalid network sizes");
+  }
+
+  /** Opcode vocabulary size, unknown included. */
+  public int vocabulary() {
+    return Featurizer.VOCABULARY.size() + 1;
+  }
+
+  /** Node feature width. */
+  public int nodeFeatures() {
+    return Featurizer.NODE_FEATURES;
+  }
+
+  /** Kernel embedding width (mean and scaled-sum pooling). */
+  public int graphWidth() {
+    return 2 * hidden;
+  }
+}

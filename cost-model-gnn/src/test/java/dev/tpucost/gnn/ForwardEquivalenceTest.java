@@ -1,0 +1,69 @@
+package dev.tpucost.gnn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
+import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.corpus.zoo.Zoo;
+import dev.tpucost.gnn.features.Featurizer;
+import dev.tpucost.gnn.features.KernelGraph;
+import dev.tpucost.gnn.features.Normalizer;
+import dev.tpucost.gnn.net.Forward;
+import dev.tpucost.gnn.net.Hyper;
+import dev.tpucost.gnn.net.SameDiffNet;
+import dev.tpucost.gnn.net.Weights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The plain-Java forward pass that predict() runs equals the SameDiff graph that training differentiates. */
+class ForwardEquivalenceTest {
+  @Test
+  void plainJavaEqualsSameDiffOnAThousandKernels() {
+    Hyper h = Hyper.defaults(40);
+    Weights w = Weights.init(h, 3);
+    Forward f = new Forward(h, w);
+    SameDiffNet net = new SameDiffNet(h, w, 0.5);
+    Random r = new Random(5);
+    List<KernelGraph> graphs = new ArrayList<>();
+    for (int p = 0; graphs.size() < 1000; p++) {
+      for (Kernel k : Kernels.of(FusionPass.random(Zoo.program(9, p).module(), 0.6, p))) {
+        if (graphs.size() < 1000 && k.nodeCount() <= 200) {
+          graphs.add(Featurizer.graph(k));
+        }
+      }
+    }
+    Normalizer.Accumulator acc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
+    graphs.forEach(g -> java.util.Arrays.stream(g.nodes()).forEach(acc::add));
+    Normalizer norm = acc.build();
+    double worst = 0;
+    for (int start = 0; start < graphs.size(); start += 25) {
+      List<SameDiffNet.Item> items = new ArrayList<>();
+      List<float[]> embeddings = new ArrayList<>();
+      for (int i = start; i < Math.min(graphs.size(), start + 25); i++) {
+        float[][] cfg = new float[3][40];
+        for (float[] row : cfg) {
+          for (int j = 0; j < row.length; j++) {
+            row[j] = (float) r.nextGaussian();
+          }
+        }
+        items.add(new SameDiffNet.Item(graphs.get(i), cfg, new float[] {0, 1, 2}));
+        embeddings.add(f.embed(graphs.get(i), norm));
+      }
+      float[] sd = net.predict(SameDiffNet.batch(h, items, norm));
+      int row = 0;
+      for (int i = 0; i < items.size(); i++) {
+        for (float[] cfg : items.get(i).configs()) {
+          float plain = f.head(embeddings.get(i), cfg);
+          assertThat(plain).isCloseTo(sd[row], within(1e-4f + 1e-4f * Math.abs(sd[row])));
+          worst = Math.max(worst, Math.abs(plain - sd[row]));
+          row++;
+        }
+      }
+    }
+    System.out.println("[ForwardEquivalenceTest] largest difference over 3000 outputs: " + worst);
+  }
+}
