@@ -146,6 +146,11 @@ public final class AnalyticalModel implements CostModel {
     };
   }
 
+  /** Why {@code tile} is rejected for {@code kernel} (impossible bounds, or estimated VMEM overflow), if it is. */
+  public Optional<String> check(Kernel kernel, TileConfig tile) {
+    return problem(profile(kernel), tile);
+  }
+
   /** Impossible bounds, or a working set the model estimates does not fit in VMEM. */
   private Optional<String> problem(KernelProfile k, TileConfig tile) {
     Optional<String> bounds = k.space.checkBounds(tile);

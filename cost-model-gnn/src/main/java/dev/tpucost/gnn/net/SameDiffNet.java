@@ -35,6 +35,7 @@ public final class SameDiffNet {
   private final Hyper h;
   private final SameDiff sd;
   private final List<String> names;
+  private boolean gradientsBuilt;
 
   /** The graph for {@code h} with the values of {@code w}, and the ranking-loss weight. */
   public SameDiffNet(Hyper h, Weights w, double rankWeight) {
@@ -84,17 +85,32 @@ public final class SameDiffNet {
 
   /** The loss and every weight's gradient on {@code b}. */
   public Step step(Batch b) {
-    OutAndGrad og = sd.calculateGradientsAndOutputs(b.placeholders(), List.of("loss"), names);
+    OutAndGrad og;
+    if (!gradientsBuilt) {
+      // SameDiff M2.1 prints a line per op to stdout while it builds the gradient graph, once.
+      java.io.PrintStream stdout = System.out;
+      synchronized (System.class) {
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+          og = sd.calculateGradientsAndOutputs(b.placeholders(), List.of("loss"), names);
+        } finally {
+          System.setOut(stdout);
+        }
+      }
+      gradientsBuilt = true;
+    } else {
+      og = sd.calculateGradientsAndOutputs(b.placeholders(), List.of("loss"), names);
+    }
     Map<String, float[]> g = new HashMap<>();
     for (String n : names) {
-      g.put(n, og.getGradients().get(n).dup('c').toFloatVector());
+      g.put(n, og.getGradients().get(n).dup('c').data().asFloat());
     }
     return new Step(og.getOutputs().get("loss").getDouble(0), g);
   }
 
   /** The network's outputs (standardised log runtimes) for every config of {@code b}. */
   public float[] predict(Batch b) {
-    return sd.output(b.placeholders(), "pred").get("pred").dup('c').toFloatVector();
+    return sd.output(b.placeholders(), "pred").get("pred").dup('c').data().asFloat();
   }
 
   /**

@@ -1,0 +1,33 @@
+package dev.tpucost.gnn;
+
+import dev.tpucost.analytical.AnalyticalModel;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.gnn.features.Featurizer;
+import dev.tpucost.gnn.features.KernelGraph;
+
+/**
+ * The raw per-config features the head is fed: TpuGraphs' 24-number tile encoding, the analytical
+ * model's 12 closed-form tile quantities, and the kernel's 4 kernel-level features ({@value #WIDTH} in all).
+ */
+public final class ConfigFeatures {
+  /** Feature count. */
+  public static final int WIDTH = Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES + Featurizer.KERNEL_FEATURES;
+
+  /** Index of the analytical model's predicted cycles, {@code log1p(cycles)}. */
+  public static final int ANALYTICAL_CYCLES = Featurizer.TILE_ENCODING + 10;
+
+  private ConfigFeatures() {}
+
+  /** The raw features of {@code tile} of {@code kernel} (bounds must be valid). */
+  public static float[] of(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, TileConfig tile) {
+    float[] out = new float[WIDTH];
+    System.arraycopy(Featurizer.tileEncoding(tile), 0, out, 0, Featurizer.TILE_ENCODING);
+    double[] q = analytical.tileFeatures(kernel, tile);
+    for (int i = 0; i < q.length; i++) {
+      out[Featurizer.TILE_ENCODING + i] = (float) q[i];
+    }
+    System.arraycopy(graph.kernelFeatures(), 0, out, Featurizer.TILE_ENCODING + q.length, Featurizer.KERNEL_FEATURES);
+    return out;
+  }
+}

@@ -1,0 +1,215 @@
+package dev.tpucost.gnn;
+
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
+import com.google.common.util.concurrent.UncheckedExecutionException;
+import dev.tpucost.analytical.AnalyticalModel;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.model.CostModel;
+import dev.tpucost.api.model.CostModelProvider;
+import dev.tpucost.api.model.Estimate;
+import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.tile.InvalidTileException;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.gnn.features.Featurizer;
+import dev.tpucost.gnn.features.KernelGraph;
+import dev.tpucost.gnn.net.Forward;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The learned cost model: a trained {@link ModelFile} run by the plain-Java {@link Forward} pass. The
+ * kernel embedding is computed once per kernel and cached (weak keys); each config then costs its features
+ * and the head, so {@link #rank} shares the graph work across candidates. {@code gnn} predicts the log
+ * runtime; {@code hybrid} predicts the log of the simulator's runtime over the analytical model's and
+ * multiplies the analytical prediction by it. A tile is rejected as the analytical model rejects it
+ * (impossible bounds, estimated VMEM overflow). Thread-safe.
+ */
+public final class GnnModel implements CostModel {
+  private final ModelFile file;
+  private final ChipSpec chip;
+  private final Forward forward;
+  private final AnalyticalModel analytical;
+  private final int[] opcodeIndex;
+  private final boolean hybrid;
+  private final LoadingCache<Kernel, Embedded> embeddings;
+
+  private record Embedded(KernelGraph graph, float[] embedding) {}
+
+  private GnnModel(ModelFile file, ChipSpec chip) {
+    if (!file.chip().name().equals(chip.name())) {
+      throw new IllegalArgumentException("the model was trained for chip " + file.chip().name() + ", not " + chip.name());
+    }
+    if (!file.kind().equals("gnn") && !file.kind().equals("hybrid")) {
+      throw new IllegalArgumentException("model kind '" + file.kind() + "' is neither gnn nor hybrid");
+    }
+    if (file.hyper().configFeatures() != ConfigFeatures.WIDTH || file.nodeNorm().width() != Featurizer.NODE_FEATURES) {
+      throw new IllegalArgumentException("the model's feature widths (" + file.hyper().configFeatures() + " config, "
+          + file.nodeNorm().width() + " node) do not match this tpucost's (" + ConfigFeatures.WIDTH + ", "
+          + Featurizer.NODE_FEATURES + ")");
+    }
+    this.file = file;
+    this.chip = chip;
+    this.forward = new Forward(file.hyper(), file.weights());
+    this.analytical = AnalyticalModel.create(chip);
+    this.hybrid = file.kind().equals("hybrid");
+    // Map this build's opcode ordinals to the model's embedding rows by name.
+    Map<String, Integer> rows = new java.util.HashMap<>();
+    for (int i = 0; i < file.vocabulary().size(); i++) {
+      rows.put(file.vocabulary().get(i), i + 1);
+    }
+    Opcode[] ops = Opcode.values();
+    opcodeIndex = new int[ops.length + 1];
+    for (Opcode op : ops) {
+      opcodeIndex[op.ordinal() + 1] = rows.getOrDefault(op.text(), 0);
+    }
+    this.embeddings = CacheBuilder.newBuilder().weakKeys().maximumSize(1 << 16).build(CacheLoader.from(this::embed));
+  }
+
+  /** The model in {@code file}, for {@code chip} (which must be the chip it was trained for). */
+  public static GnnModel of(ModelFile file, ChipSpec chip) {
+    return new GnnModel(file, chip);
+  }
+
+  /** Loads a model file for {@code chip}. */
+  public static GnnModel load(Path file, ChipSpec chip) throws IOException {
+    try {
+      return new GnnModel(ModelFile.load(file), chip);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The default model of {@code kind} shipped in the jar for {@code chip}. */
+  public static GnnModel shipped(String kind, ChipSpec chip) {
+    String resource = "default-" + kind + "-" + chip.name() + ".zip";
+    try (InputStream in = GnnModel.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no default " + kind + " model is shipped for chip " + chip.name()
+            + " (there is one for v4); train one with 'tpucost train' and load it from its file");
+      }
+      return new GnnModel(ModelFile.read(in, resource), chip);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return file.kind();
+  }
+
+  @Override
+  public ChipSpec chip() {
+    return chip;
+  }
+
+  /** The model file's contents. */
+  public ModelFile file() {
+    return file;
+  }
+
+  private Embedded embed(Kernel k) {
+    KernelGraph g = Featurizer.graph(k);
+    int[] ops = g.opcodes();
+    for (int i = 0; i < ops.length; i++) {
+      ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
+    }
+    return new Embedded(g, forward.embed(g, file.nodeNorm()));
+  }
+
+  private Embedded embedded(Kernel k) {
+    try {
+      return embeddings.getUnchecked(k);
+    } catch (UncheckedExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  private double nanoseconds(Kernel k, Embedded e, TileConfig tile) {
+    float[] cfg = ConfigFeatures.of(analytical, k, e.graph(), tile);
+    double analyticalNs = Math.expm1(cfg[ConfigFeatures.ANALYTICAL_CYCLES]) / chip.clockGhz();
+    float out = forward.head(e.embedding(), file.configNorm().apply(cfg));
+    double target = out * file.targetStd() + file.targetMean();
+    return hybrid ? analyticalNs * Math.exp(target) : Math.exp(target);
+  }
+
+  @Override
+  public Estimate predict(Kernel kernel, TileConfig tile) {
+    Optional<String> problem = analytical.check(kernel, tile);
+    if (problem.isPresent()) {
+      throw new InvalidTileException(problem.get());
+    }
+    return Estimate.of(nanoseconds(kernel, embedded(kernel), tile));
+  }
+
+  @Override
+  public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
+    Embedded e = embedded(kernel);
+    double[] out = new double[tiles.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = analytical.check(kernel, tiles.get(i)).isPresent() ? Double.NaN : nanoseconds(kernel, e, tiles.get(i));
+    }
+    return out;
+  }
+
+  @Override
+  public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
+    Embedded e = embedded(kernel);
+    double[] p = new double[tiles.size()];
+    String[] errors = new String[tiles.size()];
+    for (int i = 0; i < p.length; i++) {
+      Optional<String> problem = analytical.check(kernel, tiles.get(i));
+      errors[i] = problem.orElse(null);
+      p[i] = problem.isPresent() ? Double.NaN : nanoseconds(kernel, e, tiles.get(i));
+    }
+    return Ranking.of(tiles, p, errors);
+  }
+
+  /** Registers the shipped default as {@code gnn}. */
+  public static final class GnnProvider implements CostModelProvider {
+    @Override
+    public String name() {
+      return "gnn";
+    }
+
+    @Override
+    public String description() {
+      return "learned GraphSAGE model (Kaufman et al.), default model shipped for v4";
+    }
+
+    @Override
+    public CostModel create(ChipSpec chip) {
+      return shipped("gnn", chip);
+    }
+  }
+
+  /** Registers the shipped default as {@code hybrid}. */
+  public static final class HybridProvider implements CostModelProvider {
+    @Override
+    public String name() {
+      return "hybrid";
+    }
+
+    @Override
+    public String description() {
+      return "analytical model corrected by a learned GraphSAGE model of its error, default shipped for v4";
+    }
+
+    @Override
+    public CostModel create(ChipSpec chip) {
+      return shipped("hybrid", chip);
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.tpucost.gnn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.hash.Hashing;
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.gnn.features.Normalizer;
+import dev.tpucost.gnn.net.Hyper;
+import dev.tpucost.gnn.net.Weights;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A trained model on disk: one zip holding {@code model.json} (format version, kind {@code gnn} or
+ * {@code hybrid}, hyper-parameters, opcode vocabulary, normalisation statistics, chip, the dataset
+ * manifest's SHA-256, training options and validation metrics), {@code weights.bin} (named float matrices,
+ * little-endian), optional extra entries (checkpoints keep the optimiser state there), and
+ * {@code checksum.sha256} over all of them, so a corrupt or truncated file fails with a clear message.
+ * Written atomically.
+ *
+ * @param kind {@code gnn} (predicts log runtime) or {@code hybrid} (predicts log(runtime / analytical))
+ * @param hyper network sizes
+ * @param vocabulary opcode texts of embedding rows 1..
+ * @param nodeNorm node feature statistics
+ * @param configNorm config feature statistics
+ * @param targetMean mean of the training target
+ * @param targetStd standard deviation of the training target
+ * @param chip the chip the model was trained for
+ * @param info free-form metadata (dataset hash, options, validation metrics)
+ * @param weights the parameters
+ * @param extras extra named entries (optimiser state in checkpoints)
+ */
+public record ModelFile(
+    String kind,
+    Hyper hyper,
+    List<String> vocabulary,
+    Normalizer nodeNorm,
+    Normalizer configNorm,
+    double targetMean,
+    double targetStd,
+    ChipSpec chip,
+    JsonNode info,
+    Weights weights,
+    Map<String, byte[]> extras) {
+
+  /** The format this code writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Writes the model to {@code file} atomically. */
+  public void save(Path file) throws IOException {
+    byte[] json = JSON.writeValueAsBytes(header());
+    byte[] weightBytes = weightBytes(weights);
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    entries.put("model.json", json);
+    entries.put("weights.bin", weightBytes);
+    entries.putAll(extras);
+    var h = Hashing.sha256().newHasher();
+    entries.forEach((name, bytes) -> h.putString(name, StandardCharsets.UTF_8).putBytes(bytes));
+    entries.put("checksum.sha256", h.hash().toString().getBytes(StandardCharsets.UTF_8));
+    Path abs = file.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        ZipEntry ze = new ZipEntry(e.getKey());
+        ze.setTime(0);
+        zip.putNextEntry(ze);
+        zip.write(e.getValue());
+        zip.closeEntry();
+      }
+    }
+    try {
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private ObjectNode header() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("format_version", FORMAT_VERSION);
+    n.put("kind", kind);
+    ObjectNode hy = n.putObject("hyper");
+    hy.put("hidden", hyper.hidden()).put("embed", hyper.embed()).put("layers", hyper.layers())
+        .put("head1", hyper.head1()).put("head2", hyper.head2()).put("config_features", hyper.configFeatures());
+    n.set("vocabulary", JSON.valueToTree(vocabulary));
+    n.set("node_norm", norm(nodeNorm));
+    n.set("config_norm", norm(configNorm));
+    n.put("target_mean", targetMean).put("target_std", targetStd);
+    try {
+      n.set("chip", JSON.readTree(ChipFiles.toJson(chip)));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    n.set("info", info);
+    return n;
+  }
+
+  private static JsonNode norm(Normalizer z) {
+    ObjectNode n = JSON.createObjectNode();
+    n.set("mean", JSON.valueToTree(z.mean()));
+    n.set("std", JSON.valueToTree(z.std()));
+    return n;
+  }
+
+  /** Reads a model file; {@code source} names it in errors. */
+  public static ModelFile read(InputStream in, String source) throws IOException {
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    try (ZipInputStream zip = new ZipInputStream(in)) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        entries.put(e.getName(), zip.readAllBytes());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IOException(source + ": not a readable tpucost model file (" + e.getMessage() + ")", e);
+    }
+    byte[] sum = entries.remove("checksum.sha256");
+    if (sum == null || !entries.containsKey("model.json") || !entries.containsKey("weights.bin")) {
+      throw new IOException(source + ": not a complete tpucost model file (missing "
+          + (sum == null ? "checksum.sha256" : !entries.containsKey("model.json") ? "model.json" : "weights.bin")
+          + "; truncated?)");
+    }
+    var h = Hashing.sha256().newHasher();
+    entries.forEach((name, bytes) -> h.putString(name, StandardCharsets.UTF_8).putBytes(bytes));
+    if (!h.hash().toString().equals(new String(sum, StandardCharsets.UTF_8))) {
+      throw new IOException(source + ": checksum mismatch; the model file is corrupt");
+    }
+    JsonNode n = JSON.readTree(entries.get("model.json"));
+    int version = n.path("format_version").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new IOException(source + ": model format version " + version + " is not supported (this tpucost reads "
+          + FORMAT_VERSION + ")");
+    }
+    JsonNode hy = n.path("hyper");
+    Hyper hyper = new Hyper(hy.path("hidden").asInt(), hy.path("embed").asInt(), hy.path("layers").asInt(),
+        hy.path("head1").asInt(), hy.path("head2").asInt(), hy.path("config_features").asInt());
+    List<String> vocab = new java.util.ArrayList<>();
+    n.path("vocabulary").forEach(v -> vocab.add(v.asText()));
+    ChipSpec chip = ChipFiles.parse(n.path("chip").toString(), source + " (chip)");
+    Map<String, byte[]> extras = new HashMap<>(entries);
+    extras.remove("model.json");
+    extras.remove("weights.bin");
+    return new ModelFile(n.path("kind").asText(), hyper, vocab, readNorm(n.path("node_norm")), readNorm(n.path("config_norm")),
+        n.path("target_mean").asDouble(), n.path("target_std").asDouble(), chip, n.path("info"),
+        readWeights(entries.get("weights.bin"), source), extras);
+  }
+
+  /** Reads a model file from disk. */
+  public static ModelFile load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + ": no such model file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file.toString());
+    }
+  }
+
+  private static Normalizer readNorm(JsonNode n) {
+    return new Normalizer(floats(n.path("mean")), floats(n.path("std")));
+  }
+
+  private static float[] floats(JsonNode a) {
+    float[] out = new float[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) a.get(i).asDouble();
+    }
+    return out;
+  }
+
+  /** Weights as bytes (checkpoints). */
+  public static byte[] weightBytes(Weights w) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bos)) {
+      out.writeInt(w.all().size());
+      for (Map.Entry<String, Weights.Matrix> e : w.all().entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeInt(e.getValue().rows());
+        out.writeInt(e.getValue().cols());
+        ByteBuffer buf = ByteBuffer.allocate(4 * e.getValue().data().length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : e.getValue().data()) {
+          buf.putFloat(f);
+        }
+        out.write(buf.array());
+      }
+    }
+    return bos.toByteArray();
+  }
+
+  /** The inverse of {@link #weightBytes}. */
+  public static Weights readWeights(byte[] bytes, String source) throws IOException {
+    Weights w = new Weights();
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      int count = in.readInt();
+      if (count < 0 || count > 1000) {
+        throw new IOException(source + ": weights.bin claims " + count + " matrices");
+      }
+      for (int i = 0; i < count; i++) {
+        String name = in.readUTF();
+        int rows = in.readInt();
+        int cols = in.readInt();
+        if (rows < 0 || cols < 0 || (long) rows * cols * 4 > in.available()) {
+          throw new IOException(source + ": weights.bin matrix '" + name + "' claims " + rows + "x" + cols + " values");
+        }
+        byte[] raw = new byte[rows * cols * 4];
+        in.readFully(raw);
+        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        float[] d = new float[rows * cols];
+        for (int k = 0; k < d.length; k++) {
+          d[k] = buf.getFloat();
+        }
+        w.put(name, rows, cols, d);
+      }
+    }
+    return w;
+  }
+
+  /** Float arrays as bytes (for optimiser state in checkpoints). */
+  public static byte[] floatsBytes(Map<String, float[]> arrays) throws IOException {
+    Weights w = new Weights();
+    arrays.forEach((k, v) -> w.put(k, 1, v.length, v));
+    return weightBytes(w);
+  }
+
+  /** The inverse of {@link #floatsBytes}. */
+  public static Map<String, float[]> bytesFloats(byte[] bytes, String source) throws IOException {
+    Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    readWeights(bytes, source).all().forEach((k, v) -> out.put(k, v.data()));
+    return out;
+  }
+}

@@ -1,0 +1,363 @@
+package dev.tpucost.gnn.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.hash.Hashing;
+import dev.tpucost.analytical.AnalyticalModel;
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.corpus.dataset.DatasetReader;
+import dev.tpucost.corpus.dataset.KernelModules;
+import dev.tpucost.corpus.dataset.wire.KernelRecord;
+import dev.tpucost.corpus.dataset.wire.TileSample;
+import dev.tpucost.corpus.evaluation.Evaluator;
+import dev.tpucost.corpus.evaluation.Metrics;
+import dev.tpucost.gnn.ConfigFeatures;
+import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.features.Featurizer;
+import dev.tpucost.gnn.features.KernelGraph;
+import dev.tpucost.gnn.features.Normalizer;
+import dev.tpucost.gnn.net.Forward;
+import dev.tpucost.gnn.net.Hyper;
+import dev.tpucost.gnn.net.SameDiffNet;
+import dev.tpucost.gnn.net.Weights;
+import dev.tpucost.hlo.binary.HloProtoReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Trains the network on the training part of a dataset split and keeps the epoch that scores best on the
+ * validation part. Everything random is seeded, so one seed gives one model (with
+ * {@code OMP_NUM_THREADS=1}, which the launcher and the build set).
+ */
+public final class Trainer {
+  /**
+   * Training options.
+   *
+   * @param task {@code tile} (ranking + regression over configs), {@code fusion} (regression at the
+   *     default tile) or {@code both}
+   * @param split {@code random} or {@code family}
+   * @param epochs maximum epochs
+   * @param seed seed of initialisation, shuffling and config sampling
+   * @param hybrid learn log(runtime / analytical runtime) instead of log runtime
+   * @param batchKernels kernels per batch
+   * @param configsPerKernel configs sampled per kernel per batch
+   * @param learningRate Adam step size
+   * @param patience epochs without improvement before stopping
+   * @param hyper network sizes
+   * @param maxKernels use at most this many training kernels (0 = all; for quick runs)
+   */
+  public record Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
+      int configsPerKernel, double learningRate, int patience, Hyper hyper, int maxKernels) {
+    /** The defaults: both tasks, random split, 20 epochs, seed 1, batches of 16 kernels x 16 configs. */
+    public static Options defaults() {
+      return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
+    }
+
+    /** Validates the options. */
+    public Options {
+      if (!List.of("tile", "fusion", "both").contains(task)) {
+        throw new IllegalArgumentException("--task must be tile, fusion or both, not '" + task + "'");
+      }
+      if (!List.of("random", "family").contains(split)) {
+        throw new IllegalArgumentException("--split must be random or family, not '" + split + "'");
+      }
+      if (epochs < 1 || batchKernels < 1 || configsPerKernel < 1 || learningRate <= 0 || patience < 1) {
+        throw new IllegalArgumentException("epochs, batch sizes, learning rate and patience must be positive");
+      }
+    }
+  }
+
+  /** Largest kernel (nodes) used in a training batch (the batch matrices are dense). */
+  static final int MAX_TRAINING_NODES = 256;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Example(Kernel kernel, KernelGraph graph, float[][] configs, double[] targets, double[] runtimes,
+      double[] analyticalNs, int defaultIndex) {}
+
+  private Trainer() {}
+
+  /**
+   * Trains on {@code dataDir} and writes the model to {@code out}; checkpoints go to
+   * {@code out + ".checkpoint"} after every epoch, and with {@code resume} training continues from there.
+   */
+  public static ModelFile train(Path dataDir, Options o, Path out, boolean resume, Consumer<String> log) throws IOException {
+    long start = System.nanoTime();
+    DatasetReader reader = DatasetReader.open(dataDir);
+    ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), dataDir + "/manifest.json");
+    AnalyticalModel analytical = AnalyticalModel.create(chip);
+    String datasetHash = Hashing.sha256().hashBytes(Files.readAllBytes(dataDir.resolve("manifest.json"))).toString();
+    List<Example> train = examples(Evaluator.records(reader, o.split(), "train"), analytical, o, o.maxKernels());
+    List<Example> val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o,
+        o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4));
+    log.accept(String.format("training %s (%s task, %s split) on %d kernels, validating on %d; chip %s",
+        o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(), chip.name()));
+
+    Normalizer.Accumulator nodeAcc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
+    Normalizer.Accumulator cfgAcc = new Normalizer.Accumulator(ConfigFeatures.WIDTH);
+    double sum = 0;
+    double sumSq = 0;
+    long count = 0;
+    for (Example e : train) {
+      for (float[] row : e.graph().nodes()) {
+        nodeAcc.add(row);
+      }
+      for (int j = 0; j < e.configs().length; j++) {
+        cfgAcc.add(e.configs()[j]);
+        sum += e.targets()[j];
+        sumSq += e.targets()[j] * e.targets()[j];
+        count++;
+      }
+    }
+    Normalizer nodeNorm = nodeAcc.build();
+    Normalizer cfgNorm = cfgAcc.build();
+    double mean = sum / Math.max(1, count);
+    double std = Math.sqrt(Math.max(1e-12, sumSq / Math.max(1, count) - mean * mean));
+
+    ObjectNode optionsJson = JSON.valueToTree(Map.of("task", o.task(), "split", o.split(), "seed", o.seed(),
+        "hybrid", o.hybrid(), "batch_kernels", o.batchKernels(), "configs_per_kernel", o.configsPerKernel(),
+        "learning_rate", o.learningRate(), "max_kernels", o.maxKernels()));
+    Path checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
+    Weights weights = Weights.init(o.hyper(), o.seed());
+    Adam adam = new Adam(o.learningRate());
+    Weights best = copy(weights);
+    double bestScore = Double.NEGATIVE_INFINITY;
+    int bestEpoch = 0;
+    int firstEpoch = 1;
+    ObjectNode bestMetrics = JSON.createObjectNode();
+    if (resume && Files.exists(checkpoint)) {
+      ModelFile cp = ModelFile.load(checkpoint);
+      ObjectNode state = (ObjectNode) JSON.readTree(cp.extras().get("state.json"));
+      if (!state.path("options").equals(optionsJson) || !state.path("dataset_sha256").asText().equals(datasetHash)) {
+        throw new IllegalArgumentException(checkpoint + " was made with other options or another dataset; remove it"
+            + " or train without --resume");
+      }
+      weights = cp.weights();
+      best = ModelFileAccess.weights(cp.extras().get("best.bin"), checkpoint.toString());
+      adam.restore(cp.extras().get("adam.bin"), state.path("adam_step").asLong(), checkpoint.toString());
+      bestScore = state.path("best_score").asDouble();
+      bestEpoch = state.path("best_epoch").asInt();
+      bestMetrics = (ObjectNode) state.path("best_metrics");
+      firstEpoch = state.path("epoch").asInt() + 1;
+      log.accept("resuming after epoch " + state.path("epoch").asInt() + " (best so far: epoch " + bestEpoch + ")");
+    }
+
+    double rankWeight = o.task().equals("fusion") ? 0 : 1;
+    SameDiffNet net = new SameDiffNet(o.hyper(), weights, rankWeight);
+    List<Integer> usable = new ArrayList<>();
+    for (int i = 0; i < train.size(); i++) {
+      if (train.get(i).graph().size() <= MAX_TRAINING_NODES && (!o.task().equals("fusion") || train.get(i).defaultIndex() >= 0)) {
+        usable.add(i);
+      }
+    }
+    for (int epoch = firstEpoch; epoch <= o.epochs(); epoch++) {
+      if (epoch - bestEpoch > o.patience() && bestEpoch > 0) {
+        log.accept("early stop: no improvement for " + o.patience() + " epochs");
+        break;
+      }
+      long t0 = System.nanoTime();
+      List<Integer> order = new ArrayList<>(usable);
+      java.util.Collections.shuffle(order, new Random(o.seed() * 1_000_003L + epoch));
+      double lossSum = 0;
+      int steps = 0;
+      for (int b = 0; b < order.size(); b += o.batchKernels()) {
+        List<SameDiffNet.Item> items = new ArrayList<>();
+        for (int k = b; k < Math.min(order.size(), b + o.batchKernels()); k++) {
+          int idx = order.get(k);
+          items.add(item(train.get(idx), o, cfgNorm, mean, std, new Random(o.seed() * 31 + epoch * 7919L + idx)));
+        }
+        net.load(weights);
+        SameDiffNet.Step s = net.step(SameDiffNet.batch(o.hyper(), items, nodeNorm));
+        adam.update(weights, s.gradients(), 5.0);
+        lossSum += s.loss();
+        steps++;
+      }
+      Forward f = new Forward(o.hyper(), weights);
+      ObjectNode metrics = validate(val, f, nodeNorm, cfgNorm, mean, std, o.hybrid());
+      double score = score(o.task(), metrics);
+      boolean improved = score > bestScore;
+      if (improved) {
+        bestScore = score;
+        bestEpoch = epoch;
+        best = copy(weights);
+        bestMetrics = metrics;
+      }
+      log.accept(String.format("epoch %d/%d: train loss %.4f, val tile tau %.4f, top-1 %.2f%%, fusion MAPE %.2f%%, %.0f s%s",
+          epoch, o.epochs(), lossSum / Math.max(1, steps), metrics.path("tile_kendall_tau").asDouble(),
+          100 * metrics.path("top1_slowdown").asDouble(), 100 * metrics.path("fusion_mape").asDouble(),
+          (System.nanoTime() - t0) / 1e9, improved ? " (best)" : ""));
+      ObjectNode state = JSON.createObjectNode();
+      state.put("epoch", epoch).put("best_epoch", bestEpoch).put("best_score", bestScore).put("adam_step", adam.step());
+      state.put("dataset_sha256", datasetHash);
+      state.set("options", optionsJson);
+      state.set("best_metrics", bestMetrics);
+      Map<String, byte[]> extras = new LinkedHashMap<>();
+      extras.put("state.json", JSON.writeValueAsBytes(state));
+      extras.put("adam.bin", adam.save());
+      extras.put("best.bin", ModelFileAccess.bytes(best));
+      model(o, nodeNorm, cfgNorm, mean, std, chip, weights, info(datasetHash, o, optionsJson, metrics, epoch), extras)
+          .save(checkpoint);
+    }
+    ObjectNode info = info(datasetHash, o, optionsJson, bestMetrics, bestEpoch);
+    info.put("training_seconds", (System.nanoTime() - start) / 1e9);
+    ModelFile result = model(o, nodeNorm, cfgNorm, mean, std, chip, best, info, Map.of());
+    result.save(out);
+    Files.deleteIfExists(checkpoint);
+    log.accept(String.format("kept epoch %d; wrote %s (%d parameters) in %.0f s", bestEpoch, out,
+        best.parameterCount(), (System.nanoTime() - start) / 1e9));
+    return result;
+  }
+
+  private static ModelFile model(Options o, Normalizer nodeNorm, Normalizer cfgNorm, double mean, double std, ChipSpec chip,
+      Weights w, ObjectNode info, Map<String, byte[]> extras) {
+    return new ModelFile(o.hybrid() ? "hybrid" : "gnn", o.hyper(), Featurizer.VOCABULARY, nodeNorm, cfgNorm, mean, std,
+        chip, info, w, extras);
+  }
+
+  private static ObjectNode info(String datasetHash, Options o, ObjectNode options, ObjectNode metrics, int epoch) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("dataset_manifest_sha256", datasetHash);
+    n.set("options", options);
+    n.put("epoch", epoch);
+    n.set("validation", metrics);
+    return n;
+  }
+
+  private static double score(String task, ObjectNode m) {
+    double tau = m.path("tile_kendall_tau").asDouble();
+    double top1 = m.path("top1_slowdown").asDouble();
+    double mape = m.path("fusion_mape").asDouble();
+    return switch (task) {
+      case "tile" -> tau - top1;
+      case "fusion" -> -mape;
+      default -> tau - top1 - mape;
+    };
+  }
+
+  private static SameDiffNet.Item item(Example e, Options o, Normalizer cfgNorm, double mean, double std, Random r) {
+    List<Integer> pick = new ArrayList<>();
+    if (o.task().equals("fusion")) {
+      pick.add(e.defaultIndex());
+    } else {
+      List<Integer> all = new ArrayList<>();
+      for (int j = 0; j < e.configs().length; j++) {
+        if (j != e.defaultIndex()) {
+          all.add(j);
+        }
+      }
+      java.util.Collections.shuffle(all, r);
+      if (e.defaultIndex() >= 0) {
+        pick.add(e.defaultIndex());
+      }
+      for (int j = 0; j < all.size() && pick.size() < o.configsPerKernel(); j++) {
+        pick.add(all.get(j));
+      }
+    }
+    float[][] cfg = new float[pick.size()][];
+    float[] y = new float[pick.size()];
+    for (int j = 0; j < pick.size(); j++) {
+      cfg[j] = cfgNorm.apply(e.configs()[pick.get(j)].clone());
+      y[j] = (float) ((e.targets()[pick.get(j)] - mean) / std);
+    }
+    return new SameDiffNet.Item(e.graph(), cfg, y);
+  }
+
+  /** Validation metrics with the plain-Java forward pass. */
+  private static ObjectNode validate(List<Example> val, Forward f, Normalizer nodeNorm, Normalizer cfgNorm, double mean,
+      double std, boolean hybrid) {
+    double tau = 0;
+    double top1 = 0;
+    int tileKernels = 0;
+    double ape = 0;
+    int fusionKernels = 0;
+    for (Example e : val) {
+      float[] g = f.embed(e.graph(), nodeNorm);
+      double[] pred = new double[e.configs().length];
+      for (int j = 0; j < pred.length; j++) {
+        double t = f.head(g, cfgNorm.apply(e.configs()[j].clone())) * std + mean;
+        pred[j] = hybrid ? e.analyticalNs()[j] * Math.exp(t) : Math.exp(t);
+      }
+      if (pred.length >= 2) {
+        tau += Metrics.kendallTau(pred, e.runtimes());
+        top1 += Metrics.topKSlowdown(pred, e.runtimes(), 1);
+        tileKernels++;
+      }
+      if (e.defaultIndex() >= 0) {
+        ape += Metrics.ape(pred[e.defaultIndex()], e.runtimes()[e.defaultIndex()]);
+        fusionKernels++;
+      }
+    }
+    ObjectNode m = JSON.createObjectNode();
+    m.put("kernels", val.size());
+    m.put("tile_kendall_tau", tileKernels == 0 ? 0 : tau / tileKernels);
+    m.put("top1_slowdown", tileKernels == 0 ? 0 : top1 / tileKernels);
+    m.put("fusion_mape", fusionKernels == 0 ? 0 : ape / fusionKernels);
+    return m;
+  }
+
+  private static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, Options o, int max) {
+    List<Example> out = new ArrayList<>();
+    for (KernelRecord r : records) {
+      if (max > 0 && out.size() >= max) {
+        break;
+      }
+      Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+      KernelGraph g = Featurizer.graph(k);
+      List<float[]> cfg = new ArrayList<>();
+      List<Double> targets = new ArrayList<>();
+      List<Double> runtimes = new ArrayList<>();
+      List<Double> analyticalNs = new ArrayList<>();
+      int def = -1;
+      for (TileSample s : r.getSamplesList()) {
+        if (!s.getError().isEmpty()) {
+          continue;
+        }
+        TileConfig t = TileConfig.of(longs(s.getKernelBoundsList()), longs(s.getOutputBoundsList()));
+        if (analytical.check(k, t).isPresent()) {
+          continue; // the models reject it up front; nothing to learn
+        }
+        float[] features = ConfigFeatures.of(analytical, k, g, t);
+        double base = Math.expm1(features[ConfigFeatures.ANALYTICAL_CYCLES]) / analytical.chip().clockGhz();
+        double y = Math.log(s.getRuntimeNs()) - (o.hybrid() ? Math.log(base) : 0);
+        analyticalNs.add(base);
+        if (s.getIsDefault()) {
+          def = cfg.size();
+        }
+        cfg.add(features);
+        targets.add(y);
+        runtimes.add(s.getRuntimeNs());
+      }
+      if (cfg.isEmpty()) {
+        continue;
+      }
+      out.add(new Example(k, g, cfg.toArray(new float[0][]), targets.stream().mapToDouble(Double::doubleValue).toArray(),
+          runtimes.stream().mapToDouble(Double::doubleValue).toArray(),
+          analyticalNs.stream().mapToDouble(Double::doubleValue).toArray(), def));
+    }
+    return out;
+  }
+
+  private static long[] longs(List<Long> v) {
+    long[] out = new long[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.get(i);
+    }
+    return out;
+  }
+
+  private static Weights copy(Weights w) {
+    Weights c = new Weights();
+    w.all().forEach((k, m) -> c.put(k, m.rows(), m.cols(), m.data().clone()));
+    return c;
+  }
+}
