@@ -124,9 +124,13 @@ public final class Trainer {
     double mean = sum / Math.max(1, count);
     double std = Math.sqrt(Math.max(1e-12, sumSq / Math.max(1, count) - mean * mean));
 
-    ObjectNode optionsJson = JSON.valueToTree(Map.of("task", o.task(), "split", o.split(), "seed", o.seed(),
-        "hybrid", o.hybrid(), "batch_kernels", o.batchKernels(), "configs_per_kernel", o.configsPerKernel(),
-        "learning_rate", o.learningRate(), "max_kernels", o.maxKernels()));
+    // Fixed key order, and normalised through its JSON text so a checkpoint's copy compares equal.
+    ObjectNode built = JSON.createObjectNode();
+    built.put("task", o.task()).put("split", o.split()).put("seed", o.seed()).put("hybrid", o.hybrid())
+        .put("batch_kernels", o.batchKernels()).put("configs_per_kernel", o.configsPerKernel())
+        .put("learning_rate", o.learningRate()).put("patience", o.patience()).put("max_kernels", o.maxKernels())
+        .put("hidden", o.hyper().hidden()).put("layers", o.hyper().layers());
+    ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
     Path checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
     Weights weights = Weights.init(o.hyper(), o.seed());
     Adam adam = new Adam(o.learningRate());
@@ -208,8 +212,8 @@ public final class Trainer {
       model(o, nodeNorm, cfgNorm, mean, std, chip, weights, info(datasetHash, o, optionsJson, metrics, epoch), extras)
           .save(checkpoint);
     }
+    // No wall-clock time in the file: one seed gives byte-identical models (the log says how long it took).
     ObjectNode info = info(datasetHash, o, optionsJson, bestMetrics, bestEpoch);
-    info.put("training_seconds", (System.nanoTime() - start) / 1e9);
     ModelFile result = model(o, nodeNorm, cfgNorm, mean, std, chip, best, info, Map.of());
     result.save(out);
     Files.deleteIfExists(checkpoint);

@@ -1,0 +1,159 @@
+package dev.tpucost.gnn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
+import dev.tpucost.corpus.dataset.DatasetBuilder;
+import dev.tpucost.corpus.dataset.DatasetOptions;
+import dev.tpucost.corpus.dataset.Progress;
+import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.corpus.zoo.Zoo;
+import dev.tpucost.gnn.net.Hyper;
+import dev.tpucost.gnn.training.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny model trained on a tiny dataset: determinism, resumption, model files, and that it learns. */
+class TrainingTest {
+  @TempDir static Path dir;
+  static Path data;
+
+  static final Trainer.Options TINY = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 3,
+      new Hyper(16, 8, 2, 16, 8, ConfigFeatures.WIDTH), 0);
+
+  @BeforeAll
+  static void dataset() throws Exception {
+    data = dir.resolve("data");
+    DatasetBuilder.generate(new DatasetOptions(24, 8, 1, 3, ChipSpec.V4, 2, 8, "lstm"), data, Progress.NONE);
+  }
+
+  @Test
+  void oneSeedGivesOneModelAndAResumedRunEqualsAnUninterruptedOne() throws Exception {
+    Path a = dir.resolve("a.zip");
+    Path b = dir.resolve("b.zip");
+    List<String> logA = new ArrayList<>();
+    Trainer.train(data, TINY, a, false, logA::add);
+    Trainer.train(data, TINY, b, false, line -> {});
+    assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    assertThat(logA).anyMatch(l -> l.startsWith("epoch 1/2")).anyMatch(l -> l.startsWith("kept epoch"));
+
+    Path c = dir.resolve("c.zip");
+    assertThatThrownBy(() -> Trainer.train(data, TINY, c, false, line -> {
+      if (line.startsWith("epoch 2/")) {
+        throw new IllegalStateException("killed");
+      }
+    })).hasMessage("killed");
+    assertThat(c.resolveSibling("c.zip.checkpoint")).exists();
+    assertThat(c).doesNotExist();
+    List<String> logC = new ArrayList<>();
+    Trainer.train(data, TINY, c, true, logC::add);
+    assertThat(logC).anyMatch(l -> l.startsWith("resuming after epoch 1"));
+    assertThat(Files.readAllBytes(c)).isEqualTo(Files.readAllBytes(a));
+    assertThat(c.resolveSibling("c.zip.checkpoint")).doesNotExist();
+  }
+
+  @Test
+  void theTrainedModelRanksBetterThanAnUntrainedOneAndRoundTrips() throws Exception {
+    Path m = dir.resolve("m.zip");
+    Trainer.Options longer = new Trainer.Options("both", "random", 6, 7, false, 8, 8, 3e-3, 6, TINY.hyper(), 0);
+    ModelFile trained = Trainer.train(data, longer, m, false, line -> {});
+    double tau = trained.info().path("validation").path("tile_kendall_tau").asDouble();
+    Trainer.Options none = new Trainer.Options("both", "random", 1, 7, false, 8, 8, 1e-12, 1, TINY.hyper(), 0);
+    double untrained = Trainer.train(data, none, dir.resolve("u.zip"), false, line -> {})
+        .info().path("validation").path("tile_kendall_tau").asDouble();
+    assertThat(tau).isGreaterThan(untrained + 0.05);
+
+    GnnModel model = GnnModel.load(m, ChipSpec.V4);
+    assertThat(model.name()).isEqualTo("gnn");
+    Kernel k = Kernels.of(FusionPass.run(Zoo.program(3, 3).module())).get(0);
+    TileSpace space = TileSpace.of(k, ChipSpec.V4);
+    List<TileConfig> tiles = space.validConfigs(50);
+    double[] all = model.predictAll(k, tiles);
+    for (int i = 0; i < tiles.size(); i++) {
+      if (!Double.isNaN(all[i])) {
+        assertThat(model.predict(k, tiles.get(i)).nanoseconds()).isEqualTo(all[i]).isPositive();
+      }
+    }
+    GnnModel again = GnnModel.of(ModelFile.load(m), ChipSpec.V4);
+    assertThat(again.predictAll(k, tiles)).containsExactly(all);
+  }
+
+  @Test
+  void damagedOrMismatchedModelFilesFailNamingTheFileAndTheProblem() throws Exception {
+    Path m = dir.resolve("d.zip");
+    Trainer.train(data, new Trainer.Options("fusion", "random", 1, 7, true, 8, 8, 3e-3, 1, TINY.hyper(), 0), m, false, l -> {});
+    assertThat(GnnModel.load(m, ChipSpec.V4).name()).isEqualTo("hybrid");
+    byte[] good = Files.readAllBytes(m);
+
+    Path truncated = dir.resolve("truncated.zip");
+    Files.write(truncated, java.util.Arrays.copyOf(good, good.length / 2));
+    assertThatThrownBy(() -> GnnModel.load(truncated, ChipSpec.V4)).hasMessageContaining(truncated.toString())
+        .satisfiesAnyOf(e -> assertThat(e).hasMessageContaining("truncated"), e -> assertThat(e).hasMessageContaining("not a"));
+
+    Path flipped = dir.resolve("flipped.zip");
+    ModelFile mf = ModelFile.load(m);
+    mf.weights().get("w1").data()[3] += 1;
+    // Re-pack with the old checksum to imitate a flipped byte in the weights.
+    Path repacked = dir.resolve("repacked.zip");
+    mf.save(repacked);
+    try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(repacked));
+        var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(flipped));
+        var orig = new java.util.zip.ZipFile(m.toFile())) {
+      java.util.zip.ZipEntry e;
+      while ((e = zin.getNextEntry()) != null) {
+        zout.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+        zout.write(e.getName().equals("checksum.sha256")
+            ? orig.getInputStream(orig.getEntry("checksum.sha256")).readAllBytes() : zin.readAllBytes());
+      }
+    }
+    assertThatThrownBy(() -> GnnModel.load(flipped, ChipSpec.V4)).hasMessage(flipped + ": checksum mismatch; the model file is corrupt");
+
+    Path wrongChip = dir.resolve("wrong-chip.zip");
+    Files.write(wrongChip, good);
+    assertThatThrownBy(() -> GnnModel.load(wrongChip, ChipSpec.V5E))
+        .hasMessage(wrongChip + ": the model was trained for chip v4, not v5e");
+
+    Path future = dir.resolve("future.zip");
+    rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 1", "\"format_version\" : 99"));
+    assertThatThrownBy(() -> GnnModel.load(future, ChipSpec.V4))
+        .hasMessage(future + ": model format version 99 is not supported (this tpucost reads 1)");
+
+    Path random = dir.resolve("random.zip");
+    Files.write(random, new byte[] {1, 2, 3, 4, 5});
+    assertThatThrownBy(() -> GnnModel.load(random, ChipSpec.V4)).hasMessageContaining(random.toString());
+    assertThatThrownBy(() -> GnnModel.load(dir.resolve("none.zip"), ChipSpec.V4)).hasMessageContaining("no such model file");
+  }
+
+  /** Copies a model file, changing one text entry and recomputing the checksum as the writer does. */
+  private static void rewrite(Path from, Path to, String entry, java.util.function.UnaryOperator<String> change) throws Exception {
+    java.util.Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(from))) {
+      java.util.zip.ZipEntry e;
+      while ((e = zin.getNextEntry()) != null) {
+        entries.put(e.getName(), zin.readAllBytes());
+      }
+    }
+    entries.remove("checksum.sha256");
+    entries.put(entry, change.apply(new String(entries.get(entry), java.nio.charset.StandardCharsets.UTF_8))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    var h = com.google.common.hash.Hashing.sha256().newHasher();
+    entries.forEach((n, b) -> h.putString(n, java.nio.charset.StandardCharsets.UTF_8).putBytes(b));
+    entries.put("checksum.sha256", h.hash().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+      for (var e : entries.entrySet()) {
+        zout.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        zout.write(e.getValue());
+      }
+    }
+  }
+}
