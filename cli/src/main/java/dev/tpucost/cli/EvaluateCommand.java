@@ -33,6 +33,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--models", defaultValue = "analytical", split = ",", description = "Registered models (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
+  @Option(names = "--model-file", paramLabel = "NAME=FILE",
+      description = "Evaluate a trained model file under NAME (gnn or hybrid) instead of the shipped default; repeatable.")
+  Map<String, Path> modelFiles = new java.util.LinkedHashMap<>();
+
   @Option(names = "--max-kernels", defaultValue = "0", description = "Evaluate at most this many kernels (0 = all).")
   int maxKernels;
 
@@ -45,7 +49,13 @@ final class EvaluateCommand implements Callable<Integer> {
     ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
     List<CostModel> ms = new ArrayList<>();
     for (String name : models) {
-      ms.add(CostModels.create(name.trim(), chip));
+      Path file = modelFiles.get(name.trim());
+      ms.add(file != null ? dev.tpucost.gnn.GnnModel.load(file, chip) : CostModels.create(name.trim(), chip));
+    }
+    for (Map.Entry<String, Path> e : modelFiles.entrySet()) {
+      if (!models.contains(e.getKey())) {
+        ms.add(dev.tpucost.gnn.GnnModel.load(e.getValue(), chip));
+      }
     }
     Evaluator.Report r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     PrintWriter out = spec.commandLine().getOut();

@@ -48,6 +48,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--max-kernels", defaultValue = "0", description = "Train on at most this many kernels (0 = all).")
   int maxKernels;
 
+  @Option(names = "--rank-weight", defaultValue = "0.2", description = "Weight of the ranking loss (default: ${DEFAULT-VALUE}).")
+  double rankWeight;
+
   @Option(names = "--resume", description = "Continue from OUT.checkpoint.")
   boolean resume;
 
@@ -56,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.Options d = Trainer.Options.defaults();
     Hyper h = new Hyper(hidden, d.hyper().embed(), layers, d.hyper().head1(), d.hyper().head2(), ConfigFeatures.WIDTH);
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
-        d.learningRate(), d.patience(), h, maxKernels);
+        d.learningRate(), rankWeight, d.patience(), h, maxKernels);
     PrintWriter console = spec.commandLine().getOut();
     Trainer.train(data, o, out, resume, line -> {
       console.println(line);

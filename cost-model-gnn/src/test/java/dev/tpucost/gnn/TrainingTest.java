@@ -28,7 +28,7 @@ class TrainingTest {
   @TempDir static Path dir;
   static Path data;
 
-  static final Trainer.Options TINY = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 3,
+  static final Trainer.Options TINY = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3,
       new Hyper(16, 8, 2, 16, 8, ConfigFeatures.WIDTH), 0);
 
   @BeforeAll
@@ -65,10 +65,10 @@ class TrainingTest {
   @Test
   void theTrainedModelRanksBetterThanAnUntrainedOneAndRoundTrips() throws Exception {
     Path m = dir.resolve("m.zip");
-    Trainer.Options longer = new Trainer.Options("both", "random", 6, 7, false, 8, 8, 3e-3, 6, TINY.hyper(), 0);
+    Trainer.Options longer = new Trainer.Options("both", "random", 6, 7, false, 8, 8, 3e-3, 0.5, 6, TINY.hyper(), 0);
     ModelFile trained = Trainer.train(data, longer, m, false, line -> {});
     double tau = trained.info().path("validation").path("tile_kendall_tau").asDouble();
-    Trainer.Options none = new Trainer.Options("both", "random", 1, 7, false, 8, 8, 1e-12, 1, TINY.hyper(), 0);
+    Trainer.Options none = new Trainer.Options("both", "random", 1, 7, false, 8, 8, 1e-12, 0.5, 1, TINY.hyper(), 0);
     double untrained = Trainer.train(data, none, dir.resolve("u.zip"), false, line -> {})
         .info().path("validation").path("tile_kendall_tau").asDouble();
     assertThat(tau).isGreaterThan(untrained + 0.05);
@@ -91,7 +91,7 @@ class TrainingTest {
   @Test
   void damagedOrMismatchedModelFilesFailNamingTheFileAndTheProblem() throws Exception {
     Path m = dir.resolve("d.zip");
-    Trainer.train(data, new Trainer.Options("fusion", "random", 1, 7, true, 8, 8, 3e-3, 1, TINY.hyper(), 0), m, false, l -> {});
+    Trainer.train(data, new Trainer.Options("fusion", "random", 1, 7, true, 8, 8, 3e-3, 0.5, 1, TINY.hyper(), 0), m, false, l -> {});
     assertThat(GnnModel.load(m, ChipSpec.V4).name()).isEqualTo("hybrid");
     byte[] good = Files.readAllBytes(m);
 

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ModelLatencyBench {
   /** Registered model name. */
-  @Param({"analytical"})
+  @Param({"analytical", "gnn", "hybrid"})
   public String model;
 
   /** Kernel size for predict (approximate nodes). */
@@ -76,11 +76,22 @@ public class ModelLatencyBench {
     }
   }
 
-  /** One prediction. */
+  /** One prediction of a kernel seen before (its embedding is cached), as a fusion pass trying tiles calls it. */
   @Benchmark
   public Estimate predict() {
     next = (next + 1) & 15;
     return costModel.predict(kernel, tiles[next]);
+  }
+
+  /**
+   * One prediction of a kernel the model has not seen (a fresh copy each call, so nothing is cached): the
+   * cost a compiler pays the first time it asks about a kernel.
+   */
+  @Benchmark
+  public Estimate predictCold() {
+    next = (next + 1) & 15;
+    Kernel fresh = Kernel.of(kernel.name(), kernel.fusionKind().orElse(null), kernel.body(), kernel.calledComputations(), "bench");
+    return costModel.predict(fresh, tiles[next]);
   }
 
   /** One ranking of {@link #candidates} configs. */

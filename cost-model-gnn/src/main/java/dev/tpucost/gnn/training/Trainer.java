@@ -52,15 +52,16 @@ public final class Trainer {
    * @param batchKernels kernels per batch
    * @param configsPerKernel configs sampled per kernel per batch
    * @param learningRate Adam step size
+   * @param rankWeight weight of the ranking loss next to the regression loss (tile and both tasks)
    * @param patience epochs without improvement before stopping
    * @param hyper network sizes
    * @param maxKernels use at most this many training kernels (0 = all; for quick runs)
    */
   public record Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
-      int configsPerKernel, double learningRate, int patience, Hyper hyper, int maxKernels) {
+      int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels) {
     /** The defaults: both tasks, random split, 20 epochs, seed 1, batches of 16 kernels x 16 configs. */
     public static Options defaults() {
-      return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
+      return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 0.2, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
     }
 
     /** Validates the options. */
@@ -128,7 +129,7 @@ public final class Trainer {
     ObjectNode built = JSON.createObjectNode();
     built.put("task", o.task()).put("split", o.split()).put("seed", o.seed()).put("hybrid", o.hybrid())
         .put("batch_kernels", o.batchKernels()).put("configs_per_kernel", o.configsPerKernel())
-        .put("learning_rate", o.learningRate()).put("patience", o.patience()).put("max_kernels", o.maxKernels())
+        .put("learning_rate", o.learningRate()).put("rank_weight", o.rankWeight()).put("patience", o.patience()).put("max_kernels", o.maxKernels())
         .put("hidden", o.hyper().hidden()).put("layers", o.hyper().layers());
     ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
     Path checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
@@ -156,7 +157,7 @@ public final class Trainer {
       log.accept("resuming after epoch " + state.path("epoch").asInt() + " (best so far: epoch " + bestEpoch + ")");
     }
 
-    double rankWeight = o.task().equals("fusion") ? 0 : 1;
+    double rankWeight = o.task().equals("fusion") ? 0 : o.rankWeight();
     SameDiffNet net = new SameDiffNet(o.hyper(), weights, rankWeight);
     List<Integer> usable = new ArrayList<>();
     for (int i = 0; i < train.size(); i++) {
