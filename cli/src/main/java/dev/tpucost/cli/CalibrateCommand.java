@@ -8,6 +8,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.dataset.KernelModules;
+import dev.tpucost.corpus.dataset.Tiles;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.corpus.evaluation.Evaluator;
@@ -64,7 +65,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (k == null) {
           k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
         }
-        cal.add(k, TileConfig.of(longs(s.getKernelBoundsList()), longs(s.getOutputBoundsList())), s.getRuntimeNs());
+        cal.add(k, Tiles.of(s), s.getRuntimeNs());
       }
     }
     long start = System.nanoTime();
@@ -83,11 +84,4 @@ final class CalibrateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static long[] longs(List<Long> v) {
-    long[] out = new long[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = v.get(i);
-    }
-    return out;
-  }
 }

@@ -6,6 +6,7 @@ import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.dataset.KernelModules;
+import dev.tpucost.corpus.dataset.Tiles;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.hlo.binary.HloProtoReader;
@@ -131,7 +132,7 @@ public final class Evaluator {
           if (s.getIsDefault()) {
             defaultIndex = tiles.size();
           }
-          tiles.add(TileConfig.of(longs(s.getKernelBoundsList()), longs(s.getOutputBoundsList())));
+          tiles.add(Tiles.of(s));
           actual.add(s.getRuntimeNs());
         }
       }
@@ -164,13 +165,6 @@ public final class Evaluator {
     }
   }
 
-  private static long[] longs(List<Long> v) {
-    long[] out = new long[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = v.get(i);
-    }
-    return out;
-  }
 
   /** Records of one split part, for training and calibration. */
   public static List<KernelRecord> records(DatasetReader data, String split, String part) throws IOException {

@@ -10,6 +10,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.dataset.KernelModules;
+import dev.tpucost.corpus.dataset.Tiles;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.corpus.evaluation.Evaluator;
@@ -327,7 +328,7 @@ public final class Trainer {
         if (!s.getError().isEmpty()) {
           continue;
         }
-        TileConfig t = TileConfig.of(longs(s.getKernelBoundsList()), longs(s.getOutputBoundsList()));
+        TileConfig t = Tiles.of(s);
         if (analytical.check(k, t).isPresent()) {
           continue; // the models reject it up front; nothing to learn
         }
@@ -352,13 +353,6 @@ public final class Trainer {
     return out;
   }
 
-  private static long[] longs(List<Long> v) {
-    long[] out = new long[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = v.get(i);
-    }
-    return out;
-  }
 
   private static Weights copy(Weights w) {
     Weights c = new Weights();
