@@ -45,6 +45,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--layers", defaultValue = "2", description = "GraphSAGE layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
+  @Option(names = "--join", defaultValue = "late", description = {
+      "Where the tile config meets the graph: late (kernel embedding + config in the head; the graph is",
+      "encoded once per kernel) or early (also broadcast into every node's first layer; encoded once per",
+      "config). Default: ${DEFAULT-VALUE}."})
+  String join;
+
   @Option(names = "--max-kernels", defaultValue = "0", description = "Train on at most this many kernels (0 = all).")
   int maxKernels;
 
@@ -57,7 +63,11 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Trainer.Options d = Trainer.Options.defaults();
-    Hyper h = new Hyper(hidden, d.hyper().embed(), layers, d.hyper().head1(), d.hyper().head2(), ConfigFeatures.WIDTH);
+    if (!join.equals("late") && !join.equals("early")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--join must be late or early, not '" + join + "'");
+    }
+    Hyper h = new Hyper(hidden, d.hyper().embed(), layers, d.hyper().head1(), d.hyper().head2(), ConfigFeatures.WIDTH,
+        join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
         d.learningRate(), rankWeight, d.patience(), h, maxKernels);
     PrintWriter console = spec.commandLine().getOut();

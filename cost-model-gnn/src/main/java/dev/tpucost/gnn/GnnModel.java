@@ -27,8 +27,9 @@ import java.util.Optional;
 
 /**
  * The learned cost model: a trained {@link ModelFile} run by the plain-Java {@link Forward} pass. The
- * kernel embedding is computed once per kernel and cached (weak keys); each config then costs its features
- * and the head, so {@link #rank} shares the graph work across candidates. {@code gnn} predicts the log
+ * kernel's graph encoding is computed once per kernel and cached (weak keys); with a late-join model each
+ * config then costs its features and the head, so {@link #rank} shares the graph work across candidates
+ * (an early-join model shares the first-layer input and re-runs the GraphSAGE layers per config). {@code gnn} predicts the log
  * runtime; {@code hybrid} predicts the log of the simulator's runtime over the analytical model's and
  * multiplies the analytical prediction by it. A tile is rejected as the analytical model rejects it
  * (impossible bounds, estimated VMEM overflow). Thread-safe.
@@ -42,7 +43,8 @@ public final class GnnModel implements CostModel {
   private final boolean hybrid;
   private final LoadingCache<Kernel, Embedded> embeddings;
 
-  private record Embedded(KernelGraph graph, float[] embedding) {}
+  /** A kernel's cached encoder work: its graph, first-layer input and (late join) embedding. */
+  private record Embedded(KernelGraph graph, float[] base, float[] embedding) {}
 
   private GnnModel(ModelFile file, ChipSpec chip) {
     if (!file.chip().name().equals(chip.name())) {
@@ -123,7 +125,8 @@ public final class GnnModel implements CostModel {
     for (int i = 0; i < ops.length; i++) {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
-    return new Embedded(g, forward.embed(g, file.nodeNorm()));
+    float[] base = forward.base(g, file.nodeNorm());
+    return new Embedded(g, base, file.hyper().earlyJoin() ? null : forward.embed(g, base, null));
   }
 
   private Embedded embedded(Kernel k) {
@@ -140,7 +143,8 @@ public final class GnnModel implements CostModel {
   private double nanoseconds(Kernel k, Embedded e, TileConfig tile) {
     float[] cfg = ConfigFeatures.of(analytical, k, e.graph(), tile);
     double analyticalNs = Math.expm1(cfg[ConfigFeatures.ANALYTICAL_CYCLES]) / chip.clockGhz();
-    float out = forward.head(e.embedding(), file.configNorm().apply(cfg));
+    float[] z = file.configNorm().apply(cfg);
+    float out = forward.head(e.embedding() != null ? e.embedding() : forward.embed(e.graph(), e.base(), z), z);
     double target = out * file.targetStd() + file.targetMean();
     return hybrid ? analyticalNs * Math.exp(target) : Math.exp(target);
   }

@@ -105,6 +105,9 @@ public record ModelFile(
     ObjectNode hy = n.putObject("hyper");
     hy.put("hidden", hyper.hidden()).put("embed", hyper.embed()).put("layers", hyper.layers())
         .put("head1", hyper.head1()).put("head2", hyper.head2()).put("config_features", hyper.configFeatures());
+    if (hyper.earlyJoin()) {
+      hy.put("early_join", true); // absent in late-join files, which keeps version-1 files byte-identical
+    }
     n.set("vocabulary", JSON.valueToTree(vocabulary));
     n.set("node_norm", norm(nodeNorm));
     n.set("config_norm", norm(configNorm));
@@ -155,7 +158,8 @@ public record ModelFile(
     }
     JsonNode hy = n.path("hyper");
     Hyper hyper = new Hyper(hy.path("hidden").asInt(), hy.path("embed").asInt(), hy.path("layers").asInt(),
-        hy.path("head1").asInt(), hy.path("head2").asInt(), hy.path("config_features").asInt());
+        hy.path("head1").asInt(), hy.path("head2").asInt(), hy.path("config_features").asInt(),
+        hy.path("early_join").asBoolean(false));
     List<String> vocab = new java.util.ArrayList<>();
     n.path("vocabulary").forEach(v -> vocab.add(v.asText()));
     ChipSpec chip = ChipFiles.parse(n.path("chip").toString(), source + " (chip)");

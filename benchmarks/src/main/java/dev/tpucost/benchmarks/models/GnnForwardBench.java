@@ -50,8 +50,9 @@ public class GnnForwardBench {
     forward = new Forward(model.file().hyper(), model.file().weights());
     kernel = BenchKernels.matmulEpilogue(nodes);
     graph = Featurizer.graph(kernel);
-    System.out.printf("%n[GnnForwardBench] %d nodes, %d edges: %d multiply-adds per embed%n", graph.size(),
-        graph.src().length, forward.embedMacs(graph.size(), graph.src().length));
+    System.out.printf("%n[GnnForwardBench] %d nodes, %d edges: %d multiply-adds per embed, %d per head%n", graph.size(),
+        graph.src().length, forward.baseMacs(graph.size()) + forward.embedMacs(graph.size(), graph.src().length),
+        forward.headMacs());
   }
 
   /** The encoder over one kernel. */

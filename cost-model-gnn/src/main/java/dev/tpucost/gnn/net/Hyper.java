@@ -13,11 +13,19 @@ import dev.tpucost.gnn.features.Featurizer;
  * @param head1 first head layer width
  * @param head2 second head layer width
  * @param configFeatures per-config feature count
+ * @param earlyJoin also feed the config features into every node's first-layer input (TpuGraphs' early
+ *     join), so the graph is encoded once per config; otherwise they meet the kernel embedding in the head
+ *     only (the paper's late join) and the graph is encoded once per kernel
  */
-public record Hyper(int hidden, int embed, int layers, int head1, int head2, int configFeatures) {
-  /** The default network: 2 layers of width 48, 16-wide opcode embedding, head 64-32. */
+public record Hyper(int hidden, int embed, int layers, int head1, int head2, int configFeatures, boolean earlyJoin) {
+  /** The default network: late join, 2 layers of width 48, 16-wide opcode embedding, head 64-32. */
   public static Hyper defaults(int configFeatures) {
-    return new Hyper(48, 16, 2, 64, 32, configFeatures);
+    return new Hyper(48, 16, 2, 64, 32, configFeatures, false);
+  }
+
+  /** A late-join network. */
+  public Hyper(int hidden, int embed, int layers, int head1, int head2, int configFeatures) {
+    this(hidden, embed, layers, head1, head2, configFeatures, false);
   }
 
   /** Validates the sizes. */

@@ -26,8 +26,11 @@ public final class SameDiffNet {
   /** One kernel of a batch: its graph and its configs' normalised features and standardised targets. */
   public record Item(KernelGraph graph, float[][] configs, float[] targets) {}
 
-  /** A batch's placeholder arrays. */
-  public record Batch(Map<String, INDArray> placeholders, int configs) {}
+  /**
+   * A batch's placeholder arrays, and the output row of each of its configs (kernel by kernel, in item
+   * order; an early-join batch has padding rows between them).
+   */
+  public record Batch(Map<String, INDArray> placeholders, int[] rows) {}
 
   /** A gradient step's loss and gradients by weight name. */
   public record Step(double loss, Map<String, float[]> gradients) {}
@@ -35,10 +38,23 @@ public final class SameDiffNet {
   private final Hyper h;
   private final SameDiff sd;
   private final List<String> names;
+  private final int slots;
   private boolean gradientsBuilt;
 
   /** The graph for {@code h} with the values of {@code w}, and the ranking-loss weight. */
   public SameDiffNet(Hyper h, Weights w, double rankWeight) {
+    this(h, w, rankWeight, 1);
+  }
+
+  /**
+   * The graph for {@code h} with the values of {@code w}, and the ranking-loss weight; an early-join network
+   * gives every kernel of a batch {@code slots} config slots (at most that many configs per kernel).
+   */
+  public SameDiffNet(Hyper h, Weights w, double rankWeight, int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be positive");
+    }
+    this.slots = slots;
     this.h = h;
     this.sd = SameDiff.create();
     this.names = new ArrayList<>(w.all().keySet());
@@ -53,26 +69,68 @@ public final class SameDiffNet {
     SDVariable aout = sd.placeHolder("aout", DataType.FLOAT, -1, -1);
     SDVariable pmean = sd.placeHolder("pmean", DataType.FLOAT, -1, -1);
     SDVariable psum = sd.placeHolder("psum", DataType.FLOAT, -1, -1);
-    SDVariable sel = sd.placeHolder("sel", DataType.FLOAT, -1, -1);
     SDVariable cfg = sd.placeHolder("cfg", DataType.FLOAT, -1, h.configFeatures());
     SDVariable y = sd.placeHolder("y", DataType.FLOAT, -1, 1);
     SDVariable pairs = sd.placeHolder("pairs", DataType.FLOAT, -1, -1);
 
+    SDVariable pred = h.earlyJoin() ? earlyJoin(v, onehot, x, ain, aout, pmean, psum, cfg) : lateJoin(v, onehot, x, ain, aout, pmean, psum, cfg);
+    SDVariable err = pred.sub(y);
+    SDVariable mse = h.earlyJoin() ? sd.sum(err.mul(err).mul(sd.placeHolder("mask", DataType.FLOAT, -1, 1)))
+        : sd.mean(err.mul(err));
+    SDVariable rank = sd.mean(sd.nn.softplus(pairs.mmul(pred)));
+    mse.mul(1.0).add("loss", rank.mul(rankWeight));
+    sd.setLossVariables("loss");
+  }
+
+  private SDVariable lateJoin(Map<String, SDVariable> v, SDVariable onehot, SDVariable x, SDVariable ain, SDVariable aout,
+      SDVariable pmean, SDVariable psum, SDVariable cfg) {
+    SDVariable sel = sd.placeHolder("sel", DataType.FLOAT, -1, -1);
     SDVariable state = sd.nn.relu(sd.concat(1, onehot.mmul(v.get("emb")), x).mmul(v.get("w0")).add(v.get("b0")), 0);
     for (int l = 0; l < h.layers(); l++) {
       SDVariable cat = sd.concat(1, state, ain.mmul(state), aout.mmul(state));
       state = sd.nn.relu(cat.mmul(v.get("wl" + l)).add(v.get("bl" + l)), 0).add(state);
     }
     SDVariable graph = sd.concat(1, pmean.mmul(state), psum.mmul(state));
-    SDVariable z = sd.concat(1, sel.mmul(graph), cfg);
-    z = sd.nn.relu(z.mmul(v.get("w1")).add(v.get("b1")), 0);
+    return head(v, sd.concat(1, sel.mmul(graph), cfg));
+  }
+
+  /**
+   * The early join: every kernel of the batch has {@code m} config slots, and node states are
+   * {@code [nodes][m * hidden]} (one hidden-wide block per config), so the adjacency products serve all
+   * configs at once; the per-node layer runs on the {@code [nodes * m][hidden]} view. {@code tile}
+   * ({@code hidden x m*hidden}, stacked identities) repeats the shared first-layer input per config and
+   * {@code member} ({@code nodes x kernels}) broadcasts each kernel's config projections to its nodes.
+   */
+  private SDVariable earlyJoin(Map<String, SDVariable> v, SDVariable onehot, SDVariable x, SDVariable ain, SDVariable aout,
+      SDVariable pmean, SDVariable psum, SDVariable cfg) {
+    int hd = h.hidden();
+    float[] eye = new float[hd * slots * hd];
+    for (int j = 0; j < slots; j++) {
+      for (int c = 0; c < hd; c++) {
+        eye[c * slots * hd + j * hd + c] = 1;
+      }
+    }
+    SDVariable tile = sd.constant(Nd4j.create(eye, new long[] {hd, (long) slots * hd}, 'c'));
+    SDVariable member = sd.placeHolder("member", DataType.FLOAT, -1, -1);
+    SDVariable base = sd.concat(1, onehot.mmul(v.get("emb")), x).mmul(v.get("w0")).add(v.get("b0"));
+    SDVariable wide = sd.constant(Nd4j.createFromArray(-1L, (long) slots * hd));
+    SDVariable narrow = sd.constant(Nd4j.createFromArray(-1L, (long) hd));
+    SDVariable perConfig = sd.reshape(cfg.mmul(v.get("w0c")), wide);
+    SDVariable state = sd.nn.relu(base.mmul(tile).add(member.mmul(perConfig)), 0);
+    for (int l = 0; l < h.layers(); l++) {
+      SDVariable cat = sd.concat(1, sd.reshape(state, narrow), sd.reshape(ain.mmul(state), narrow),
+          sd.reshape(aout.mmul(state), narrow));
+      SDVariable upd = sd.nn.relu(cat.mmul(v.get("wl" + l)).add(v.get("bl" + l)), 0);
+      state = sd.reshape(upd, wide).add(state);
+    }
+    SDVariable graph = sd.concat(1, sd.reshape(pmean.mmul(state), narrow), sd.reshape(psum.mmul(state), narrow));
+    return head(v, sd.concat(1, graph, cfg));
+  }
+
+  private SDVariable head(Map<String, SDVariable> v, SDVariable in) {
+    SDVariable z = sd.nn.relu(in.mmul(v.get("w1")).add(v.get("b1")), 0);
     z = sd.nn.relu(z.mmul(v.get("w2")).add(v.get("b2")), 0);
-    SDVariable pred = z.mmul(v.get("w3")).add("pred", v.get("b3"));
-    SDVariable err = pred.sub(y);
-    SDVariable mse = sd.mean(err.mul(err));
-    SDVariable rank = sd.mean(sd.nn.softplus(pairs.mmul(pred)));
-    mse.mul(1.0).add("loss", rank.mul(rankWeight));
-    sd.setLossVariables("loss");
+    return z.mmul(v.get("w3")).add("pred", v.get("b3"));
   }
 
   /** Copies {@code w}'s values into the graph's variables. */
@@ -110,20 +168,28 @@ public final class SameDiffNet {
 
   /** The network's outputs (standardised log runtimes) for every config of {@code b}. */
   public float[] predict(Batch b) {
-    return sd.output(b.placeholders(), "pred").get("pred").dup('c').data().asFloat();
+    float[] all = sd.output(b.placeholders(), "pred").get("pred").dup('c').data().asFloat();
+    float[] out = new float[b.rows().length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = all[b.rows()[i]];
+    }
+    return out;
   }
 
   /**
    * The placeholder arrays of a batch. Pairs: for every two configs of one kernel with different
    * targets, the faster one's output should be lower.
    */
-  public static Batch batch(Hyper h, List<Item> items, Normalizer nodeNorm) {
+  public Batch batch(List<Item> items, Normalizer nodeNorm) {
     int n = 0;
     int m = 0;
     int pairCount = 0;
     for (Item it : items) {
       n += it.graph().size();
-      m += it.targets().length;
+      if (h.earlyJoin() && it.targets().length > slots) {
+        throw new IllegalArgumentException(it.targets().length + " configs for a kernel, but the network has " + slots + " slots");
+      }
+      m += h.earlyJoin() ? slots : it.targets().length;
       for (int i = 0; i < it.targets().length; i++) {
         for (int j = i + 1; j < it.targets().length; j++) {
           if (it.targets()[i] != it.targets()[j]) {
@@ -142,10 +208,14 @@ public final class SameDiffNet {
     float[] aout = new float[n * n];
     float[] pmean = new float[bsz * n];
     float[] psum = new float[bsz * n];
-    float[] sel = new float[m * bsz];
+    float[] sel = new float[h.earlyJoin() ? 0 : m * bsz];
     float[] cfg = new float[m * c];
     float[] y = new float[m];
     float[] pairs = new float[Math.max(1, pairCount) * m];
+    float[] member = new float[h.earlyJoin() ? n * bsz : 0];
+    float[] mask = new float[h.earlyJoin() ? m : 0];
+    int[] rows = new int[items.stream().mapToInt(it -> it.targets().length).sum()];
+    int real = 0;
     int node0 = 0;
     int cfg0 = 0;
     int p = 0;
@@ -161,6 +231,9 @@ public final class SameDiffNet {
           x[row * d + f] = (raw[f] - nodeNorm.mean()[f]) / nodeNorm.std()[f];
         }
         pmean[b * n + row] = 1f / k;
+        if (h.earlyJoin()) {
+          member[row * bsz + b] = 1;
+        }
         psum[b * n + row] = 1f / 32;
       }
       int[] inDeg = new int[k];
@@ -177,7 +250,12 @@ public final class SameDiffNet {
       }
       for (int j = 0; j < it.targets().length; j++) {
         int row = cfg0 + j;
-        sel[row * bsz + b] = 1;
+        rows[real++] = row;
+        if (h.earlyJoin()) {
+          mask[row] = 1f / rows.length;
+        } else {
+          sel[row * bsz + b] = 1;
+        }
         System.arraycopy(it.configs()[j], 0, cfg, row * c, c);
         y[row] = it.targets()[j];
       }
@@ -195,7 +273,7 @@ public final class SameDiffNet {
         }
       }
       node0 += k;
-      cfg0 += it.targets().length;
+      cfg0 += h.earlyJoin() ? slots : it.targets().length;
     }
     Map<String, INDArray> ph = new HashMap<>();
     ph.put("onehot", Nd4j.create(onehot, new long[] {n, v}, 'c'));
@@ -204,10 +282,15 @@ public final class SameDiffNet {
     ph.put("aout", Nd4j.create(aout, new long[] {n, n}, 'c'));
     ph.put("pmean", Nd4j.create(pmean, new long[] {bsz, n}, 'c'));
     ph.put("psum", Nd4j.create(psum, new long[] {bsz, n}, 'c'));
-    ph.put("sel", Nd4j.create(sel, new long[] {m, bsz}, 'c'));
+    if (h.earlyJoin()) {
+      ph.put("member", Nd4j.create(member, new long[] {n, bsz}, 'c'));
+      ph.put("mask", Nd4j.create(mask, new long[] {m, 1}, 'c'));
+    } else {
+      ph.put("sel", Nd4j.create(sel, new long[] {m, bsz}, 'c'));
+    }
     ph.put("cfg", Nd4j.create(cfg, new long[] {m, c}, 'c'));
     ph.put("y", Nd4j.create(y, new long[] {m, 1}, 'c'));
     ph.put("pairs", Nd4j.create(pairs, new long[] {Math.max(1, pairCount), m}, 'c'));
-    return new Batch(ph, m);
+    return new Batch(ph, rows);
   }
 }

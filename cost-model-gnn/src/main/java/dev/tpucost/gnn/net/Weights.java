@@ -7,7 +7,8 @@ import java.util.Random;
 
 /**
  * The network's parameters as named row-major float matrices {@code [rows][cols]}: {@code emb}
- * (vocabulary x embed), {@code w0}/{@code b0} (input projection), {@code wL}/{@code bL} per GraphSAGE layer
+ * (vocabulary x embed), {@code w0}/{@code b0} (input projection), {@code w0c} (config projection into
+ * the first layer, early join only), {@code wL}/{@code bL} per GraphSAGE layer
  * (3 hidden x hidden), {@code w1..w3}/{@code b1..b3} (head). Not thread-safe while training; read-only
  * afterwards.
  */
@@ -24,6 +25,9 @@ public final class Weights {
     w.glorot("emb", h.vocabulary(), h.embed(), r);
     w.glorot("w0", h.embed() + h.nodeFeatures(), h.hidden(), r);
     w.zero("b0", 1, h.hidden());
+    if (h.earlyJoin()) {
+      w.glorot("w0c", h.configFeatures(), h.hidden(), r);
+    }
     for (int l = 0; l < h.layers(); l++) {
       w.glorot("w" + "l" + l, 3 * h.hidden(), h.hidden(), r);
       w.zero("bl" + l, 1, h.hidden());

@@ -132,6 +132,9 @@ public final class Trainer {
         .put("batch_kernels", o.batchKernels()).put("configs_per_kernel", o.configsPerKernel())
         .put("learning_rate", o.learningRate()).put("rank_weight", o.rankWeight()).put("patience", o.patience()).put("max_kernels", o.maxKernels())
         .put("hidden", o.hyper().hidden()).put("layers", o.hyper().layers());
+    if (o.hyper().earlyJoin()) {
+      built.put("early_join", true);
+    }
     ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
     Path checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
     Weights weights = Weights.init(o.hyper(), o.seed());
@@ -159,7 +162,7 @@ public final class Trainer {
     }
 
     double rankWeight = o.task().equals("fusion") ? 0 : o.rankWeight();
-    SameDiffNet net = new SameDiffNet(o.hyper(), weights, rankWeight);
+    SameDiffNet net = new SameDiffNet(o.hyper(), weights, rankWeight, o.task().equals("fusion") ? 1 : o.configsPerKernel());
     List<Integer> usable = new ArrayList<>();
     for (int i = 0; i < train.size(); i++) {
       if (train.get(i).graph().size() <= MAX_TRAINING_NODES && (!o.task().equals("fusion") || train.get(i).defaultIndex() >= 0)) {
@@ -183,7 +186,7 @@ public final class Trainer {
           items.add(item(train.get(idx), o, cfgNorm, mean, std, new Random(o.seed() * 31 + epoch * 7919L + idx)));
         }
         net.load(weights);
-        SameDiffNet.Step s = net.step(SameDiffNet.batch(o.hyper(), items, nodeNorm));
+        SameDiffNet.Step s = net.step(net.batch(items, nodeNorm));
         adam.update(weights, s.gradients(), 5.0);
         lossSum += s.loss();
         steps++;
@@ -287,10 +290,14 @@ public final class Trainer {
     double ape = 0;
     int fusionKernels = 0;
     for (Example e : val) {
-      float[] g = f.embed(e.graph(), nodeNorm);
+      float[][] cfg = new float[e.configs().length][];
+      for (int j = 0; j < cfg.length; j++) {
+        cfg[j] = cfgNorm.apply(e.configs()[j].clone());
+      }
+      float[] out = f.outputs(e.graph(), nodeNorm, cfg);
       double[] pred = new double[e.configs().length];
       for (int j = 0; j < pred.length; j++) {
-        double t = f.head(g, cfgNorm.apply(e.configs()[j].clone())) * std + mean;
+        double t = out[j] * std + mean;
         pred[j] = hybrid ? e.analyticalNs()[j] * Math.exp(t) : Math.exp(t);
       }
       if (pred.length >= 2) {

@@ -1,0 +1,137 @@
+package dev.tpucost.gnn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
+import dev.tpucost.api.model.CostModel;
+import dev.tpucost.api.model.CostModels;
+import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.tile.InvalidTileException;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
+import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.corpus.zoo.Zoo;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The default models shipped in the jar: found through the SPI with no files from the user, predict and
+ * rank sensibly, refuse chips they were not trained for, are thread-safe, and a frozen copy of the first
+ * model format still loads and gives the same numbers.
+ */
+class ShippedModelTest {
+  private static List<Kernel> kernels(int count) {
+    List<Kernel> out = new ArrayList<>();
+    for (int p = 0; out.size() < count; p++) {
+      for (Kernel k : Kernels.of(FusionPass.run(Zoo.program(3, p).module()))) {
+        if (out.size() < count && k.nodeCount() <= 120) {
+          out.add(k);
+        }
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gnn", "hybrid"})
+  void theDefaultLoadsThroughTheRegistryAndRanksLikeTheSimulatorWould(String name) {
+    CostModel m = CostModels.create(name, ChipSpec.V4);
+    assertThat(m.name()).isEqualTo(name);
+    assertThat(CostModels.providers()).containsKey(name);
+    int checked = 0;
+    for (Kernel k : kernels(40)) {
+      TileSpace space = TileSpace.of(k, ChipSpec.V4);
+      TileConfig def = space.defaultConfig();
+      double ns = m.predict(k, def).nanoseconds();
+      assertThat(ns).as(k.name()).isFinite().isPositive();
+      List<TileConfig> candidates = space.validConfigs(32);
+      Ranking r = m.rank(k, candidates);
+      assertThat(r.entries()).hasSize(candidates.size());
+      if (candidates.contains(def)) {
+        assertThat(r.entries().get(candidates.indexOf(def)).predictedNs()).isEqualTo(ns);
+      }
+      checked++;
+    }
+    assertThat(checked).isEqualTo(40);
+  }
+
+  @Test
+  void aChipWithoutADefaultModelGetsAClearError() {
+    assertThatThrownBy(() -> CostModels.create("gnn", ChipSpec.V5E))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no default gnn model is shipped for chip v5e")
+        .hasMessageContaining("tpucost train");
+  }
+
+  @Test
+  void anImpossibleTileIsRejectedNotPredicted() {
+    CostModel m = CostModels.create("gnn", ChipSpec.V4);
+    Kernel k = kernels(1).get(0);
+    TileConfig wrongRank = TileConfig.parse("/1,1,1,1,1,1,1,1,1");
+    assertThatThrownBy(() -> m.predict(k, wrongRank)).isInstanceOf(InvalidTileException.class)
+        .hasMessageContaining("output_bounds has 9 entries");
+    assertThat(m.rank(k, List.of(wrongRank)).entries().get(0).error()).contains("output_bounds has 9 entries");
+  }
+
+  @Test
+  void concurrentCallersGetTheSameNumbersAsOne() throws Exception {
+    CostModel shared = CostModels.create("hybrid", ChipSpec.V4);
+    CostModel alone = CostModels.create("hybrid", ChipSpec.V4);
+    List<Kernel> ks = kernels(60);
+    double[] expected = new double[ks.size()];
+    for (int i = 0; i < ks.size(); i++) {
+      expected[i] = alone.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<double[]>> results = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int offset = t;
+        results.add(pool.submit(() -> {
+          double[] got = new double[ks.size()];
+          for (int n = 0; n < ks.size(); n++) {
+            int i = (n + offset * 7) % ks.size();
+            got[i] = shared.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
+          }
+          return got;
+        }));
+      }
+      for (Future<double[]> f : results) {
+        assertThat(f.get()).containsExactly(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theFirstModelFormatStillLoadsAndPredictsAsItDid() throws Exception {
+    ModelFile old;
+    try (InputStream in = getClass().getResourceAsStream("models/gnn-v4-format1.zip")) {
+      old = ModelFile.read(in, "gnn-v4-format1.zip");
+    }
+    assertThat(old.kind()).isEqualTo("gnn");
+    assertThat(old.hyper().earlyJoin()).isFalse();
+    GnnModel m = GnnModel.of(old, ChipSpec.V4);
+    // Recorded when the format-1 file was frozen (2026-11-21): the first kernels of program 3/0.
+    List<Kernel> ks = kernels(3);
+    double[] now = new double[3];
+    for (int i = 0; i < 3; i++) {
+      now[i] = m.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
+    }
+    System.out.println("[ShippedModelTest] format-1 predictions: " + java.util.Arrays.toString(now));
+    assertThat(now).containsExactly(RECORDED, org.assertj.core.data.Offset.offset(1e-3));
+  }
+
+  private static final double[] RECORDED = {11731.277999456472, 4019.43779329415, 3899.8600127263653};
+}
