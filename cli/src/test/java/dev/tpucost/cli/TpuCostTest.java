@@ -194,6 +194,20 @@ class TpuCostTest {
     assertThat(m.path("kernels").asLong()).isPositive();
     assertThat(run("dataset-info", ds.toString()).out()).contains("family", "fusion kind", "lstm held out");
 
+    Path html = dir.resolve("eval.html");
+    Result eval = run("evaluate", "--data", ds.toString(), "--split", "all", "--format", "json", "--report", html.toString());
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode e = Json.MAPPER.readTree(eval.out());
+    assertThat(e.path("split").asText()).isEqualTo("all");
+    assertThat(e.path("models").fieldNames()).toIterable().containsExactly("analytical", "gnn", "hybrid");
+    assertThat(e.path("models").path("hybrid").path("tile").path("tile_ape").isNumber()).isTrue();
+    assertThat(e.path("models").path("gnn").path("fusion").path("mape").asDouble()).isBetween(0.0, 1.0);
+    assertThat(Files.readString(html)).contains("<table id=\"overall\">", "data:image/png;base64,");
+    Result table = run("evaluate", "--data", ds.toString(), "--split", "random", "--models", "analytical");
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).contains("random split, test part", "tile APE", "analytical");
+    assertThat(run("evaluate", "--data", ds.toString(), "--split", "nope").err()).contains("no split 'nope'");
+
     Path real = dir.resolve("real");
     Result labelled = run("dataset", "--out", real.toString(), "--from", matmulModule().toString(),
         "--configs-per-kernel", "4");

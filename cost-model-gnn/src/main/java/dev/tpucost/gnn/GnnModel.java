@@ -36,6 +36,7 @@ import java.util.Optional;
  */
 public final class GnnModel implements CostModel {
   private final ModelFile file;
+  private final String name;
   private final ChipSpec chip;
   private final Forward forward;
   private final AnalyticalModel analytical;
@@ -46,7 +47,11 @@ public final class GnnModel implements CostModel {
   /** A kernel's cached encoder work: its graph, first-layer input and (late join) embedding. */
   private record Embedded(KernelGraph graph, float[] base, float[] embedding) {}
 
-  private GnnModel(ModelFile file, ChipSpec chip) {
+  private GnnModel(ModelFile file, ChipSpec chip, String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a model needs a non-blank name");
+    }
+    this.name = name;
     if (!file.chip().name().equals(chip.name())) {
       throw new IllegalArgumentException("the model was trained for chip " + file.chip().name() + ", not " + chip.name());
     }
@@ -78,13 +83,24 @@ public final class GnnModel implements CostModel {
 
   /** The model in {@code file}, for {@code chip} (which must be the chip it was trained for). */
   public static GnnModel of(ModelFile file, ChipSpec chip) {
-    return new GnnModel(file, chip);
+    return new GnnModel(file, chip, file.kind());
+  }
+
+  /** The model in {@code file} for {@code chip}, reporting itself as {@code name} (to tell model files apart). */
+  public static GnnModel of(ModelFile file, ChipSpec chip, String name) {
+    return new GnnModel(file, chip, name);
   }
 
   /** Loads a model file for {@code chip}. */
   public static GnnModel load(Path file, ChipSpec chip) throws IOException {
+    return load(file, chip, null);
+  }
+
+  /** Loads a model file for {@code chip}, named {@code name} (null: the file's kind). */
+  public static GnnModel load(Path file, ChipSpec chip, String name) throws IOException {
     try {
-      return new GnnModel(ModelFile.load(file), chip);
+      ModelFile f = ModelFile.load(file);
+      return new GnnModel(f, chip, name == null ? f.kind() : name);
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
@@ -98,7 +114,8 @@ public final class GnnModel implements CostModel {
         throw new IllegalArgumentException("no default " + kind + " model is shipped for chip " + chip.name()
             + " (there is one for v4); train one with 'tpucost train' and load it from its file");
       }
-      return new GnnModel(ModelFile.read(in, resource), chip);
+      ModelFile f = ModelFile.read(in, resource);
+      return new GnnModel(f, chip, f.kind());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -106,7 +123,7 @@ public final class GnnModel implements CostModel {
 
   @Override
   public String name() {
-    return file.kind();
+    return name;
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.hlo.binary.HloProtoReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +26,13 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>tile task, per kernel then averaged: Kendall's tau over the configs the simulator ran, and top-1,
- *       top-5 and top-10 slowdown;
- *   <li>fusion task: absolute percentage error at the default tile (MAPE), and Kendall's tau across
- *       kernels of the default-tile runtimes.
+ *       top-5 and top-10 slowdown; per program, the paper's Tile-Size APE;
+ *   <li>fusion task: absolute percentage error at the default tile (MAPE), Kendall's tau across kernels
+ *       of the default-tile runtimes, and per program the error of the summed kernel runtimes.
  * </ul>
+ *
+ * Every model sees exactly the same samples: the configs the simulator ran without error. A config a model
+ * rejects (NaN) ranks last and is never its top-1 choice unless it rejects them all.
  */
 public final class Evaluator {
   /** Aggregated metrics of one model (on all kernels or one family). */
@@ -41,6 +45,8 @@ public final class Evaluator {
     double ape;
     int fusionKernels;
     final List<double[]> fusionPairs = new ArrayList<>();
+    /** Per program: runtime of the model's top-1 configs, best runtime, predicted and simulated default-tile totals. */
+    final Map<String, double[]> programs = new TreeMap<>();
 
     /** Mean Kendall tau of the tile task. */
     public double kendallTau() {
@@ -86,6 +92,34 @@ public final class Evaluator {
     /** Kernels in the fusion task. */
     public int fusionKernels() {
       return fusionKernels;
+    }
+
+    /**
+     * The paper's Tile-Size APE: per program, the simulated runtime of all its kernels at the configs the
+     * model ranks first, against their best runtimes ({@code sum chosen / sum best - 1}), averaged over
+     * programs. A program-level regret, not a per-kernel error.
+     */
+    public double tileApe() {
+      return mean(programs.values().stream().filter(t -> t[1] > 0).mapToDouble(t -> t[0] / t[1] - 1).toArray());
+    }
+
+    /** Per program, the error of the summed default-tile predictions against the summed simulated runtimes, averaged. */
+    public double programTotalApe() {
+      return mean(programs.values().stream().filter(t -> t[3] > 0).mapToDouble(t -> Metrics.ape(t[2], t[3])).toArray());
+    }
+
+    /** Programs that contributed. */
+    public int programCount() {
+      return programs.size();
+    }
+
+    /** The fusion task's (predicted, simulated) default-tile runtimes in nanoseconds, one pair per kernel. */
+    public List<double[]> fusionPoints() {
+      return java.util.Collections.unmodifiableList(fusionPairs);
+    }
+
+    private static double mean(double[] v) {
+      return v.length == 0 ? Double.NaN : Arrays.stream(v).average().orElseThrow();
     }
   }
 
@@ -143,14 +177,29 @@ public final class Evaluator {
         Scores o = overall.get(m.name());
         Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
         for (Scores s : List.of(o, f)) {
-          add(s, p, a, defaultIndex);
+          add(s, r.getProgramId(), p, a, defaultIndex);
         }
       }
     });
     return new Report(split, part, samples[0], overall, perFamily);
   }
 
-  private static void add(Scores s, double[] p, double[] a, int defaultIndex) {
+  private static void add(Scores s, String program, double[] p, double[] a, int defaultIndex) {
+    double[] totals = s.programs.computeIfAbsent(program, x -> new double[4]);
+    if (a.length >= 1) {
+      int chosen = 0;
+      for (int i = 1; i < p.length; i++) {
+        if (Double.isNaN(p[chosen]) || p[i] < p[chosen]) {
+          chosen = i;
+        }
+      }
+      totals[0] += a[chosen];
+      totals[1] += Arrays.stream(a).min().orElseThrow();
+    }
+    if (defaultIndex >= 0 && !Double.isNaN(p[defaultIndex])) {
+      totals[2] += p[defaultIndex];
+      totals[3] += a[defaultIndex];
+    }
     if (a.length >= 2) {
       s.tau += Metrics.kendallTau(p, a);
       s.top1 += Metrics.topKSlowdown(p, a, 1);

@@ -1,0 +1,242 @@
+package dev.tpucost.benchmarks.report;
+
+import dev.tpucost.corpus.evaluation.Evaluator;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * An evaluation as one self-contained HTML page: the overall and per-family tables, and charts drawn with
+ * XChart and embedded as base64 PNG: predicted against simulated default-tile runtime per model (log-log,
+ * with the diagonal), the cumulative distribution of the fusion task's per-kernel error, and per-family
+ * bars of fusion MAPE and tile top-1 slowdown. The page loads nothing from elsewhere.
+ */
+public final class HtmlReport {
+  /** Points drawn per scatter plot at most (an even stride through the kernels, so the same every run). */
+  static final int MAX_POINTS = 4000;
+
+  static {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true"); // charts are drawn off-screen; never open a display
+    }
+  }
+
+  private HtmlReport() {}
+
+  /** The page for {@code r}; {@code source} says where the data came from (a path or a description). */
+  public static String html(Evaluator.Report r, String source) {
+    StringBuilder h = new StringBuilder();
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tpucost evaluation: ")
+        .append(esc(r.split())).append(" split</title>\n<style>")
+        .append("body{font-family:sans-serif;max-width:1300px;margin:2em auto;color:#222}")
+        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+        .append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}img{margin:4px;border:1px solid #eee}")
+        .append("</style></head><body>\n");
+    h.append("<h1>tpucost evaluation</h1>\n<p>Split <b>").append(esc(r.split())).append("</b>, part <b>")
+        .append(esc(r.part())).append("</b> of <code>").append(esc(source)).append("</code>: ").append(r.samples())
+        .append(" (kernel, tile) samples, the same for every model. Ground truth: the tpucost simulator.</p>\n");
+
+    h.append("<h2>Overall</h2>\n<table id=\"overall\"><tr><th>model</th><th>tile kernels</th><th>tile Kendall τ</th>")
+        .append("<th>top-1 slowdown</th><th>top-5</th><th>top-10</th><th>Tile-Size APE</th><th>fusion kernels</th>")
+        .append("<th>fusion MAPE</th><th>fusion Kendall τ</th><th>program-total APE</th></tr>\n");
+    r.overall().forEach((name, s) -> h.append("<tr><td>").append(esc(name)).append("</td><td>").append(s.tileKernels())
+        .append("</td><td>").append(f3(s.kendallTau())).append("</td><td>").append(pct(s.top1Slowdown()))
+        .append("</td><td>").append(pct(s.top5Slowdown())).append("</td><td>").append(pct(s.top10Slowdown()))
+        .append("</td><td>").append(pct(s.tileApe())).append("</td><td>").append(s.fusionKernels())
+        .append("</td><td>").append(pct(s.fusionMape())).append("</td><td>").append(f3(s.fusionKendallTau()))
+        .append("</td><td>").append(pct(s.programTotalApe())).append("</td></tr>\n"));
+    h.append("</table>\n<p>Slowdowns: best simulated runtime among the model's top-k configs over the best of all, minus 1,")
+        .append(" per kernel, averaged. Tile-Size APE: per program, the summed runtime of the configs the model ranks first")
+        .append(" over the summed best, minus 1, averaged over programs. Fusion: the default tile's runtime.</p>\n");
+
+    h.append("<h2>Predicted against simulated</h2>\n<div>");
+    r.overall().forEach((name, s) -> h.append(img(scatter(name, s.fusionPoints()), "scatter " + name)));
+    h.append("</div>\n<h2>Error distribution</h2>\n<div>").append(img(errorCdf(r.overall()), "error CDF"))
+        .append("</div>\n<h2>Per family</h2>\n<div>")
+        .append(img(familyBars(r, "fusion MAPE (%)", Evaluator.Scores::fusionMape), "family fusion MAPE"))
+        .append(img(familyBars(r, "tile top-1 slowdown (%)", Evaluator.Scores::top1Slowdown), "family top-1"))
+        .append("</div>\n");
+
+    h.append("<table id=\"per-family\"><tr><th>family</th><th>model</th><th>tile kernels</th><th>tile Kendall τ</th>")
+        .append("<th>top-1 slowdown</th><th>Tile-Size APE</th><th>fusion MAPE</th><th>fusion Kendall τ</th></tr>\n");
+    for (String family : families(r)) {
+      r.perFamily().forEach((name, fams) -> {
+        Evaluator.Scores s = fams.get(family);
+        if (s != null) {
+          h.append("<tr><td>").append(esc(family)).append("</td><td>").append(esc(name)).append("</td><td>")
+              .append(s.tileKernels()).append("</td><td>").append(f3(s.kendallTau())).append("</td><td>")
+              .append(pct(s.top1Slowdown())).append("</td><td>").append(pct(s.tileApe())).append("</td><td>")
+              .append(pct(s.fusionMape())).append("</td><td>").append(f3(s.fusionKendallTau())).append("</td></tr>\n");
+        }
+      });
+    }
+    h.append("</table>\n</body></html>\n");
+    return h.toString();
+  }
+
+  /** Writes the page to {@code out} atomically (a temporary file beside it, then a rename). */
+  public static void write(Evaluator.Report r, String source, Path out) throws IOException {
+    Path abs = out.toAbsolutePath();
+    Path dir = abs.getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(tmp, html(r, source), StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static XYChart scatter(String model, List<double[]> points) {
+    XYChart c = new XYChartBuilder().width(420).height(400).title(model + ": default tile, per kernel")
+        .xAxisTitle("simulated (ns)").yAxisTitle("predicted (ns)").build();
+    style(c.getStyler());
+    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+    c.getStyler().setMarkerSize(3).setLegendVisible(false);
+    int stride = Math.max(1, (points.size() + MAX_POINTS - 1) / MAX_POINTS);
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (int i = 0; i < points.size(); i += stride) {
+      double p = points.get(i)[0];
+      double a = points.get(i)[1];
+      if (p > 0 && a > 0 && Double.isFinite(p)) {
+        xs.add(a);
+        ys.add(p);
+        lo = Math.min(lo, Math.min(a, p));
+        hi = Math.max(hi, Math.max(a, p));
+      }
+    }
+    if (xs.isEmpty()) {
+      xs.add(1.0);
+      ys.add(1.0);
+      lo = 1;
+      hi = 10;
+    }
+    c.addSeries("kernels", xs, ys).setMarkerColor(new Color(31, 119, 180, 90));
+    XYSeries diagonal = c.addSeries("exact", new double[] {lo, hi}, new double[] {lo, hi});
+    diagonal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+    return c;
+  }
+
+  private static XYChart errorCdf(Map<String, Evaluator.Scores> overall) {
+    XYChart c = new XYChartBuilder().width(620).height(400).title("fusion task: share of kernels within an error")
+        .xAxisTitle("absolute percentage error (%)").yAxisTitle("share of kernels").build();
+    style(c.getStyler());
+    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    c.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW);
+    for (Map.Entry<String, Evaluator.Scores> e : overall.entrySet()) {
+      double[] err = e.getValue().fusionPoints().stream().mapToDouble(p -> 100 * Math.abs(p[0] - p[1]) / p[1])
+          .filter(Double::isFinite).sorted().toArray();
+      if (err.length == 0) {
+        continue;
+      }
+      int steps = Math.min(err.length, 400);
+      double[] x = new double[steps];
+      double[] y = new double[steps];
+      for (int i = 0; i < steps; i++) {
+        int idx = (int) ((long) (i + 1) * err.length / steps) - 1;
+        x[i] = Math.max(err[idx], 0.01); // a log axis: errors under 0.01% are drawn at 0.01%
+        y[i] = (idx + 1) / (double) err.length;
+      }
+      c.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
+    }
+    if (c.getSeriesMap().isEmpty()) {
+      c.addSeries("no kernels", new double[] {1}, new double[] {0});
+    }
+    return c;
+  }
+
+  private static CategoryChart familyBars(Evaluator.Report r, String what, java.util.function.ToDoubleFunction<Evaluator.Scores> metric) {
+    CategoryChart c = new CategoryChartBuilder().width(620).height(400).title(what + " per family")
+        .xAxisTitle("family").yAxisTitle(what).build();
+    style(c.getStyler());
+    c.getStyler().setXAxisLabelRotation(30);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    List<String> families = new ArrayList<>(families(r));
+    if (families.isEmpty()) {
+      families.add("none");
+    }
+    r.perFamily().forEach((name, fams) -> {
+      List<Double> v = new ArrayList<>();
+      for (String f : families) {
+        Evaluator.Scores s = fams.get(f);
+        double x = s == null ? Double.NaN : 100 * metric.applyAsDouble(s);
+        v.add(Double.isFinite(x) ? x : 0.0);
+      }
+      c.addSeries(name, families, v);
+    });
+    if (c.getSeriesMap().isEmpty()) {
+      c.addSeries("no models", families, families.stream().map(f -> 0.0).toList());
+    }
+    return c;
+  }
+
+  private static void style(Styler s) {
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setAntiAlias(true);
+  }
+
+  private static TreeSet<String> families(Evaluator.Report r) {
+    TreeSet<String> out = new TreeSet<>();
+    r.perFamily().values().forEach(m -> out.addAll(m.keySet()));
+    return out;
+  }
+
+  private static String img(Chart<?, ?> chart, String alt) {
+    try {
+      byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+      return "<img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot draw the chart '" + alt + "'", e);
+    }
+  }
+
+  private static String esc(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String f3(double v) {
+    return Double.isFinite(v) ? String.format("%.3f", v) : "–";
+  }
+
+  private static String pct(double v) {
+    return Double.isFinite(v) ? String.format("%.2f%%", 100 * v) : "–";
+  }
+}
