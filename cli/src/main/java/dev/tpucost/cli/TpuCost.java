@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TpuCost.Version.class,
     description = "Learned and analytical performance models for TPU-like accelerators.",
-    subcommands = {InspectCommand.class, TrainCommand.class, PredictCommand.class, RankCommand.class, EvaluateCommand.class, CalibrateCommand.class, SimulateCommand.class, TilesCommand.class, DatasetCommand.class, DatasetInfoCommand.class, ChipsCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, InspectCommand.class, TrainCommand.class, PredictCommand.class, RankCommand.class, EvaluateCommand.class, CalibrateCommand.class, SimulateCommand.class, TilesCommand.class, DatasetCommand.class, DatasetInfoCommand.class, ChipsCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class TpuCost implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

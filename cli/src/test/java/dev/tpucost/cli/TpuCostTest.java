@@ -26,6 +26,22 @@ class TpuCostTest {
   }
 
   @Test
+  void demoRunsTheThreeModelsOnTheBundledProgram() {
+    Result demo = run("demo", "--configs", "64");
+    assertThat(demo.code()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("24 kernels of HloModule transformer_00147", "Tile configs of the heaviest kernel",
+        "analytical", "gnn", "hybrid", "Next:");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(analytical|gnn|hybrid) +(-?[01]\\.\\d{3}) ").matcher(demo.out());
+    int models = 0;
+    while (m.find()) {
+      assertThat(Double.parseDouble(m.group(2))).as(m.group(1)).isBetween(0.3, 1.0); // all rank far better than chance
+      models++;
+    }
+    assertThat(models).isEqualTo(3);
+    assertThat(run("demo", "--configs", "1").code()).isEqualTo(2);
+  }
+
+  @Test
   void helpAndVersion() {
     Result help = run("--help");
     assertThat(help.code()).isZero();

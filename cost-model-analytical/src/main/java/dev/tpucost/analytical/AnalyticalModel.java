@@ -139,11 +139,16 @@ public final class AnalyticalModel implements CostModel {
     KernelProfile k = profile(kernel);
     Quantities q = Quantities.of(k, tile, chip);
     return new double[] {
-      Math.log1p(q.steps()), Math.log1p(q.mxuRows()), Math.log1p(q.mxuPasses()), Math.log1p(q.vpuOps()),
-      Math.log1p(q.moveOps()), Math.log1p(q.eupOps()), Math.log1p(q.xluOps()), Math.log1p(q.memoryCycles()),
-      Math.log1p(q.dmaTransfers()), Math.log1p(Quantities.workingSet(k, tile) / 1024), Math.log1p(q.cycles(constants)),
-      Math.log1p(Quantities.padding(k, tile))
+      ln1p(q.steps()), ln1p(q.mxuRows()), ln1p(q.mxuPasses()), ln1p(q.vpuOps()),
+      ln1p(q.moveOps()), ln1p(q.eupOps()), ln1p(q.xluOps()), ln1p(q.memoryCycles()),
+      ln1p(q.dmaTransfers()), ln1p(Quantities.workingSet(k, tile) / 1024), ln1p(q.cycles(constants)),
+      ln1p(Quantities.padding(k, tile))
     };
+  }
+
+  /** {@code ln(1 + x)}; {@code Math.log} is a JIT intrinsic, {@code Math.log1p} a slower library call. */
+  private static double ln1p(double x) {
+    return Math.log(1 + x);
   }
 
   /** Why {@code tile} is rejected for {@code kernel} (impossible bounds, or estimated VMEM overflow), if it is. */

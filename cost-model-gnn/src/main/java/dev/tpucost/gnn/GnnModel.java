@@ -44,8 +44,11 @@ public final class GnnModel implements CostModel {
   private final boolean hybrid;
   private final LoadingCache<Kernel, Embedded> embeddings;
 
-  /** A kernel's cached encoder work: its graph, first-layer input and (late join) embedding. */
-  private record Embedded(KernelGraph graph, float[] base, float[] embedding) {}
+  /**
+   * A kernel's cached encoder work: its graph, first-layer input and, with a late join, the kernel's share of
+   * the head's first layer.
+   */
+  private record Embedded(KernelGraph graph, float[] base, float[] headInput) {}
 
   private GnnModel(ModelFile file, ChipSpec chip, String name) {
     if (name == null || name.isBlank()) {
@@ -143,7 +146,7 @@ public final class GnnModel implements CostModel {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
     float[] base = forward.base(g, file.nodeNorm());
-    return new Embedded(g, base, file.hyper().earlyJoin() ? null : forward.embed(g, base, null));
+    return new Embedded(g, base, file.hyper().earlyJoin() ? null : forward.headInput(forward.embed(g, base, null)));
   }
 
   private Embedded embedded(Kernel k) {
@@ -159,9 +162,10 @@ public final class GnnModel implements CostModel {
 
   private double nanoseconds(Kernel k, Embedded e, TileConfig tile) {
     float[] cfg = ConfigFeatures.of(analytical, k, e.graph(), tile);
-    double analyticalNs = Math.expm1(cfg[ConfigFeatures.ANALYTICAL_CYCLES]) / chip.clockGhz();
+    double analyticalNs = (Math.exp(cfg[ConfigFeatures.ANALYTICAL_CYCLES]) - 1) / chip.clockGhz();
     float[] z = file.configNorm().apply(cfg);
-    float out = forward.head(e.embedding() != null ? e.embedding() : forward.embed(e.graph(), e.base(), z), z);
+    float[] kernelPart = e.headInput() != null ? e.headInput() : forward.headInput(forward.embed(e.graph(), e.base(), z));
+    float out = forward.headFrom(kernelPart, z);
     double target = out * file.targetStd() + file.targetMean();
     return hybrid ? analyticalNs * Math.exp(target) : Math.exp(target);
   }

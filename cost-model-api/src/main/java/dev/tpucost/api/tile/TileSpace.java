@@ -259,22 +259,23 @@ public final class TileSpace {
    * or empty if they are valid; VMEM is not checked. Cheap: no footprint.
    */
   public Optional<String> checkBounds(TileConfig c) {
-    String where = "kernel '" + kernel.name() + "', tile " + c + ": ";
+    // The message prefix is built only on failure: autotuners call this for every candidate.
+    java.util.function.Function<String, Optional<String>> fail = m -> Optional.of("kernel '" + kernel.name() + "', tile " + c + ": " + m);
     if (c.inputBounds().length != 0) {
-      return Optional.of(where + "input_bounds must be empty (the compiler infers them)");
+      return fail.apply("input_bounds must be empty (the compiler infers them)");
     }
     if (c.outputRank() != outUnits.length) {
-      return Optional.of(where + "output_bounds has " + c.outputRank() + " entries but the output " + output
+      return fail.apply("output_bounds has " + c.outputRank() + " entries but the output " + output
           + " has " + outUnits.length + " physical dimensions");
     }
     for (int p = 0; p < outUnits.length; p++) {
       Optional<String> bad = checkBound("output_bounds", p, c.outputBound(p), outUnits[p], outUnitSize[p], output.dim(outOrder[p]));
       if (bad.isPresent()) {
-        return Optional.of(where + bad.get());
+        return fail.apply(bad.get());
       }
     }
     if (c.kernelRank() != weightUnits.length) {
-      return Optional.of(where + "kernel_bounds has " + c.kernelRank() + " entries but "
+      return fail.apply("kernel_bounds has " + c.kernelRank() + " entries but "
           + (weight == null ? "the kernel has no dot or convolution weight" : "the weight " + weight + " has " + weightUnits.length + " physical dimensions"));
     }
     long[] implied = impliedKernelBounds(c.outputBounds());
@@ -283,10 +284,10 @@ public final class TileSpace {
       if (weightReduction[p]) {
         Optional<String> bad = checkBound("kernel_bounds", p, b, weightUnits[p], weightUnitSize[p], weight.dim(weightOrder[p]));
         if (bad.isPresent()) {
-          return Optional.of(where + bad.get());
+          return fail.apply(bad.get());
         }
       } else if (Math.min(b, weightUnits[p]) != Math.min(implied[p], weightUnits[p])) {
-        return Optional.of(where + "kernel_bounds[" + p + "]=" + b + " disagrees with the output tile, which implies "
+        return fail.apply("kernel_bounds[" + p + "]=" + b + " disagrees with the output tile, which implies "
             + implied[p] + " for this non-reduction weight dimension");
       }
     }

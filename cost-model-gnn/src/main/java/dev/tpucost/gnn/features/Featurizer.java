@@ -149,6 +149,6 @@ public final class Featurizer {
   }
 
   static float log(double v) {
-    return (float) Math.log1p(Math.max(0, v));
+    return (float) Math.log(1 + Math.max(0, v)); // Math.log is an intrinsic; log1p is not
   }
 }

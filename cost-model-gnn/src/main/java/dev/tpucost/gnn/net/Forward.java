@@ -116,9 +116,14 @@ public final class Forward {
     return cfg + layers + (long) nodes * h.hidden();
   }
 
-  /** Multiply-adds of one {@link #head}. */
+  /** Multiply-adds of one {@link #head(float[], float[])}. */
   public long headMacs() {
-    return (long) (h.graphWidth() + h.configFeatures()) * h.head1() + (long) h.head1() * h.head2() + h.head2();
+    return (long) h.graphWidth() * h.head1() + headFromMacs();
+  }
+
+  /** Multiply-adds of one {@link #headFrom}: the per-config part of the head. */
+  public long headFromMacs() {
+    return (long) h.configFeatures() * h.head1() + (long) h.head1() * h.head2() + h.head2();
   }
 
   /**
@@ -243,21 +248,39 @@ public final class Forward {
    */
   public float[] outputs(KernelGraph g, Normalizer norm, float[][] configs) {
     float[] base = base(g, norm);
-    float[] late = h.earlyJoin() ? null : embed(g, base, null);
+    float[] late = h.earlyJoin() ? null : headInput(embed(g, base, null));
     float[] out = new float[configs.length];
     for (int j = 0; j < configs.length; j++) {
-      out[j] = head(late != null ? late : embed(g, base, configs[j]), configs[j]);
+      out[j] = headFrom(late != null ? late : headInput(embed(g, base, configs[j])), configs[j]);
     }
     return out;
   }
 
   /** The head's output (standardised log runtime) for a kernel embedding and normalised config features. */
   public float head(float[] graph, float[] config) {
+    return headFrom(headInput(graph), config);
+  }
+
+  /**
+   * The kernel's share of the head's first layer ({@code b1 + graph . W1[graph rows]}, {@link Hyper#head1()}
+   * values): with a late join it is the same for every config, so {@link #headFrom} can start
+   * from it and pay only for the config's rows.
+   */
+  public float[] headInput(float[] graph) {
+    float[] z = b1.clone();
+    axpy(graph, 0, graph.length, w1.data(), 0, z.length, z, 0);
+    return z;
+  }
+
+  /**
+   * The head's output from {@link #headInput} and the normalised config features. {@code kernelPart} is
+   * only read.
+   */
+  public float headFrom(float[] kernelPart, float[] config) {
     Scratch s = scratch.get();
     float[] z1 = s.z1;
-    System.arraycopy(b1, 0, z1, 0, z1.length);
-    axpy(graph, 0, graph.length, w1.data(), 0, z1.length, z1, 0);
-    axpy(config, 0, config.length, w1.data(), graph.length * z1.length, z1.length, z1, 0);
+    System.arraycopy(kernelPart, 0, z1, 0, z1.length);
+    axpy(config, 0, config.length, w1.data(), h.graphWidth() * z1.length, z1.length, z1, 0);
     relu(z1);
     float[] z2 = s.z2;
     System.arraycopy(b2, 0, z2, 0, z2.length);

@@ -340,7 +340,7 @@ public final class Trainer {
           continue; // the models reject it up front; nothing to learn
         }
         float[] features = ConfigFeatures.of(analytical, k, g, t);
-        double base = Math.expm1(features[ConfigFeatures.ANALYTICAL_CYCLES]) / analytical.chip().clockGhz();
+        double base = (Math.exp(features[ConfigFeatures.ANALYTICAL_CYCLES]) - 1) / analytical.chip().clockGhz();
         double y = Math.log(s.getRuntimeNs()) - (o.hybrid() ? Math.log(base) : 0);
         analyticalNs.add(base);
         if (s.getIsDefault()) {
