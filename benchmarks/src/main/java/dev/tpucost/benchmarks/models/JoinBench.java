@@ -2,7 +2,6 @@ package dev.tpucost.benchmarks.models;
 
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
-import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
@@ -30,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The speed side of the early/late-join trade-off, one thread: {@code rank} of 10, 100 or 1000 configs of
- * the ~40-node kernel and {@code predict} of one (cached kernel, tile), by a network of the default sizes
- * that joins the tile config late (graph encoded once per kernel) or early (re-encoded per config). The
+ * the ~40-node kernel by a network of the default sizes that joins the tile config late (graph encoded
+ * once per kernel) or early (re-encoded per config). The
  * weights are seeded random ones on the shipped model's statistics: the cost does not depend on their values.
  */
 @State(Scope.Thread)
@@ -52,7 +51,6 @@ public class JoinBench {
   GnnModel model;
   Kernel kernel;
   List<TileConfig> tiles;
-  int next;
 
   /** Builds the network, the kernel and its candidates. */
   @Setup(Level.Trial)
@@ -75,12 +73,5 @@ public class JoinBench {
   @Benchmark
   public Ranking rank() {
     return model.rank(kernel, tiles);
-  }
-
-  /** One prediction of a cached kernel with the next tile. */
-  @Benchmark
-  public Estimate predict() {
-    next = (next + 1) % tiles.size();
-    return model.predict(kernel, tiles.get(next));
   }
 }

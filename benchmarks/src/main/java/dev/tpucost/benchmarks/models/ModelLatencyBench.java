@@ -5,11 +5,9 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Estimate;
-import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.benchmarks.BenchKernels;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Latency of a registered cost model on one thread, as a compiler and an autotuner call it: {@code predict}
  * of one (kernel, tile) of a matmul-epilogue kernel of ~5, ~40 or ~200 nodes (the kernel is reused across
  * calls, as a fusion pass asks about the same kernel with several tiles; each call takes the next of 16
- * tiles), and {@code rank} of 10, 100 or 1000 candidate configs of the ~40-node kernel. Results go to the
- * blackhole.
+ * tiles), and {@code predictCold} of a kernel the model has never seen. {@link RankBench} times
+ * {@code rank}. Results are returned, so JMH's blackhole consumes them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,15 +45,9 @@ public class ModelLatencyBench {
   @Param({"5", "40", "200"})
   public int nodes;
 
-  /** Candidates for rank. */
-  @Param({"10", "100", "1000"})
-  public int candidates;
-
   CostModel costModel;
   Kernel kernel;
-  Kernel rankKernel;
   TileConfig[] tiles;
-  List<TileConfig> rankTiles;
   int next;
 
   /** Builds kernels, tiles and the model. */
@@ -67,12 +59,6 @@ public class ModelLatencyBench {
     tiles = new TileConfig[16];
     for (int i = 0; i < 16; i++) {
       tiles[i] = valid.get(i * valid.size() / 16);
-    }
-    rankKernel = BenchKernels.matmulEpilogue(40);
-    List<TileConfig> all = TileSpace.of(rankKernel, ChipSpec.V4).validConfigs(100_000);
-    rankTiles = new ArrayList<>();
-    for (int i = 0; rankTiles.size() < candidates; i++) {
-      rankTiles.add(all.get(i % all.size()));
     }
   }
 
@@ -92,11 +78,5 @@ public class ModelLatencyBench {
     next = (next + 1) & 15;
     Kernel fresh = Kernel.of(kernel.name(), kernel.fusionKind().orElse(null), kernel.body(), kernel.calledComputations(), "bench");
     return costModel.predict(fresh, tiles[next]);
-  }
-
-  /** One ranking of {@link #candidates} configs. */
-  @Benchmark
-  public Ranking rank() {
-    return costModel.rank(rankKernel, rankTiles);
   }
 }
