@@ -136,7 +136,28 @@ public final class AnalyticalModel implements CostModel {
    * tile's padding overhead. The bounds must be valid (see {@link TileSpace#checkBounds}).
    */
   public double[] tileFeatures(Kernel kernel, TileConfig tile) {
+    return features(profile(kernel), tile);
+  }
+
+  /**
+   * {@link #check} and {@link #tileFeatures} for many tiles of one kernel, analysing the kernel once: row
+   * {@code i} is tile {@code i}'s features, or null with the reason in {@code problems[i]} when it is rejected.
+   */
+  public double[][] tileFeaturesAll(Kernel kernel, List<TileConfig> tiles, String[] problems) {
+    if (problems.length != tiles.size()) {
+      throw new IllegalArgumentException(problems.length + " problem slots for " + tiles.size() + " tiles");
+    }
     KernelProfile k = profile(kernel);
+    double[][] out = new double[tiles.size()][];
+    for (int i = 0; i < out.length; i++) {
+      Optional<String> problem = problem(k, tiles.get(i));
+      problems[i] = problem.orElse(null);
+      out[i] = problem.isPresent() ? null : features(k, tiles.get(i));
+    }
+    return out;
+  }
+
+  private double[] features(KernelProfile k, TileConfig tile) {
     Quantities q = Quantities.of(k, tile, chip);
     return new double[] {
       ln1p(q.steps()), ln1p(q.mxuRows()), ln1p(q.mxuPasses()), ln1p(q.vpuOps()),

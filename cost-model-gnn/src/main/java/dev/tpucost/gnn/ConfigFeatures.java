@@ -5,6 +5,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
+import java.util.List;
 
 /**
  * The raw per-config features the head is fed: TpuGraphs' 24-number tile encoding, the analytical
@@ -21,9 +22,26 @@ public final class ConfigFeatures {
 
   /** The raw features of {@code tile} of {@code kernel} (bounds must be valid). */
   public static float[] of(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, TileConfig tile) {
+    return assemble(tile, analytical.tileFeatures(kernel, tile), graph);
+  }
+
+  /**
+   * The raw features of every tile of one kernel, or null for a tile the analytical model rejects (its
+   * reason goes to {@code problems}); the kernel is analysed once.
+   */
+  public static float[][] ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
+      String[] problems) {
+    double[][] q = analytical.tileFeaturesAll(kernel, tiles, problems);
+    float[][] out = new float[q.length][];
+    for (int i = 0; i < q.length; i++) {
+      out[i] = q[i] == null ? null : assemble(tiles.get(i), q[i], graph);
+    }
+    return out;
+  }
+
+  private static float[] assemble(TileConfig tile, double[] q, KernelGraph graph) {
     float[] out = new float[WIDTH];
     System.arraycopy(Featurizer.tileEncoding(tile), 0, out, 0, Featurizer.TILE_ENCODING);
-    double[] q = analytical.tileFeatures(kernel, tile);
     for (int i = 0; i < q.length; i++) {
       out[Featurizer.TILE_ENCODING + i] = (float) q[i];
     }

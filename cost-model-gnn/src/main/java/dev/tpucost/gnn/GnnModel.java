@@ -48,7 +48,7 @@ public final class GnnModel implements CostModel {
    * A kernel's cached encoder work: its graph, first-layer input and, with a late join, the kernel's share of
    * the head's first layer.
    */
-  private record Embedded(KernelGraph graph, float[] base, float[] headInput) {}
+  private record Embedded(KernelGraph graph, float[][] base, float[] headInput) {}
 
   private GnnModel(ModelFile file, ChipSpec chip, String name) {
     if (name == null || name.isBlank()) {
@@ -145,7 +145,7 @@ public final class GnnModel implements CostModel {
     for (int i = 0; i < ops.length; i++) {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
-    float[] base = forward.base(g, file.nodeNorm());
+    float[][] base = forward.base(g, file.nodeNorm());
     return new Embedded(g, base, file.hyper().earlyJoin() ? null : forward.headInput(forward.embed(g, base, null)));
   }
 
@@ -181,25 +181,49 @@ public final class GnnModel implements CostModel {
 
   @Override
   public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
-    Embedded e = embedded(kernel);
-    double[] out = new double[tiles.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = analytical.check(kernel, tiles.get(i)).isPresent() ? Double.NaN : nanoseconds(kernel, e, tiles.get(i));
-    }
-    return out;
+    return nanosecondsAll(kernel, tiles, new String[tiles.size()]);
   }
 
   @Override
   public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
-    Embedded e = embedded(kernel);
-    double[] p = new double[tiles.size()];
     String[] errors = new String[tiles.size()];
-    for (int i = 0; i < p.length; i++) {
-      Optional<String> problem = analytical.check(kernel, tiles.get(i));
-      errors[i] = problem.orElse(null);
-      p[i] = problem.isPresent() ? Double.NaN : nanoseconds(kernel, e, tiles.get(i));
-    }
+    double[] p = nanosecondsAll(kernel, tiles, errors);
     return Ranking.of(tiles, p, errors);
+  }
+
+  /**
+   * Predictions for many tiles of one kernel (NaN, with the reason in {@code errors}, for rejected ones):
+   * the kernel is analysed and encoded once, and a late-join head runs over all configs in blocks.
+   */
+  private double[] nanosecondsAll(Kernel kernel, List<TileConfig> tiles, String[] errors) {
+    Embedded e = embedded(kernel);
+    float[][] cfg = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, errors);
+    double[] analyticalNs = new double[cfg.length];
+    for (int i = 0; i < cfg.length; i++) {
+      if (cfg[i] != null) {
+        analyticalNs[i] = (Math.exp(cfg[i][ConfigFeatures.ANALYTICAL_CYCLES]) - 1) / chip.clockGhz();
+        file.configNorm().apply(cfg[i]);
+      }
+    }
+    float[] out = new float[cfg.length];
+    if (e.headInput() != null) {
+      forward.headAll(e.headInput(), cfg, out);
+    } else {
+      for (int i = 0; i < cfg.length; i++) {
+        out[i] = cfg[i] == null ? Float.NaN
+            : forward.headFrom(forward.headInput(forward.embed(e.graph(), e.base(), cfg[i])), cfg[i]);
+      }
+    }
+    double[] ns = new double[cfg.length];
+    for (int i = 0; i < ns.length; i++) {
+      if (cfg[i] == null) {
+        ns[i] = Double.NaN;
+      } else {
+        double target = out[i] * file.targetStd() + file.targetMean();
+        ns[i] = hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target);
+      }
+    }
+    return ns;
   }
 
   /** Registers the shipped default as {@code gnn}. */

@@ -60,6 +60,12 @@ class ShippedModelTest {
       if (candidates.contains(def)) {
         assertThat(r.entries().get(candidates.indexOf(def)).predictedNs()).isEqualTo(ns);
       }
+      // rank() runs the blocked head over all candidates; predict() one config at a time: same numbers.
+      for (Ranking.Entry e : r.entries()) {
+        assertThat(e.isValid()).isTrue();
+        assertThat(e.predictedNs()).as("%s %s", k.name(), e.tile())
+            .isCloseTo(m.predict(k, e.tile()).nanoseconds(), org.assertj.core.data.Percentage.withPercentage(1e-4));
+      }
       checked++;
     }
     assertThat(checked).isEqualTo(40);
