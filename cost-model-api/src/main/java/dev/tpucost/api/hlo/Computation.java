@@ -3,6 +3,8 @@ package dev.tpucost.api.hlo;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.tpucost.api.shape.Shape;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,9 @@ import java.util.Optional;
  * parameters numbered {@code 0..n-1}.
  *
  * <p>Validated on construction: ids are unique, every operand id names an earlier instruction (so the
- * graph has no cycles), the root exists, parameter numbers are unique and dense. Errors are
+ * graph has no cycles), the root exists, parameter numbers are unique and dense, and dimension attributes
+ * (dot and convolution dimension numbers; broadcast, transpose, reverse, reduce and concatenate
+ * dimensions) are within the ranks of the shapes they index. Errors are
  * {@link HloValidationException}s naming the computation and instruction.
  */
 public final class Computation {
@@ -47,6 +51,7 @@ public final class Computation {
                       + " in this computation");
         }
       }
+      checkDimensions(instr, indexById);
       Integer previous = indexById.put(instr.id(), i);
       if (previous != null) {
         throw error(instr, "repeats id " + instr.id() + ", already used by '" + this.instructions.get(previous).name() + "'");
@@ -74,6 +79,76 @@ public final class Computation {
         throw error(instr, "repeats parameter_number " + n + " of '" + parameters[(int) n].name() + "'");
       }
       parameters[(int) n] = instr;
+    }
+  }
+
+  /**
+   * Attributes that index into operand or result dimensions must stay within their ranks (XLA's shape
+   * inference guarantees it for what XLA writes; a hand-edited or damaged file may not).
+   */
+  private void checkDimensions(Instruction instr, Map<Long, Integer> indexById) {
+    switch (instr.opcode()) {
+      case DOT -> {
+        if (instr.dotDimensions().isPresent() && instr.operandCount() >= 2) {
+          DotDimensionNumbers dn = instr.dotDimensions().get();
+          int lhs = operandRank(instr, 0, indexById);
+          int rhs = operandRank(instr, 1, indexById);
+          inRange(instr, "lhs_contracting_dims", dn.lhsContracting(), lhs);
+          inRange(instr, "lhs_batch_dims", dn.lhsBatch(), lhs);
+          inRange(instr, "rhs_contracting_dims", dn.rhsContracting(), rhs);
+          inRange(instr, "rhs_batch_dims", dn.rhsBatch(), rhs);
+        }
+      }
+      case CONVOLUTION -> {
+        if (instr.convolutionDimensions().isPresent() && instr.operandCount() >= 2) {
+          ConvolutionDimensionNumbers dn = instr.convolutionDimensions().get();
+          int in = operandRank(instr, 0, indexById);
+          int k = operandRank(instr, 1, indexById);
+          int out = instr.shape().isArray() ? instr.shape().rank() : 0;
+          inRange(instr, "input dimensions", join(dn.inputBatch(), dn.inputFeature(), dn.inputSpatial()), in);
+          inRange(instr, "kernel dimensions", join(dn.kernelInputFeature(), dn.kernelOutputFeature(), dn.kernelSpatial()), k);
+          inRange(instr, "output dimensions", join(dn.outputBatch(), dn.outputFeature(), dn.outputSpatial()), out);
+        }
+      }
+      case BROADCAST, TRANSPOSE, REVERSE -> inRange(instr, "dimensions", dims(instr),
+          instr.shape().isArray() ? instr.shape().rank() : 0);
+      case REDUCE, CONCATENATE -> {
+        if (instr.operandCount() >= 1) {
+          inRange(instr, "dimensions", dims(instr), operandRank(instr, 0, indexById));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private int operandRank(Instruction instr, int k, Map<Long, Integer> indexById) {
+    Shape s = instructions.get(indexById.get(instr.operandId(k))).shape();
+    return s.isArray() ? s.rank() : 0;
+  }
+
+  private static List<Long> dims(Instruction instr) {
+    List<Long> out = new ArrayList<>();
+    for (long d : instr.dimensions()) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  private static List<Long> join(long a, long b, List<Long> rest) {
+    List<Long> out = new ArrayList<>(List.of(a, b));
+    out.addAll(rest);
+    return out;
+  }
+
+  private void inRange(Instruction instr, String what, List<Long> dims, int rank) {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (long d : dims) {
+      if (d < 0 || d >= rank) {
+        throw error(instr, "has " + what + " " + dims + ", but dimension " + d + " is outside a rank-" + rank + " shape");
+      }
+      if (!seen.add(d)) {
+        throw error(instr, "repeats dimension " + d + " in " + what + " " + dims);
+      }
     }
   }
 

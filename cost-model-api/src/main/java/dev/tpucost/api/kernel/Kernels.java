@@ -19,7 +19,12 @@ import java.util.Set;
 public final class Kernels {
   private Kernels() {}
 
-  /** All kernels of {@code module}, in execution order of the entry computation (callees inline). */
+  /**
+   * All kernels of {@code module}, in execution order of the entry computation (callees inline).
+   *
+   * @throws dev.tpucost.api.hlo.HloValidationException naming the instruction when a kernel is beyond what
+   *     tpucost can cost (for example a convolution window of more than 2^24 taps)
+   */
   public static List<Kernel> of(HloModule module) {
     ImmutableList.Builder<Kernel> out = ImmutableList.builder();
     walk(module, module.entry(), module.entry().name(), new HashSet<>(), out);

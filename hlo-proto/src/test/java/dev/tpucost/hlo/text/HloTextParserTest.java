@@ -92,7 +92,8 @@ class HloTextParserTest {
             dimensions={1}, to_apply=%add,
             metadata={op_name="jit(f)/reduce_sum" source_file="a.py" source_line=3}
           %c = pred[8]{0} compare(%r, %r), direction=LT, type=FLOAT
-          %w = f32[8,32]{1,0} convolution(%p, %p), window={size=3 stride=2 pad=1_1 rhs_dilate=2}, dim_labels=bf0_io0->bf0, feature_group_count=1
+          %p3 = f32[8,32,1]{2,1,0} reshape(%p)
+          %w = f32[8,32,1]{2,1,0} convolution(%p3, %p3), window={size=3 stride=2 pad=1_1 rhs_dilate=2}, dim_labels=bf0_io0->bf0, feature_group_count=1
           %g = f32[8,32]{1,0} fusion(%p), kind=kLoop, calls=%add, backend_config={"k":{"v":[1,2]}}
         }
         """;

@@ -1,0 +1,85 @@
+package dev.tpucost.hlo.fuzz;
+
+import dev.tpucost.api.hlo.HloModule;
+import dev.tpucost.api.hlo.HloValidationException;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
+import dev.tpucost.api.tile.TileSpace;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.hlo.HloParseException;
+import dev.tpucost.hlo.binary.HloProtoReader;
+import dev.tpucost.hlo.text.HloTextParser;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The readers' contract on any input: a valid module, whose kernels can be extracted, costed and tiled, or
+ * an {@link HloParseException}; never another exception, and never more than a second per input. The heap
+ * of the JVM running the fuzz tests is capped (see the module's pom), so allocating in proportion to a
+ * number read from the input shows up as an {@code OutOfMemoryError}.
+ */
+public final class Contract {
+  /** Longest a single input may take (wall clock, generous for a loaded CI machine). */
+  static final long LIMIT_NANOS = 1_000_000_000L;
+
+  private Contract() {}
+
+  /** HLO text. */
+  public static void text(byte[] data) {
+    long t0 = System.nanoTime();
+    HloModule m;
+    try {
+      m = HloTextParser.parse(new String(data, StandardCharsets.UTF_8), "fuzz.hlo");
+    } catch (HloParseException expected) {
+      check(expected, t0);
+      return;
+    }
+    use(m);
+    time(t0);
+  }
+
+  /** A binary HloModuleProto, HloProto or HloSnapshot. */
+  public static void proto(byte[] data) {
+    long t0 = System.nanoTime();
+    HloModule m;
+    try {
+      m = HloProtoReader.read(data, "fuzz.pb").module();
+    } catch (HloParseException expected) {
+      check(expected, t0);
+      return;
+    }
+    use(m);
+    time(t0);
+  }
+
+  /**
+   * What a caller does with a module: extract its kernels, cost them, and find each one's default tile. A
+   * module that parses but is beyond what tpucost can cost is refused with a (documented)
+   * {@link HloValidationException} naming the instruction.
+   */
+  private static void use(HloModule m) {
+    try {
+      for (Kernel k : Kernels.of(m)) {
+        k.stats();
+        TileSpace.of(k, ChipSpec.V4).defaultConfig();
+      }
+    } catch (HloValidationException expected) {
+      if (expected.getMessage() == null || expected.getMessage().isBlank()) {
+        throw new AssertionError("a validation error needs a message", expected);
+      }
+    }
+  }
+
+  private static void check(HloParseException e, long t0) {
+    if (e.getMessage() == null || !e.getMessage().contains("fuzz.")) {
+      throw new AssertionError("a parse error must name its source: " + e.getMessage(), e);
+    }
+    time(t0);
+  }
+
+  private static void time(long t0) {
+    long took = System.nanoTime() - t0;
+    if (took > LIMIT_NANOS) {
+      throw new AssertionError("one input took " + took / 1_000_000 + " ms (limit " + LIMIT_NANOS / 1_000_000 + " ms)");
+    }
+  }
+}
