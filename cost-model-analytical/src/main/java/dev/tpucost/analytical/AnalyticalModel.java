@@ -46,9 +46,25 @@ public final class AnalyticalModel implements CostModel {
     return new AnalyticalModel(chip, Constants.shipped(chip.name()).orElseGet(() -> Constants.priors(chip.name())));
   }
 
-  /** The model for {@code chip} with the given constants. */
+  /**
+   * The model for {@code chip} with the given constants, which must have been fitted for it (or name no
+   * chip).
+   */
   public static AnalyticalModel of(ChipSpec chip, Constants constants) {
+    if (!constants.chip().isEmpty() && !constants.chip().equals(chip.name())) {
+      throw new IllegalArgumentException("the constants were fitted for chip " + constants.chip() + ", not " + chip.name());
+    }
     return new AnalyticalModel(chip, constants);
+  }
+
+  /** The model for {@code chip} with the constants in {@code file} (written by {@code tpucost calibrate}). */
+  public static AnalyticalModel load(java.nio.file.Path file, ChipSpec chip) throws java.io.IOException {
+    Constants c = Constants.load(file);
+    try {
+      return of(chip, c);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -99,16 +99,24 @@ public record Constants(
     return new Constants(chip, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
   }
 
-  /** The constants file JSON: {@code {"chip": .., "format_version": 1, "constants": {name: value}}}. */
+  /** Format version written by {@link #toJson}; version 1 (no checksum) is still read. */
+  public static final int FORMAT_VERSION = 2;
+
+  /**
+   * The constants file JSON: {@code {"format_version": 2, "chip": .., "constants": {name: value}, "sha256":
+   * ..}}, the checksum taken over the chip and the constants so that a damaged file is refused rather than
+   * read as other numbers.
+   */
   public String toJson() {
     ObjectNode n = JSON.createObjectNode();
-    n.put("format_version", 1);
+    n.put("format_version", FORMAT_VERSION);
     n.put("chip", chip);
     ObjectNode c = n.putObject("constants");
     double[] v = values();
     for (int i = 0; i < v.length; i++) {
       c.put(NAMES.get(i), v[i]);
     }
+    n.put("sha256", checksum(chip, v));
     try {
       return JSON.writeValueAsString(n) + "\n";
     } catch (IOException e) {
@@ -127,9 +135,10 @@ public record Constants(
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException(source + ": a constants file is a JSON object");
     }
-    if (n.path("format_version").asInt(-1) != 1) {
+    int version = n.path("format_version").asInt(-1);
+    if (version != 1 && version != FORMAT_VERSION) {
       throw new IllegalArgumentException(source + ": format_version " + n.path("format_version")
-          + " is not supported (this tpucost reads version 1)");
+          + " is not supported (this tpucost reads versions 1 and " + FORMAT_VERSION + ")");
     }
     JsonNode c = n.path("constants");
     double[] v = new double[NAMES.size()];
@@ -140,11 +149,24 @@ public record Constants(
       }
       v[i] = x.asDouble();
     }
+    String chip = n.path("chip").asText("");
+    if (version >= 2 && !checksum(chip, v).equals(n.path("sha256").asText())) {
+      throw new IllegalArgumentException(source + ": checksum mismatch; the constants file is corrupt");
+    }
     try {
-      return of(n.path("chip").asText(""), v);
+      return of(chip, v);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** SHA-256 over the chip and the constants' exact values (their shortest round-trip decimal forms). */
+  private static String checksum(String chip, double[] v) {
+    StringBuilder b = new StringBuilder(chip);
+    for (int i = 0; i < v.length; i++) {
+      b.append('\n').append(NAMES.get(i)).append('=').append(Double.toString(v[i]));
+    }
+    return com.google.common.hash.Hashing.sha256().hashString(b, StandardCharsets.UTF_8).toString();
   }
 
   /** Reads a constants file. */

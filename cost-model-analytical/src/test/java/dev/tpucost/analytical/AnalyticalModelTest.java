@@ -149,7 +149,20 @@ class AnalyticalModelTest {
     Path f = dir.resolve("c.json");
     c.save(f);
     assertThat(Constants.load(f)).isEqualTo(c);
-    Files.writeString(f, Files.readString(f).replace("\"format_version\" : 1", "\"format_version\" : 7"));
+    String good = Files.readString(f);
+    assertThat(good).contains("\"format_version\" : 2", "\"sha256\"");
+    assertThat(AnalyticalModel.load(f, ChipSpec.V5E).constants()).isEqualTo(c);
+    assertThatThrownBy(() -> AnalyticalModel.load(f, ChipSpec.V4))
+        .hasMessage(f + ": the constants were fitted for chip v5e, not v4");
+    Files.writeString(f, good.substring(0, good.length() / 2));
+    assertThatThrownBy(() -> Constants.load(f)).hasMessageContaining(f + ": not valid JSON");
+    // One digit of one constant changed: still valid JSON and in range, so only the checksum can tell.
+    java.util.regex.Matcher digit = java.util.regex.Pattern.compile("\"step_cost\" : \\d").matcher(good);
+    assertThat(digit.find()).isTrue();
+    char d = good.charAt(digit.end() - 1);
+    Files.writeString(f, good.substring(0, digit.end() - 1) + (d == '9' ? '8' : (char) (d + 1)) + good.substring(digit.end()));
+    assertThatThrownBy(() -> Constants.load(f)).hasMessage(f + ": checksum mismatch; the constants file is corrupt");
+    Files.writeString(f, good.replace("\"format_version\" : 2", "\"format_version\" : 7"));
     assertThatThrownBy(() -> Constants.load(f)).hasMessageContaining(f + ": format_version 7 is not supported");
     assertThatThrownBy(() -> Constants.parse("{\"format_version\":1,\"constants\":{}}", "x.json"))
         .hasMessageContaining("x.json: constants.launch_cost is missing");
@@ -158,6 +171,11 @@ class AnalyticalModelTest {
         .hasMessageContaining("y.json: overlap = 3.0 is outside");
     for (String chip : List.of("v2", "v3", "v4", "v5e")) {
       assertThat(Constants.shipped(chip)).as(chip).isPresent();
+    }
+    // A format-1 file (no checksum) written before format 2 still loads, to the same numbers.
+    try (var in = getClass().getResourceAsStream("constants-v4-format1.json")) {
+      Constants old = Constants.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "format1");
+      assertThat(old).isEqualTo(Constants.shipped("v4").orElseThrow());
     }
   }
 }

@@ -17,16 +17,13 @@ import dev.tpucost.corpus.zoo.Zoo;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The default models shipped in the jar: found through the SPI with no files from the user, predict and
- * rank sensibly, refuse chips they were not trained for, are thread-safe, and a frozen copy of the first
+ * rank sensibly, refuse chips they were not trained for, and a frozen copy of the first
  * model format still loads and gives the same numbers.
  */
 class ShippedModelTest {
@@ -87,37 +84,6 @@ class ShippedModelTest {
     assertThatThrownBy(() -> m.predict(k, wrongRank)).isInstanceOf(InvalidTileException.class)
         .hasMessageContaining("output_bounds has 9 entries");
     assertThat(m.rank(k, List.of(wrongRank)).entries().get(0).error()).contains("output_bounds has 9 entries");
-  }
-
-  @Test
-  void concurrentCallersGetTheSameNumbersAsOne() throws Exception {
-    CostModel shared = CostModels.create("hybrid", ChipSpec.V4);
-    CostModel alone = CostModels.create("hybrid", ChipSpec.V4);
-    List<Kernel> ks = kernels(60);
-    double[] expected = new double[ks.size()];
-    for (int i = 0; i < ks.size(); i++) {
-      expected[i] = alone.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<double[]>> results = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        int offset = t;
-        results.add(pool.submit(() -> {
-          double[] got = new double[ks.size()];
-          for (int n = 0; n < ks.size(); n++) {
-            int i = (n + offset * 7) % ks.size();
-            got[i] = shared.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
-          }
-          return got;
-        }));
-      }
-      for (Future<double[]> f : results) {
-        assertThat(f.get()).containsExactly(expected);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @Test

@@ -79,6 +79,7 @@ public final class TileSpace {
     this.outOrder = NativeTiling.physicalOrder(output);
     this.outUnitSize = unitSizes(outOrder.length);
     this.outUnits = NativeTiling.sizeInUnits(output);
+    checkUnits(kernel, "output " + output, outUnits);
     this.contraction = mainContraction(kernel);
     if (contraction < 0) {
       this.weight = null;
@@ -94,6 +95,7 @@ public final class TileSpace {
     this.weightOrder = NativeTiling.physicalOrder(weight);
     this.weightUnitSize = unitSizes(weightOrder.length);
     this.weightUnits = NativeTiling.sizeInUnits(weight);
+    checkUnits(kernel, "weight " + weight, weightUnits);
     int rank = weight.rank();
     boolean[] reductionByDim = new boolean[rank];
     int[] toOutByDim = new int[rank];
@@ -133,7 +135,23 @@ public final class TileSpace {
     }
   }
 
-  /** The tile space of {@code kernel} on {@code chip}. */
+  /** Most units a dimension may have: far beyond any TPU's memory, and it bounds the divisor searches. */
+  public static final long MAX_UNITS = 1L << 32;
+
+  private static void checkUnits(Kernel kernel, String what, long[] units) {
+    for (long u : units) {
+      if (u > MAX_UNITS) {
+        throw new dev.tpucost.api.hlo.HloValidationException("kernel '" + kernel.name() + "': the " + what + " has a"
+            + " dimension of " + u + " native-tile units, beyond what tpucost tiles (" + MAX_UNITS + ")");
+      }
+    }
+  }
+
+  /**
+   * The tile space of {@code kernel} on {@code chip}.
+   *
+   * @throws dev.tpucost.api.hlo.HloValidationException when a dimension exceeds {@link #MAX_UNITS} units
+   */
   public static TileSpace of(Kernel kernel, ChipSpec chip) {
     return new TileSpace(kernel, chip);
   }

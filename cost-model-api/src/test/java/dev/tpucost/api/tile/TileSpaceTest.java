@@ -180,4 +180,13 @@ class TileSpaceTest {
     assertThat(oneTap.reductionSteps()).isEqualTo(3);
     assertThat(oneTap.nodeExtent(0)).containsExactly(1, 8, 32, 64);
   }
+
+  @Test
+  void absurdDimensionsAreRefusedUpFrontNotSearched() {
+    Kernel huge = matmul("bf16[1099511627776,512]", "bf16[512,2048]", "bf16[1099511627776,2048]");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TileSpace.of(huge, ChipSpec.V4))
+        .isInstanceOf(dev.tpucost.api.hlo.HloValidationException.class)
+        .hasMessageContaining("beyond what tpucost tiles");
+    assertThat(TileSpace.divisors(TileSpace.MAX_UNITS)).hasSize(33); // 2^32: fast, and exact
+  }
 }
