@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -176,15 +174,7 @@ public record Constants(
 
   /** Writes this as a constants file, atomically. */
   public void save(Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-    Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-    try {
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-    }
+    dev.tpucost.api.io.AtomicFiles.writeString(file, toJson());
   }
 
   /** The constants shipped for preset {@code chip}, if there are any. */

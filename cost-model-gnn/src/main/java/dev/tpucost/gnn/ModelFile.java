@@ -19,10 +19,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,10 +77,8 @@ public record ModelFile(
     var h = Hashing.sha256().newHasher();
     entries.forEach((name, bytes) -> h.putString(name, StandardCharsets.UTF_8).putBytes(bytes));
     entries.put("checksum.sha256", h.hash().toString().getBytes(StandardCharsets.UTF_8));
-    Path abs = file.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-    try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+    dev.tpucost.api.io.AtomicFiles.write(file, os -> {
+      ZipOutputStream zip = new ZipOutputStream(os);
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         ZipEntry ze = new ZipEntry(e.getKey());
         ze.setTime(0);
@@ -90,12 +86,8 @@ public record ModelFile(
         zip.write(e.getValue());
         zip.closeEntry();
       }
-    }
-    try {
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-    }
+      zip.finish();
+    });
   }
 
   private ObjectNode header() {

@@ -1,14 +1,13 @@
 package dev.tpucost.benchmarks.report;
 
+import dev.tpucost.api.io.AtomicFiles;
 import dev.tpucost.corpus.evaluation.Evaluator;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -95,20 +94,7 @@ public final class HtmlReport {
 
   /** Writes the page to {@code out} atomically (a temporary file beside it, then a rename). */
   public static void write(Evaluator.Report r, String source, Path out) throws IOException {
-    Path abs = out.toAbsolutePath();
-    Path dir = abs.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, html(r, source), StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(out, html(r, source));
   }
 
   private static XYChart scatter(String model, List<double[]> points) {

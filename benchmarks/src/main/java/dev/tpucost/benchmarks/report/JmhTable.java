@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,18 +26,7 @@ public final class JmhTable {
     }
     Path in = Path.of(args[0]);
     String md = markdown(new ObjectMapper().readTree(in.toFile()), machine(), in.toString());
-    Path out = Path.of(args[1]).toAbsolutePath();
-    Path tmp = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, md, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    dev.tpucost.api.io.AtomicFiles.writeString(Path.of(args[1]), md);
     System.out.print(md);
   }
 

@@ -1,5 +1,7 @@
 package dev.tpucost.corpus.dataset;
 
+import dev.tpucost.api.io.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -143,20 +141,7 @@ public final class ChipFiles {
 
   /** Writes {@code chip} to {@code file} atomically (temporary file, then rename). */
   public static void save(ChipSpec chip, Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, toJson(chip), StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    dev.tpucost.api.io.AtomicFiles.writeString(file, toJson(chip));
   }
 
   private static ObjectNode toJsonNode(ChipSpec c) {

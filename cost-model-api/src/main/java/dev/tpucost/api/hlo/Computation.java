@@ -15,7 +15,8 @@ import java.util.Optional;
  * parameters numbered {@code 0..n-1}.
  *
  * <p>Validated on construction: ids are unique, every operand id names an earlier instruction (so the
- * graph has no cycles), the root exists, parameter numbers are unique and dense, and dimension attributes
+ * graph has no cycles), the root exists, parameter numbers are unique and dense, every instruction has at
+ * least the operands its opcode takes, and dimension attributes
  * (dot and convolution dimension numbers; broadcast, transpose, reverse, reduce and concatenate
  * dimensions) are within the ranks of the shapes they index. Errors are
  * {@link HloValidationException}s naming the computation and instruction.
@@ -87,20 +88,28 @@ public final class Computation {
    * inference guarantees it for what XLA writes; a hand-edited or damaged file may not).
    */
   private void checkDimensions(Instruction instr, Map<Long, Integer> indexById) {
+    int least = minimumOperands(instr.opcode());
+    if (instr.operandCount() < least) {
+      throw error(instr, "has " + instr.operandCount() + " operands; " + instr.opcode().text() + " takes at least " + least);
+    }
     switch (instr.opcode()) {
       case DOT -> {
-        if (instr.dotDimensions().isPresent() && instr.operandCount() >= 2) {
-          DotDimensionNumbers dn = instr.dotDimensions().get();
-          int lhs = operandRank(instr, 0, indexById);
-          int rhs = operandRank(instr, 1, indexById);
-          inRange(instr, "lhs_contracting_dims", dn.lhsContracting(), lhs);
-          inRange(instr, "lhs_batch_dims", dn.lhsBatch(), lhs);
-          inRange(instr, "rhs_contracting_dims", dn.rhsContracting(), rhs);
-          inRange(instr, "rhs_batch_dims", dn.rhsBatch(), rhs);
+        // Without dimension numbers a dot is read as a matmul (as the cost rules do).
+        DotDimensionNumbers dn = instr.dotDimensions().orElse(DotDimensionNumbers.matmul());
+        int lhs = operandRank(instr, 0, indexById);
+        int rhs = operandRank(instr, 1, indexById);
+        inRange(instr, "lhs_contracting_dims", dn.lhsContracting(), lhs);
+        inRange(instr, "lhs_batch_dims", dn.lhsBatch(), lhs);
+        inRange(instr, "rhs_contracting_dims", dn.rhsContracting(), rhs);
+        inRange(instr, "rhs_batch_dims", dn.rhsBatch(), rhs);
+        int expected = lhs + rhs - 2 * dn.lhsContracting().size() - dn.lhsBatch().size();
+        if (instr.shape().isArray() && instr.shape().rank() != expected) {
+          throw error(instr, "has a rank-" + instr.shape().rank() + " result, but its operands (ranks " + lhs + " and "
+              + rhs + ") and dimension numbers make rank " + expected);
         }
       }
       case CONVOLUTION -> {
-        if (instr.convolutionDimensions().isPresent() && instr.operandCount() >= 2) {
+        if (instr.convolutionDimensions().isPresent()) {
           ConvolutionDimensionNumbers dn = instr.convolutionDimensions().get();
           int in = operandRank(instr, 0, indexById);
           int k = operandRank(instr, 1, indexById);
@@ -119,6 +128,21 @@ public final class Computation {
       }
       default -> { }
     }
+  }
+
+  /** The fewest operands XLA allows for {@code op} (0 where tpucost's rules read none). */
+  static int minimumOperands(Opcode op) {
+    return switch (op) {
+      case SELECT_AND_SCATTER, SCATTER, SELECT, CLAMP, BATCH_NORM_TRAINING -> 3;
+      case BATCH_NORM_GRAD, BATCH_NORM_INFERENCE -> 5;
+      case REDUCE, REDUCE_WINDOW, PAD, GATHER, DYNAMIC_UPDATE_SLICE, TRIANGULAR_SOLVE -> 2;
+      case IOTA, COPY_DONE -> 0;
+      default -> switch (op.category()) {
+        case CONTRACTION -> 2;
+        case ELEMENTWISE, TRANSCENDENTAL, DATA_MOVEMENT -> 1;
+        default -> op == Opcode.SORT || op == Opcode.CHOLESKY ? 1 : 0;
+      };
+    };
   }
 
   private int operandRank(Instruction instr, int k, Map<Long, Integer> indexById) {

@@ -1,7 +1,6 @@
 package dev.tpucost.hlo.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the two HLO readers with Jazzer. In a normal build these run as regression
@@ -10,13 +9,11 @@ import org.junit.jupiter.api.Timeout;
  */
 class HloReadersFuzzTest {
   @FuzzTest(maxDuration = "30m", maxExecutions = 100_000)
-  @Timeout(5) // per input; Jazzer hands it to libFuzzer as -timeout
   void text(byte[] data) {
     Contract.text(data);
   }
 
   @FuzzTest(maxDuration = "30m", maxExecutions = 100_000)
-  @Timeout(5) // per input; Jazzer hands it to libFuzzer as -timeout
   void proto(byte[] data) {
     Contract.proto(data);
   }
