@@ -98,10 +98,8 @@ public final class Computation {
         DotDimensionNumbers dn = instr.dotDimensions().orElse(DotDimensionNumbers.matmul());
         int lhs = operandRank(instr, 0, indexById);
         int rhs = operandRank(instr, 1, indexById);
-        inRange(instr, "lhs_contracting_dims", dn.lhsContracting(), lhs);
-        inRange(instr, "lhs_batch_dims", dn.lhsBatch(), lhs);
-        inRange(instr, "rhs_contracting_dims", dn.rhsContracting(), rhs);
-        inRange(instr, "rhs_batch_dims", dn.rhsBatch(), rhs);
+        inRange(instr, "lhs batch and contracting dims", concat(dn.lhsBatch(), dn.lhsContracting()), lhs);
+        inRange(instr, "rhs batch and contracting dims", concat(dn.rhsBatch(), dn.rhsContracting()), rhs);
         int expected = lhs + rhs - 2 * dn.lhsContracting().size() - dn.lhsBatch().size();
         if (instr.shape().isArray() && instr.shape().rank() != expected) {
           throw error(instr, "has a rank-" + instr.shape().rank() + " result, but its operands (ranks " + lhs + " and "
@@ -155,6 +153,12 @@ public final class Computation {
     for (long d : instr.dimensions()) {
       out.add(d);
     }
+    return out;
+  }
+
+  private static List<Long> concat(List<Long> a, List<Long> b) {
+    List<Long> out = new ArrayList<>(a);
+    out.addAll(b);
     return out;
   }
 
