@@ -7,9 +7,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes a file atomically: into a uniquely named temporary file beside the target ({@code .NAME.*.tmp}),
+ * Writes a file atomically: into a uniquely named temporary file beside the target ({@code .NAME.PID.N.tmp}),
  * then renamed over it, so that the target holds either its old content or the whole new content, even
  * when the process is killed. The temporary file is removed on failure; one left by a killed process
  * matches {@code *.tmp}. Every file tpucost writes (datasets, models, constants, chips, reports) goes
@@ -23,6 +25,8 @@ public final class AtomicFiles {
     void write(OutputStream out) throws IOException;
   }
 
+  private static final AtomicLong COUNTER = new AtomicLong();
+
   private AtomicFiles() {}
 
   /** Writes {@code target} (creating its directory) with what {@code writer} produces. */
@@ -30,9 +34,11 @@ public final class AtomicFiles {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: its files are private (0600); this one gets the umask's permissions like any
+    // other file the user writes. The name is unique per process and call.
+    Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + COUNTER.incrementAndGet() + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writer.write(out);
       }
       try {
