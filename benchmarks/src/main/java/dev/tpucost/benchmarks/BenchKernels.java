@@ -41,4 +41,15 @@ public final class BenchKernels {
     }
     return Kernel.of("fused_" + nodes, FusionKind.OUTPUT, b.buildFused(), Map.of(), "bench");
   }
+
+  /** {@code n} valid tile configs of {@code kernel} on v4: all of them in order, repeated when there are fewer. */
+  public static java.util.List<dev.tpucost.api.tile.TileConfig> candidates(Kernel kernel, int n) {
+    java.util.List<dev.tpucost.api.tile.TileConfig> all =
+        dev.tpucost.api.tile.TileSpace.of(kernel, dev.tpucost.api.chip.ChipSpec.V4).validConfigs(100_000);
+    java.util.List<dev.tpucost.api.tile.TileConfig> out = new java.util.ArrayList<>(n);
+    for (int i = 0; out.size() < n; i++) {
+      out.add(all.get(i % all.size()));
+    }
+    return out;
+  }
 }

@@ -4,13 +4,11 @@ import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.TileConfig;
-import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.benchmarks.BenchKernels;
 import dev.tpucost.gnn.GnnModel;
 import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.net.Hyper;
 import dev.tpucost.gnn.net.Weights;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +60,7 @@ public class JoinBench {
         shipped.targetMean(), shipped.targetStd(), shipped.chip(), shipped.info(), Weights.init(h, 1), Map.of());
     model = GnnModel.of(file, ChipSpec.V4);
     kernel = BenchKernels.matmulEpilogue(40);
-    List<TileConfig> all = TileSpace.of(kernel, ChipSpec.V4).validConfigs(100_000);
-    tiles = new ArrayList<>();
-    for (int i = 0; tiles.size() < candidates; i++) {
-      tiles.add(all.get(i % all.size()));
-    }
+    tiles = BenchKernels.candidates(kernel, candidates);
   }
 
   /** One ranking of {@link #candidates} configs. */

@@ -6,9 +6,7 @@ import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.TileConfig;
-import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.benchmarks.BenchKernels;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,11 +52,7 @@ public class RankBench {
   public void setUp() {
     costModel = CostModels.create(model, ChipSpec.V4);
     kernel = BenchKernels.matmulEpilogue(40);
-    List<TileConfig> all = TileSpace.of(kernel, ChipSpec.V4).validConfigs(100_000);
-    tiles = new ArrayList<>();
-    for (int i = 0; tiles.size() < candidates; i++) {
-      tiles.add(all.get(i % all.size()));
-    }
+    tiles = BenchKernels.candidates(kernel, candidates);
   }
 
   /** One ranking of {@link #candidates} configs. */
