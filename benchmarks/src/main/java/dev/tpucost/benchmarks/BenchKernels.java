@@ -1,5 +1,6 @@
 package dev.tpucost.benchmarks;
 
+import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.hlo.ComputationBuilder;
 import dev.tpucost.api.hlo.DotDimensionNumbers;
 import dev.tpucost.api.hlo.FusionKind;
@@ -7,6 +8,10 @@ import dev.tpucost.api.hlo.Instruction;
 import dev.tpucost.api.hlo.Opcode;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.shape.Shape;
+import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,10 +48,10 @@ public final class BenchKernels {
   }
 
   /** {@code n} valid tile configs of {@code kernel} on v4: all of them in order, repeated when there are fewer. */
-  public static java.util.List<dev.tpucost.api.tile.TileConfig> candidates(Kernel kernel, int n) {
-    java.util.List<dev.tpucost.api.tile.TileConfig> all =
-        dev.tpucost.api.tile.TileSpace.of(kernel, dev.tpucost.api.chip.ChipSpec.V4).validConfigs(100_000);
-    java.util.List<dev.tpucost.api.tile.TileConfig> out = new java.util.ArrayList<>(n);
+  public static List<TileConfig> candidates(Kernel kernel, int n) {
+    List<TileConfig> all =
+        TileSpace.of(kernel, ChipSpec.V4).validConfigs(100_000);
+    List<TileConfig> out = new ArrayList<>(n);
     for (int i = 0; out.size() < n; i++) {
       out.add(all.get(i % all.size()));
     }

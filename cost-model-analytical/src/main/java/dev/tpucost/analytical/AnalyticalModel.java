@@ -115,31 +115,25 @@ public final class AnalyticalModel implements CostModel {
 
   @Override
   public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
-    KernelProfile k = profile(kernel);
-    double[] out = new double[tiles.size()];
-    for (int i = 0; i < out.length; i++) {
-      TileConfig t = tiles.get(i);
-      out[i] = problem(k, t).isPresent() ? Double.NaN : Quantities.of(k, t, chip).cycles(constants) / chip.clockGhz();
-    }
-    return out;
+    return nanoseconds(kernel, tiles, new String[tiles.size()]);
   }
 
   @Override
   public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
-    KernelProfile k = profile(kernel);
-    double[] predicted = new double[tiles.size()];
     String[] errors = new String[tiles.size()];
-    for (int i = 0; i < predicted.length; i++) {
+    return Ranking.of(tiles, nanoseconds(kernel, tiles, errors), errors);
+  }
+
+  /** Predictions for tiles of one kernel, NaN with the reason in {@code errors} for rejected ones. */
+  private double[] nanoseconds(Kernel kernel, List<TileConfig> tiles, String[] errors) {
+    KernelProfile k = profile(kernel);
+    double[] out = new double[tiles.size()];
+    for (int i = 0; i < out.length; i++) {
       TileConfig t = tiles.get(i);
-      Optional<String> problem = problem(k, t);
-      if (problem.isPresent()) {
-        errors[i] = problem.get();
-        predicted[i] = Double.NaN;
-      } else {
-        predicted[i] = Quantities.of(k, t, chip).cycles(constants) / chip.clockGhz();
-      }
+      errors[i] = problem(k, t).orElse(null);
+      out[i] = errors[i] != null ? Double.NaN : Quantities.of(k, t, chip).cycles(constants) / chip.clockGhz();
     }
-    return Ranking.of(tiles, predicted, errors);
+    return out;
   }
 
   /** Number of values {@link #tileFeatures} returns. */

@@ -1,6 +1,7 @@
 package dev.tpucost.gnn;
 
 import dev.tpucost.analytical.AnalyticalModel;
+import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.gnn.features.Featurizer;
@@ -15,14 +16,14 @@ public final class ConfigFeatures {
   /** Feature count. */
   public static final int WIDTH = Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES + Featurizer.KERNEL_FEATURES;
 
-  /** Index of the analytical model's predicted cycles, {@code log1p(cycles)}. */
+  /** Index of the analytical model's predicted cycles, {@code ln(1 + cycles)}. */
   public static final int ANALYTICAL_CYCLES = Featurizer.TILE_ENCODING + 10;
 
   private ConfigFeatures() {}
 
-  /** The raw features of {@code tile} of {@code kernel} (bounds must be valid). */
-  public static float[] of(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, TileConfig tile) {
-    return assemble(tile, analytical.tileFeatures(kernel, tile), graph);
+  /** The analytical model's runtime in nanoseconds, recovered from raw features ({@code ln(1 + cycles)}). */
+  public static double analyticalNanoseconds(float[] raw, ChipSpec chip) {
+    return (Math.exp(raw[ANALYTICAL_CYCLES]) - 1) / chip.clockGhz();
   }
 
   /**

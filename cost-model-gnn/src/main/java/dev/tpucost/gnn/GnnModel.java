@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The learned cost model: a trained {@link ModelFile} run by the plain-Java {@link Forward} pass. The
@@ -46,7 +45,7 @@ public final class GnnModel implements CostModel {
 
   /**
    * A kernel's cached encoder work: its graph, first-layer input and, with a late join, the kernel's share of
-   * the head's first layer.
+   * the head's first layer ({@link Forward#lateHeadInput}).
    */
   private record Embedded(KernelGraph graph, float[][] base, float[] headInput) {}
 
@@ -146,7 +145,7 @@ public final class GnnModel implements CostModel {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
     float[][] base = forward.base(g, file.nodeNorm());
-    return new Embedded(g, base, file.hyper().earlyJoin() ? null : forward.headInput(forward.embed(g, base, null)));
+    return new Embedded(g, base, forward.lateHeadInput(g, base));
   }
 
   private Embedded embedded(Kernel k) {
@@ -160,68 +159,47 @@ public final class GnnModel implements CostModel {
     }
   }
 
-  private double nanoseconds(Kernel k, Embedded e, TileConfig tile) {
-    float[] cfg = ConfigFeatures.of(analytical, k, e.graph(), tile);
-    double analyticalNs = (Math.exp(cfg[ConfigFeatures.ANALYTICAL_CYCLES]) - 1) / chip.clockGhz();
-    float[] z = file.configNorm().apply(cfg);
-    float[] kernelPart = e.headInput() != null ? e.headInput() : forward.headInput(forward.embed(e.graph(), e.base(), z));
-    float out = forward.headFrom(kernelPart, z);
-    double target = out * file.targetStd() + file.targetMean();
-    return hybrid ? analyticalNs * Math.exp(target) : Math.exp(target);
-  }
-
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
-    Optional<String> problem = analytical.check(kernel, tile);
-    if (problem.isPresent()) {
-      throw new InvalidTileException(problem.get());
+    String[] problem = new String[1];
+    double ns = nanoseconds(kernel, List.of(tile), problem)[0];
+    if (problem[0] != null) {
+      throw new InvalidTileException(problem[0]);
     }
-    return Estimate.of(nanoseconds(kernel, embedded(kernel), tile));
+    return Estimate.of(ns);
   }
 
   @Override
   public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
-    return nanosecondsAll(kernel, tiles, new String[tiles.size()]);
+    return nanoseconds(kernel, tiles, new String[tiles.size()]);
   }
 
   @Override
   public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
     String[] errors = new String[tiles.size()];
-    double[] p = nanosecondsAll(kernel, tiles, errors);
-    return Ranking.of(tiles, p, errors);
+    return Ranking.of(tiles, nanoseconds(kernel, tiles, errors), errors);
   }
 
   /**
-   * Predictions for many tiles of one kernel (NaN, with the reason in {@code errors}, for rejected ones):
-   * the kernel is analysed and encoded once, and a late-join head runs over all configs in blocks.
+   * Predictions for tiles of one kernel (NaN, with the reason in {@code errors}, for the ones the analytical
+   * model rejects): the kernel is analysed and encoded once (and cached), then the head runs per config.
    */
-  private double[] nanosecondsAll(Kernel kernel, List<TileConfig> tiles, String[] errors) {
+  private double[] nanoseconds(Kernel kernel, List<TileConfig> tiles, String[] errors) {
     Embedded e = embedded(kernel);
     float[][] cfg = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, errors);
     double[] analyticalNs = new double[cfg.length];
     for (int i = 0; i < cfg.length; i++) {
       if (cfg[i] != null) {
-        analyticalNs[i] = (Math.exp(cfg[i][ConfigFeatures.ANALYTICAL_CYCLES]) - 1) / chip.clockGhz();
+        analyticalNs[i] = ConfigFeatures.analyticalNanoseconds(cfg[i], chip);
         file.configNorm().apply(cfg[i]);
       }
     }
     float[] out = new float[cfg.length];
-    if (e.headInput() != null) {
-      forward.headAll(e.headInput(), cfg, out);
-    } else {
-      for (int i = 0; i < cfg.length; i++) {
-        out[i] = cfg[i] == null ? Float.NaN
-            : forward.headFrom(forward.headInput(forward.embed(e.graph(), e.base(), cfg[i])), cfg[i]);
-      }
-    }
+    forward.outputs(e.graph(), e.base(), e.headInput(), cfg, out);
     double[] ns = new double[cfg.length];
     for (int i = 0; i < ns.length; i++) {
-      if (cfg[i] == null) {
-        ns[i] = Double.NaN;
-      } else {
-        double target = out[i] * file.targetStd() + file.targetMean();
-        ns[i] = hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target);
-      }
+      double target = out[i] * file.targetStd() + file.targetMean();
+      ns[i] = cfg[i] == null ? Double.NaN : hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target);
     }
     return ns;
   }

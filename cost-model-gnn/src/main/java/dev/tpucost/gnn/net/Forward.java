@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * The network's forward pass in plain Java, in three stages: {@link #base} once per kernel (the first
  * layer's input projection of opcode embedding and node features), {@link #embed} (the GraphSAGE layers and
- * pooling; once per kernel with a late join, once per config with an early join) and {@link #headFrom} once
- * per config.
+ * pooling; once per kernel with a late join, once per config with an early join) and the head once per
+ * config ({@link #headFrom}, or {@link #headAll} for many configs).
  *
  * <p>Weight matrices and node states are held as arrays of rows, and every inner loop has the form
  * {@code out[c] += a * row[c]}: HotSpot's C2 (JDK 17) vectorises that with AVX, but not the same loop over
@@ -133,14 +133,9 @@ public final class Forward {
     return cfg + layers + (long) nodes * h.hidden();
   }
 
-  /** Multiply-adds of one {@link #head(float[], float[])}. */
+  /** Multiply-adds of the whole head for one config: {@link #headInput} and {@link #headFrom}. */
   public long headMacs() {
-    return (long) h.graphWidth() * h.head1() + headFromMacs();
-  }
-
-  /** Multiply-adds of one {@link #headFrom}: the per-config part of the head. */
-  public long headFromMacs() {
-    return (long) h.configFeatures() * h.head1() + (long) h.head1() * h.head2() + h.head2();
+    return (long) (h.graphWidth() + h.configFeatures()) * h.head1() + (long) h.head1() * h.head2() + h.head2();
   }
 
   /**
@@ -271,17 +266,36 @@ public final class Forward {
    */
   public float[] outputs(KernelGraph g, Normalizer norm, float[][] configs) {
     float[][] base = base(g, norm);
-    float[] late = h.earlyJoin() ? null : headInput(embed(g, base, null));
     float[] out = new float[configs.length];
-    for (int j = 0; j < configs.length; j++) {
-      out[j] = headFrom(late != null ? late : headInput(embed(g, base, configs[j])), configs[j]);
-    }
+    outputs(g, base, lateHeadInput(g, base), configs, out);
     return out;
   }
 
-  /** The head's output (standardised log runtime) for a kernel embedding and normalised config features. */
-  public float head(float[] graph, float[] config) {
-    return headFrom(headInput(graph), config);
+  /**
+   * A late-join network's {@link #headInput} for a kernel, the same for all its configs; null for an
+   * early-join network, whose head input depends on the config.
+   */
+  public float[] lateHeadInput(KernelGraph g, float[][] base) {
+    return h.earlyJoin() ? null : headInput(embed(g, base, null));
+  }
+
+  /** Configs from which {@link #outputs(KernelGraph, float[][], float[], float[][], float[])} uses {@link #headAll}. */
+  static final int BLOCKED_FROM = 8;
+
+  /**
+   * The outputs for {@code configs} (normalised; a null entry gives NaN) of a kernel whose {@link #base} and
+   * {@link #lateHeadInput} are given. A late-join head runs over many configs in {@link #headAll}'s blocks
+   * and over a few one at a time (same results); an early join re-encodes the graph per config.
+   */
+  public void outputs(KernelGraph g, float[][] base, float[] late, float[][] configs, float[] out) {
+    if (late != null && configs.length >= BLOCKED_FROM) {
+      headAll(late, configs, out);
+      return;
+    }
+    for (int j = 0; j < configs.length; j++) {
+      float[] c = configs[j];
+      out[j] = c == null ? Float.NaN : headFrom(late != null ? late : headInput(embed(g, base, c)), c);
+    }
   }
 
   /**

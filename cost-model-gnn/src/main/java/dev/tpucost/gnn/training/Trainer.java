@@ -326,29 +326,34 @@ public final class Trainer {
       }
       Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
       KernelGraph g = Featurizer.graph(k);
+      List<TileSample> ran = new ArrayList<>();
+      List<TileConfig> tiles = new ArrayList<>();
+      for (TileSample s : r.getSamplesList()) {
+        if (s.getError().isEmpty()) {
+          ran.add(s);
+          tiles.add(Tiles.of(s));
+        }
+      }
+      // Tiles the models reject up front (null features) are left out: nothing to learn from them.
+      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles, new String[tiles.size()]);
       List<float[]> cfg = new ArrayList<>();
       List<Double> targets = new ArrayList<>();
       List<Double> runtimes = new ArrayList<>();
       List<Double> analyticalNs = new ArrayList<>();
       int def = -1;
-      for (TileSample s : r.getSamplesList()) {
-        if (!s.getError().isEmpty()) {
+      for (int i = 0; i < features.length; i++) {
+        if (features[i] == null) {
           continue;
         }
-        TileConfig t = Tiles.of(s);
-        if (analytical.check(k, t).isPresent()) {
-          continue; // the models reject it up front; nothing to learn
-        }
-        float[] features = ConfigFeatures.of(analytical, k, g, t);
-        double base = (Math.exp(features[ConfigFeatures.ANALYTICAL_CYCLES]) - 1) / analytical.chip().clockGhz();
-        double y = Math.log(s.getRuntimeNs()) - (o.hybrid() ? Math.log(base) : 0);
-        analyticalNs.add(base);
+        TileSample s = ran.get(i);
+        double base = ConfigFeatures.analyticalNanoseconds(features[i], analytical.chip());
         if (s.getIsDefault()) {
           def = cfg.size();
         }
-        cfg.add(features);
-        targets.add(y);
+        cfg.add(features[i]);
+        targets.add(Math.log(s.getRuntimeNs()) - (o.hybrid() ? Math.log(base) : 0));
         runtimes.add(s.getRuntimeNs());
+        analyticalNs.add(base);
       }
       if (cfg.isEmpty()) {
         continue;
