@@ -25,6 +25,11 @@ public final class Samples {
     return null;
   }
 
+  /** The shared TpuGraphs tuning records with TPU v3 measurements ({@code shared/measured/}). */
+  public static Path measuredTuningFile() {
+    return dir().getParent().resolve("measured").resolve("tpugraphs_op_tuning_subset.pb");
+  }
+
   /** Files of one kind: {@code "pb"} or {@code "text"}, sorted by name. */
   public static List<Path> files(String kind) {
     try (Stream<Path> s = Files.list(dir().resolve(kind))) {

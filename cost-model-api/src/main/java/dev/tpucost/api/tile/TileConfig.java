@@ -7,25 +7,29 @@ import java.util.Arrays;
  * {@code output_bounds} has one entry per physical dimension of the kernel's output, major to minor; the
  * two most-minor dimensions count native tiles (8 rows, 128 lanes), the others count elements.
  * {@code kernel_bounds} is the same for the weight operand of a dot or convolution; {@code input_bounds}
- * is usually empty (the compiler infers it). A kernel with nothing to tile has empty bounds.
+ * is usually empty (the compiler infers it) and {@code iteration_bounds} (the grid, when the compiler states
+ * it) too. A kernel with nothing to tile has empty bounds ({@link #EMPTY}, text {@code /}).
  *
- * <p>Text form: comma lists, {@code KERNEL/OUTPUT} (or {@code KERNEL/OUTPUT/INPUT}), either side may be
- * empty: {@code 3,1,24,3/6,12,4,3}, {@code /4,2}. Immutable.
+ * <p>Text form: comma lists, {@code KERNEL/OUTPUT}, {@code KERNEL/OUTPUT/INPUT} or
+ * {@code KERNEL/OUTPUT/INPUT/ITERATION}; any list may be empty: {@code 3,1,24,3/6,12,4,3}, {@code /4,2},
+ * {@code /}. Immutable.
  */
 public final class TileConfig {
   private static final long[] NONE = new long[0];
 
   /** The configuration with all bounds empty. */
-  public static final TileConfig EMPTY = new TileConfig(NONE, NONE, NONE);
+  public static final TileConfig EMPTY = new TileConfig(NONE, NONE, NONE, NONE);
 
   private final long[] kernelBounds;
   private final long[] outputBounds;
   private final long[] inputBounds;
+  private final long[] iterationBounds;
 
-  private TileConfig(long[] kernel, long[] output, long[] input) {
+  private TileConfig(long[] kernel, long[] output, long[] input, long[] iteration) {
     this.kernelBounds = kernel;
     this.outputBounds = output;
     this.inputBounds = input;
+    this.iterationBounds = iteration;
   }
 
   /** A configuration with the given kernel and output bounds (each entry >= 1). */
@@ -35,13 +39,23 @@ public final class TileConfig {
 
   /** A configuration with the given kernel, output and input bounds (each entry >= 1). */
   public static TileConfig of(long[] kernelBounds, long[] outputBounds, long[] inputBounds) {
-    return new TileConfig(
-        check(kernelBounds, "kernel_bounds"), check(outputBounds, "output_bounds"), check(inputBounds, "input_bounds"));
+    return of(kernelBounds, outputBounds, inputBounds, NONE);
+  }
+
+  /** A configuration with all four lists (each entry >= 1; any list may be empty). */
+  public static TileConfig of(long[] kernelBounds, long[] outputBounds, long[] inputBounds, long[] iterationBounds) {
+    return new TileConfig(check(kernelBounds, "kernel_bounds"), check(outputBounds, "output_bounds"),
+        check(inputBounds, "input_bounds"), check(iterationBounds, "iteration_bounds"));
+  }
+
+  /** This configuration with other input and iteration bounds (as a compiler states them). */
+  public TileConfig withInputAndIteration(long[] inputBounds, long[] iterationBounds) {
+    return of(kernelBounds, outputBounds, inputBounds, iterationBounds);
   }
 
   /** A configuration with output bounds only. */
   public static TileConfig ofOutput(long... outputBounds) {
-    return of(NONE, outputBounds, NONE);
+    return of(NONE, outputBounds, NONE, NONE);
   }
 
   private static long[] check(long[] bounds, String field) {
@@ -57,20 +71,22 @@ public final class TileConfig {
   }
 
   /**
-   * Parses {@code KERNEL/OUTPUT} or {@code KERNEL/OUTPUT/INPUT} (comma lists, any may be empty).
+   * Parses {@code KERNEL/OUTPUT}, {@code KERNEL/OUTPUT/INPUT} or {@code KERNEL/OUTPUT/INPUT/ITERATION}
+   * (comma lists, any may be empty).
    *
    * @throws InvalidTileException naming the field and entry that is not a positive whole number
    */
   public static TileConfig parse(String text) {
     String[] parts = text.trim().split("/", -1);
-    if (parts.length < 2 || parts.length > 3) {
-      throw new InvalidTileException(
-          "tile '" + text + "': expected KERNEL_BOUNDS/OUTPUT_BOUNDS (comma lists, either may be empty), e.g. 3,1,24,3/6,12,4,3");
+    if (parts.length < 2 || parts.length > 4) {
+      throw new InvalidTileException("tile '" + text + "': expected KERNEL_BOUNDS/OUTPUT_BOUNDS[/INPUT_BOUNDS"
+          + "[/ITERATION_BOUNDS]] (comma lists, any may be empty), e.g. 3,1,24,3/6,12,4,3");
     }
     return of(
         parseBounds(parts[0], "kernel_bounds"),
         parseBounds(parts[1], "output_bounds"),
-        parts.length == 3 ? parseBounds(parts[2], "input_bounds") : NONE);
+        parts.length >= 3 ? parseBounds(parts[2], "input_bounds") : NONE,
+        parts.length == 4 ? parseBounds(parts[3], "iteration_bounds") : NONE);
   }
 
   /**
@@ -126,6 +142,11 @@ public final class TileConfig {
     return inputBounds.clone();
   }
 
+  /** A copy of {@code iteration_bounds} (empty unless the compiler stated them). */
+  public long[] iterationBounds() {
+    return iterationBounds.clone();
+  }
+
   /** Number of kernel bounds. */
   public int kernelRank() {
     return kernelBounds.length;
@@ -148,7 +169,8 @@ public final class TileConfig {
 
   /** True if no bounds are given at all. */
   public boolean isEmpty() {
-    return kernelBounds.length == 0 && outputBounds.length == 0 && inputBounds.length == 0;
+    return kernelBounds.length == 0 && outputBounds.length == 0 && inputBounds.length == 0
+        && iterationBounds.length == 0;
   }
 
   /**
@@ -177,10 +199,13 @@ public final class TileConfig {
     f[at + 7] = (float) product;
   }
 
-  /** {@code KERNEL/OUTPUT}, plus {@code /INPUT} when input bounds are given. */
+  /** {@code KERNEL/OUTPUT}, plus {@code /INPUT} and {@code /ITERATION} when those are given. */
   @Override
   public String toString() {
     String s = formatBounds(kernelBounds) + "/" + formatBounds(outputBounds);
+    if (iterationBounds.length > 0) {
+      return s + "/" + formatBounds(inputBounds) + "/" + formatBounds(iterationBounds);
+    }
     return inputBounds.length == 0 ? s : s + "/" + formatBounds(inputBounds);
   }
 
@@ -189,11 +214,13 @@ public final class TileConfig {
     return o instanceof TileConfig t
         && Arrays.equals(kernelBounds, t.kernelBounds)
         && Arrays.equals(outputBounds, t.outputBounds)
-        && Arrays.equals(inputBounds, t.inputBounds);
+        && Arrays.equals(inputBounds, t.inputBounds)
+        && Arrays.equals(iterationBounds, t.iterationBounds);
   }
 
   @Override
   public int hashCode() {
-    return (Arrays.hashCode(kernelBounds) * 31 + Arrays.hashCode(outputBounds)) * 31 + Arrays.hashCode(inputBounds);
+    return ((Arrays.hashCode(kernelBounds) * 31 + Arrays.hashCode(outputBounds)) * 31 + Arrays.hashCode(inputBounds)) * 31
+        + Arrays.hashCode(iterationBounds);
   }
 }

@@ -30,7 +30,20 @@ class TileConfigTest {
     assertThatThrownBy(() -> TileConfig.parse("4,2"))
         .isInstanceOf(InvalidTileException.class)
         .hasMessageContaining("KERNEL_BOUNDS/OUTPUT_BOUNDS");
-    assertThatThrownBy(() -> TileConfig.parse("1/2/3/4")).isInstanceOf(InvalidTileException.class);
+    assertThatThrownBy(() -> TileConfig.parse("1/2/3/4/5")).isInstanceOf(InvalidTileException.class);
+    assertThatThrownBy(() -> TileConfig.parse("1/2//0")).hasMessageContaining("iteration_bounds[0] is 0");
+  }
+
+  @Test
+  void iterationBoundsAreAFourthListThatRoundTrips() {
+    TileConfig c = TileConfig.parse("1,2/4,8//3,1");
+    assertThat(c.iterationBounds()).containsExactly(3, 1);
+    assertThat(c.inputBounds()).isEmpty();
+    assertThat(c.toString()).isEqualTo("1,2/4,8//3,1");
+    assertThat(TileConfig.parse(c.toString())).isEqualTo(c);
+    assertThat(c).isNotEqualTo(TileConfig.parse("1,2/4,8"));
+    assertThat(TileConfig.parse("/")).isEqualTo(TileConfig.EMPTY);
+    assertThat(TileConfig.EMPTY.isEmpty()).isTrue();
   }
 
   @Test
