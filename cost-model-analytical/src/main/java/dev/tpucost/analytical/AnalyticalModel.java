@@ -12,7 +12,9 @@ import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileQuantities;
 import dev.tpucost.api.tile.TileSpace;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,24 +23,30 @@ import java.util.Optional;
 /**
  * The analytical cost model ({@code analytical}): a roofline over the MXU, VPU, transcendental unit, XLU
  * and HBM with an overlap blend, per-step overhead and launch cost, from the kernel's static counts and
- * the tile's geometry ({@link Quantities}), with eleven constants per chip ({@link Constants}) that
+ * the tile's geometry ({@link TileQuantities}), with eleven constants per chip ({@link Constants}) that
  * {@link Calibration} fits to a dataset. It never calls the simulator.
  *
- * <p>Per-kernel work ({@link KernelProfile}) is done once and cached (weak keys, so the cache follows the
- * kernels' lifetimes); a prediction is then a closed form in the tile, and {@link #rank} shares the
- * profile across candidates. A tile is rejected if its bounds are impossible, or if the model's estimate
- * of its double-buffered working set exceeds VMEM. Thread-safe.
+ * <p>Per-kernel work (the kernel's {@link TileSpace} and its profile) is done once and cached (weak keys,
+ * so the cache follows the kernels' lifetimes); a prediction is then a closed form in the tile, and
+ * {@link #rank} shares it across candidates. A tile is rejected only if its bounds are impossible; a working
+ * set over VMEM by the model's estimate is costed as spilling and reported as a warning. Thread-safe.
  */
 public final class AnalyticalModel implements CostModel {
   private final ChipSpec chip;
   private final Constants constants;
-  private final LoadingCache<Kernel, KernelProfile> profiles;
+  private final double[] weights;
+  private final LoadingCache<Kernel, TileSpace> spaces;
 
   private AnalyticalModel(ChipSpec chip, Constants constants) {
     this.chip = chip;
     this.constants = constants;
-    this.profiles = CacheBuilder.newBuilder().weakKeys().maximumSize(1 << 16)
-        .build(CacheLoader.from(k -> new KernelProfile(k, chip)));
+    this.weights = constants.values();
+    this.spaces = CacheBuilder.newBuilder().weakKeys().maximumSize(1 << 16)
+        .build(CacheLoader.from(k -> {
+          TileSpace s = TileSpace.of(k, chip);
+          s.profile();
+          return s;
+        }));
   }
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
@@ -82,9 +90,10 @@ public final class AnalyticalModel implements CostModel {
     return constants;
   }
 
-  private KernelProfile profile(Kernel kernel) {
+  /** The kernel's tile space on this model's chip (cached). */
+  public TileSpace space(Kernel kernel) {
     try {
-      return profiles.getUnchecked(kernel);
+      return spaces.getUnchecked(kernel);
     } catch (UncheckedExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -95,22 +104,32 @@ public final class AnalyticalModel implements CostModel {
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
-    KernelProfile k = profile(kernel);
-    Optional<String> problem = problem(k, tile);
-    if (problem.isPresent()) {
-      throw new InvalidTileException(problem.get());
-    }
-    Quantities q = Quantities.of(k, tile, chip);
-    double ns = q.cycles(constants) / chip.clockGhz();
+    TileSpace s = space(kernel);
+    s.validate(tile);
+    TileQuantities q = quantities(s, tile);
+    double ns = q.cycles(weights) / chip.clockGhz();
     Map<String, Double> breakdown = new LinkedHashMap<>();
     breakdown.put("mxu", constants.mxuEfficiency() * (q.mxuRows() + constants.mxuFill() * q.mxuPasses()));
     breakdown.put("vpu", constants.vpuEfficiency() * (q.vpuOps() + constants.moveCost() * q.moveOps()));
     breakdown.put("eup", constants.eupCost() * q.eupOps());
     breakdown.put("xlu", constants.xluCost() * q.xluOps());
-    breakdown.put("memory", constants.memoryEfficiency() * q.memoryCycles() + constants.dmaCost() * q.dmaTransfers());
+    breakdown.put("memory", q.spill() * constants.memoryEfficiency() * q.memoryCycles() + constants.dmaCost() * q.dmaTransfers());
     breakdown.put("steps", q.steps());
-    breakdown.put("fallback_ops", (double) k.fallbackOps);
-    return new Estimate(ns, breakdown);
+    breakdown.put("fallback_ops", (double) s.profile().fallbackOps());
+    return new Estimate(ns, breakdown, warnings(s, tile, q));
+  }
+
+  private TileQuantities quantities(TileSpace s, TileConfig tile) {
+    return TileQuantities.of(s.profile(), s.effective(tile), chip);
+  }
+
+  private List<String> warnings(TileSpace s, TileConfig tile, TileQuantities q) {
+    if (q.spill() <= 1) {
+      return List.of();
+    }
+    return List.of(String.format("kernel '%s', tile %s: estimated working set of %.1f MiB exceeds the %.1f MiB of"
+        + " VMEM of chip %s; costed as spilling", s.kernel().name(), tile, q.workingSetBytes() / (1 << 20),
+        chip.vmemBytes() / (double) (1 << 20), chip.name()));
   }
 
   @Override
@@ -126,12 +145,12 @@ public final class AnalyticalModel implements CostModel {
 
   /** Predictions for tiles of one kernel, NaN with the reason in {@code errors} for rejected ones. */
   private double[] nanoseconds(Kernel kernel, List<TileConfig> tiles, String[] errors) {
-    KernelProfile k = profile(kernel);
+    TileSpace s = space(kernel);
     double[] out = new double[tiles.size()];
     for (int i = 0; i < out.length; i++) {
       TileConfig t = tiles.get(i);
-      errors[i] = problem(k, t).orElse(null);
-      out[i] = errors[i] != null ? Double.NaN : Quantities.of(k, t, chip).cycles(constants) / chip.clockGhz();
+      errors[i] = s.check(t).orElse(null);
+      out[i] = errors[i] != null ? Double.NaN : quantities(s, t).cycles(weights) / chip.clockGhz();
     }
     return out;
   }
@@ -143,37 +162,57 @@ public final class AnalyticalModel implements CostModel {
    * The model's view of one (kernel, tile) as features for a learned model, all {@code log1p} of counts:
    * grid steps, MXU streamed rows and passes, VPU, data-movement, transcendental and cross-lane vreg ops,
    * HBM transfer cycles, DMA transfers, the estimated working set in KiB, the predicted cycles, and the
-   * tile's padding overhead. The bounds must be valid (see {@link TileSpace#checkBounds}).
+   * tile's compute padding. The bounds must be possible (see {@link TileSpace#check}).
    */
   public double[] tileFeatures(Kernel kernel, TileConfig tile) {
-    return features(profile(kernel), tile);
+    TileSpace s = space(kernel);
+    s.validate(tile);
+    return features(s, tile);
   }
 
   /**
-   * {@link #check} and {@link #tileFeatures} for many tiles of one kernel, analysing the kernel once: row
-   * {@code i} is tile {@code i}'s features, or null with the reason in {@code problems[i]} when it is rejected.
+   * Features of many tiles of one kernel, analysing the kernel once: per tile, its features or why it is
+   * rejected.
    */
-  public double[][] tileFeaturesAll(Kernel kernel, List<TileConfig> tiles, String[] problems) {
-    if (problems.length != tiles.size()) {
-      throw new IllegalArgumentException(problems.length + " problem slots for " + tiles.size() + " tiles");
-    }
-    KernelProfile k = profile(kernel);
-    double[][] out = new double[tiles.size()][];
-    for (int i = 0; i < out.length; i++) {
-      Optional<String> problem = problem(k, tiles.get(i));
-      problems[i] = problem.orElse(null);
-      out[i] = problem.isPresent() ? null : features(k, tiles.get(i));
+  public List<TileFeatures> tileFeaturesAll(Kernel kernel, List<TileConfig> tiles) {
+    TileSpace s = space(kernel);
+    List<TileFeatures> out = new ArrayList<>(tiles.size());
+    for (TileConfig t : tiles) {
+      Optional<String> problem = s.check(t);
+      out.add(problem.isPresent() ? TileFeatures.rejected(problem.get()) : TileFeatures.of(features(s, t)));
     }
     return out;
   }
 
-  private double[] features(KernelProfile k, TileConfig tile) {
-    Quantities q = Quantities.of(k, tile, chip);
+  /**
+   * One tile's features, or why the tile is rejected.
+   *
+   * @param features the features ({@link #TILE_FEATURES} values), or null when rejected
+   * @param problem why the tile is rejected, or null
+   */
+  public record TileFeatures(double[] features, String problem) {
+    static TileFeatures of(double[] features) {
+      return new TileFeatures(features, null);
+    }
+
+    static TileFeatures rejected(String problem) {
+      return new TileFeatures(null, problem);
+    }
+
+    /** True if the tile was accepted. */
+    public boolean accepted() {
+      return problem == null;
+    }
+  }
+
+  private double[] features(TileSpace s, TileConfig tile) {
+    TileConfig e = s.effective(tile);
+    TileQuantities q = TileQuantities.of(s.profile(), e, chip);
     return new double[] {
       ln1p(q.steps()), ln1p(q.mxuRows()), ln1p(q.mxuPasses()), ln1p(q.vpuOps()),
       ln1p(q.moveOps()), ln1p(q.eupOps()), ln1p(q.xluOps()), ln1p(q.memoryCycles()),
-      ln1p(q.dmaTransfers()), ln1p(Quantities.workingSet(k, tile) / 1024), ln1p(q.cycles(constants)),
-      ln1p(Quantities.padding(k, tile))
+      ln1p(q.dmaTransfers()), ln1p(q.workingSetBytes() / 1024), ln1p(q.cycles(weights)),
+      ln1p(TileQuantities.computePadding(s.profile(), e))
     };
   }
 
@@ -182,23 +221,9 @@ public final class AnalyticalModel implements CostModel {
     return Math.log(1 + x);
   }
 
-  /** Why {@code tile} is rejected for {@code kernel} (impossible bounds, or estimated VMEM overflow), if it is. */
+  /** Why {@code tile}'s bounds are impossible for {@code kernel}, if they are. */
   public Optional<String> check(Kernel kernel, TileConfig tile) {
-    return problem(profile(kernel), tile);
-  }
-
-  /** Impossible bounds, or a working set the model estimates does not fit in VMEM. */
-  private Optional<String> problem(KernelProfile k, TileConfig tile) {
-    Optional<String> bounds = k.space.checkBounds(tile);
-    if (bounds.isPresent()) {
-      return bounds;
-    }
-    double ws = Quantities.workingSet(k, tile);
-    if (ws > chip.vmemBytes()) {
-      return Optional.of(String.format("tile %s: estimated double-buffered working set of %.1f MiB does not fit in"
-          + " the %.1f MiB of VMEM of chip %s", tile, ws / (1 << 20), chip.vmemBytes() / (double) (1 << 20), chip.name()));
-    }
-    return Optional.empty();
+    return space(kernel).check(tile);
   }
 
   /** Registers the model as {@code analytical}. */

@@ -3,6 +3,8 @@ package dev.tpucost.analytical;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileQuantities;
+import dev.tpucost.api.tile.TileSpace;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,8 +21,8 @@ public final class Calibration {
   public record Result(Constants constants, int samples, int iterations, double logRmse, double mape) {}
 
   private final ChipSpec chip;
-  private final Map<Kernel, KernelProfile> profiles = new IdentityHashMap<>();
-  private final List<Quantities> quantities = new ArrayList<>();
+  private final Map<Kernel, TileSpace> spaces = new IdentityHashMap<>();
+  private final List<TileQuantities> quantities = new ArrayList<>();
   private final List<Double> cycles = new ArrayList<>();
 
   /** A calibration for {@code chip}. */
@@ -30,11 +32,12 @@ public final class Calibration {
 
   /** Adds a measured runtime of {@code kernel} at {@code tile}. */
   public void add(Kernel kernel, TileConfig tile, double nanoseconds) {
-    KernelProfile k = profiles.computeIfAbsent(kernel, x -> new KernelProfile(x, chip));
-    add(Quantities.of(k, tile, chip), nanoseconds * chip.clockGhz());
+    TileSpace s = spaces.computeIfAbsent(kernel, x -> TileSpace.of(x, chip));
+    s.validate(tile);
+    add(TileQuantities.of(s.profile(), s.effective(tile), chip), nanoseconds * chip.clockGhz());
   }
 
-  void add(Quantities q, double measuredCycles) {
+  void add(TileQuantities q, double measuredCycles) {
     quantities.add(q);
     cycles.add(measuredCycles);
   }
@@ -124,7 +127,7 @@ public final class Calibration {
     Constants c = Constants.of(chip.name(), fromX(x));
     double[] r = new double[logY.length];
     for (int i = 0; i < r.length; i++) {
-      r[i] = Math.log(Math.max(1e-9, quantities.get(i).cycles(c))) - logY[i];
+      r[i] = Math.log(Math.max(1e-9, quantities.get(i).cycles(c.values()))) - logY[i];
     }
     return r;
   }

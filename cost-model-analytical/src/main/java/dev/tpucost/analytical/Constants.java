@@ -22,11 +22,13 @@ import java.util.List;
  *   eup     = eup_cost * transcendental vregs
  *   xlu     = xlu_cost * cross-lane vregs
  *   compute = max(mxu, vpu, eup, xlu)
- *   memory  = memory_efficiency * bytes / (HBM bytes per cycle) + dma_cost * DMA transfers
- *   total   = compute + memory - overlap * min(compute, memory) + step_cost * steps + launch_cost
+ *   memory  = spill * memory_efficiency * bytes / (HBM bytes per cycle) + dma_cost * DMA transfers
+ *   total   = compute + memory - overlap / spill * min(compute, memory) + step_cost * steps + launch_cost
  * </pre>
  *
- * (the overlap blend of XLA's GPU model, {@code compute + memory - 0.95 min}). Calibration fits all
+ * (the overlap blend of XLA's GPU model, {@code compute + memory - 0.95 min}; {@code spill} is 1 unless the
+ * working set exceeds VMEM), evaluated by {@link dev.tpucost.api.tile.TileQuantities#cycles} on the
+ * closed-form quantities of the tile. Calibration fits all
  * eleven within {@link #LOWER}..{@link #UPPER}.
  *
  * @param chip chip the constants were fitted for
@@ -83,7 +85,7 @@ public record Constants(
    * Pallas on v5e), weight load R cycles plus drain per MXU pass, peak bandwidth.
    */
   public static Constants priors(String chip) {
-    return new Constants(chip, 2000, 500, 0.9, 256, 1, 1, 0.5, 4, 3, 1.1, 40);
+    return of(chip, dev.tpucost.api.tile.TileQuantities.PRIOR_WEIGHTS);
   }
 
   /** The constants as an array, in {@link #NAMES} order. */

@@ -32,10 +32,13 @@ public final class ConfigFeatures {
    */
   public static float[][] ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
       String[] problems) {
-    double[][] q = analytical.tileFeaturesAll(kernel, tiles, problems);
-    float[][] out = new float[q.length][];
-    for (int i = 0; i < q.length; i++) {
-      out[i] = q[i] == null ? null : assemble(tiles.get(i), q[i], graph);
+    List<AnalyticalModel.TileFeatures> q = analytical.tileFeaturesAll(kernel, tiles);
+    float[][] out = new float[q.size()][];
+    for (int i = 0; i < out.length; i++) {
+      AnalyticalModel.TileFeatures f = q.get(i);
+      problems[i] = f.problem();
+      // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
+      out[i] = f.accepted() ? assemble(analytical.space(kernel).effective(tiles.get(i)), f.features(), graph) : null;
     }
     return out;
   }

@@ -7,8 +7,10 @@ package dev.tpucost.sim;
  * @param nanoseconds {@code cycles / clock}, times the measurement noise factor if noise is on
  * @param steps grid steps per core
  * @param breakdown where the cycles went
+ * @param spilled true if the working set exceeded VMEM and the kernel was simulated as spilling (no
+ *     overlap of DMA and compute, the excess moved again)
  */
-public record SimResult(long cycles, double nanoseconds, long steps, Breakdown breakdown) {
+public record SimResult(long cycles, double nanoseconds, long steps, Breakdown breakdown, boolean spilled) {
   /**
    * Busy cycles per unit over the whole kernel (per core). Units overlap, so these do not add up to
    * {@code cycles}: {@code cycles = launch + stepOverhead + sum over steps of max(compute, DMA) +

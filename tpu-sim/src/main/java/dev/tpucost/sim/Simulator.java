@@ -18,15 +18,18 @@ import java.util.SplittableRandom;
 /**
  * Plays a kernel at a tile configuration out on a TPU TensorCore.
  *
- * <p>The kernel is lowered through {@link TileSpace#footprint}: the output is cut into tiles (and the
- * reduction into steps), each grid step touches one block per parameter and output, and a block is
- * reloaded only when a loop it depends on advances. Per step the MXU, VPU, transcendental unit and XLU
+ * <p>The kernel is lowered through {@link TileSpace#footprint}: the iteration space is cut into blocks
+ * (bounds need not divide; a partial block is computed whole, padded or masked, but moves only the bytes
+ * that exist), each grid step touches one block per parameter and output, and a block is reloaded only when
+ * a loop it depends on advances; operands already on chip ({@code S(1)}) move nothing. Per step the MXU, VPU, transcendental unit and XLU
  * work in parallel (with {@link SimConstants#UNIT_SERIALIZATION} of the smaller units' work left
  * unoverlapped); double buffering overlaps the DMA of the next step with the compute of this one, so a
  * step costs {@code max(compute, DMA) + step overhead}. Steps are grouped by which blocks they load (block
  * reloads are periodic in the step index), so a simulation costs O(nodes + parameters), not O(steps).
  * The first step's loads (prologue) and the last output write (epilogue) do not overlap; a megacore
- * splits output tiles between its cores, which share HBM bandwidth.
+ * splits output tiles between its cores, which share HBM bandwidth. A working set beyond VMEM is not
+ * refused (the compiler ran such configurations): it cannot double-buffer, so each step costs
+ * {@code compute + DMA} and every transfer is scaled by {@code working set / VMEM} (the excess moves again).
  *
  * <p>Deterministic. An optional measurement-noise model (off by default) multiplies the runtime by
  * {@code exp(sigma * z)}, {@code z} standard normal, seeded by the noise seed, the kernel and the tile.
@@ -68,10 +71,10 @@ public final class Simulator {
   }
 
   /**
-   * Simulates {@code kernel} at {@code tile}.
+   * Simulates {@code kernel} at {@code tile} (the empty configuration: at the default's bounds).
    *
-   * @throws InvalidTileException if the tile is impossible for the kernel or its working set does not
-   *     fit in VMEM (the autotuner's "error" configurations)
+   * @throws InvalidTileException if the tile's bounds are impossible for the kernel; a working set beyond
+   *     VMEM is simulated as spilling ({@link SimResult#spilled()}), not refused
    */
   public SimResult simulate(Kernel kernel, TileConfig tile) {
     return simulate(TileSpace.of(kernel, chip), tile);
@@ -82,10 +85,9 @@ public final class Simulator {
     checkArgument(space.chip().equals(chip), "tile space is for chip %s, simulator for %s", space.chip().name(), chip.name());
     Kernel kernel = space.kernel();
     TileFootprint fp = space.footprint(tile);
-    if (fp.workingSetBytes() > chip.vmemBytes()) {
-      throw new InvalidTileException(space.check(tile).orElse(
-          "kernel '" + kernel.name() + "', tile " + tile + ": working set does not fit in VMEM"));
-    }
+    // A working set beyond VMEM cannot double-buffer: DMA no longer overlaps compute, and the excess moves
+    // again (spill factor = working set / VMEM).
+    double spill = Math.max(1, fp.workingSetBytes() / (double) chip.vmemBytes());
     int cores = chip.coresPerDevice();
     double bytesPerCycle = chip.hbmBytesPerCycle() / cores;
 
@@ -102,7 +104,8 @@ public final class Simulator {
     }
     double compute = max + SimConstants.UNIT_SERIALIZATION * (sum - max);
 
-    // DMA per load of each parameter block and of the output block.
+    // DMA per load of each parameter block and of the output block: the bytes that exist (a partial block
+    // moves its part), nothing for an operand already on chip.
     long steps = fp.steps();
     int np = kernel.parameterCount();
     double[] loadCycles = new double[np + 1];
@@ -111,18 +114,20 @@ public final class Simulator {
     for (int p = 0; p < np; p++) {
       int node = kernel.parameterIndex(p);
       Shape s = kernel.node(node).shape();
-      loadCycles[p] = DmaModel.transferCycles(fp.parameterBytes(p), DmaModel.runBytes(s, fp.nodeExtent(node)), bytesPerCycle);
       long loads = Math.max(1, Math.min(fp.parameterLoads(p), steps));
+      double bytesPerLoad = fp.parameterTransferBytes(p) / loads;
+      loadCycles[p] = spill * DmaModel.transferCycles(bytesPerLoad, DmaModel.runBytes(s, fp.nodeExtent(node)), bytesPerCycle);
       period[p] = Math.max(1, steps / loads);
       dmaIn += loadCycles[p] * loads;
     }
     Shape out = kernel.outputShape();
     Shape outLeaf = out.isTuple() && !out.tupleShapes().isEmpty() ? out.leaves().get(0) : out;
-    loadCycles[np] = DmaModel.transferCycles(fp.outputBytes(),
+    long writes = Math.max(1, fp.outputTiles());
+    loadCycles[np] = spill * DmaModel.transferCycles(fp.outputTransferBytes() / writes,
         DmaModel.runBytes(outLeaf, fp.nodeRank(kernel.rootIndex()) == outLeaf.rank() ? fp.nodeExtent(kernel.rootIndex()) : outLeaf.dims()),
         bytesPerCycle);
     period[np] = Math.max(1, fp.reductionSteps());
-    double dmaOut = loadCycles[np] * fp.outputTiles();
+    double dmaOut = loadCycles[np] * writes;
 
     // Steps grouped by the longest period among the blocks they move (periods nest: each divides the next).
     long stepsPerCore = ceilDiv(fp.outputTiles(), cores) * fp.reductionSteps();
@@ -145,8 +150,9 @@ public final class Simulator {
           dma += loadCycles[p];
         }
       }
-      body += count * Math.max(compute, dma);
-      stall += count * Math.max(0, dma - compute);
+      double stepCycles = spill > 1 ? compute + dma : Math.max(compute, dma);
+      body += count * stepCycles;
+      stall += count * (stepCycles - compute);
     }
     body += (steps - counted) * compute; // steps that move nothing
     body *= scale;
@@ -172,7 +178,7 @@ public final class Simulator {
         Math.round(dmaOut * scale),
         overhead,
         Math.round(stall + prologue + epilogue));
-    return new SimResult(cycles, ns, stepsPerCore, b);
+    return new SimResult(cycles, ns, stepsPerCore, b, spill > 1);
   }
 
   private static double gaussian(SplittableRandom r) {

@@ -27,6 +27,9 @@ import java.util.Optional;
  * nodes call (reducers, comparators, nested fusions), where in the module it came from, and its
  * {@link KernelStats}.
  *
+ * <p>Fusions nested inside a fused computation are inlined (see {@code NestedFusions}): the kernel's
+ * graph holds the ops they run.
+ *
  * <p>Immutable and thread-safe. Graph structure is precomputed as index arrays (operand and user lists
  * per node) so that cost models can walk it without lookups.
  */
@@ -113,6 +116,9 @@ public final class Kernel {
     FusionKind kind = fusion.fusionKind().orElseThrow(
         () -> new HloValidationException("fusion '" + fusion.name() + "' has no fusion kind"));
     Computation body = module.computationById(fusion.calledComputationId(0));
+    if (NestedFusions.present(body)) {
+      body = NestedFusions.inline(body, module::computationById);
+    }
     return new Kernel(fusion.name(), kind, body, reachable(module, body), origin);
   }
 

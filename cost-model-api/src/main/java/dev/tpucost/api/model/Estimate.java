@@ -2,28 +2,47 @@ package dev.tpucost.api.model;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A predicted kernel runtime in nanoseconds, with an optional breakdown (component name to nanoseconds
- * or cycles, as the model documents).
+ * or cycles, as the model documents) and warnings: what the caller should know about the estimate, for
+ * example that the tile's working set exceeds VMEM by tpucost's estimate and the kernel was costed as
+ * spilling.
  *
  * @param nanoseconds predicted runtime, finite and {@code >= 0}
  * @param breakdown optional named components (may be empty)
+ * @param warnings one line each (may be empty)
  */
-public record Estimate(double nanoseconds, Map<String, Double> breakdown) {
-  /** Validates the runtime and copies the breakdown. */
+public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings) {
+  /** Validates the runtime and copies the breakdown and warnings. */
   public Estimate {
     checkArgument(
         Double.isFinite(nanoseconds) && nanoseconds >= 0,
         "a runtime estimate must be finite and >= 0, got %s",
         nanoseconds);
     breakdown = ImmutableMap.copyOf(breakdown);
+    warnings = ImmutableList.copyOf(warnings);
+  }
+
+  /** An estimate with a breakdown and no warnings. */
+  public Estimate(double nanoseconds, Map<String, Double> breakdown) {
+    this(nanoseconds, breakdown, List.of());
   }
 
   /** An estimate without a breakdown. */
   public static Estimate of(double nanoseconds) {
-    return new Estimate(nanoseconds, Map.of());
+    return new Estimate(nanoseconds, Map.of(), List.of());
+  }
+
+  /** This estimate with {@code more} warnings appended. */
+  public Estimate withWarnings(List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    return new Estimate(nanoseconds, breakdown, ImmutableList.<String>builder().addAll(warnings).addAll(more).build());
   }
 }

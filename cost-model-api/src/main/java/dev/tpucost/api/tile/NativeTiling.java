@@ -5,13 +5,30 @@ import dev.tpucost.api.shape.Shape;
 import dev.tpucost.api.shape.Tile;
 
 /**
- * The native-tile geometry of TPU memory: arrays live in (8 sublanes x 128 lanes) tiles of 32-bit words;
- * narrower types pack several rows per sublane (bf16 two, 8-bit four), so a bf16 array pads its rows to
- * 16 and an 8-bit array to 32. A layout that spells its tiles ({@code T(8,128)(2,1)}) is followed as
- * written.
+ * The one padding rule of tpucost: how an array sits in TPU memory, shared by the tile notation, the
+ * simulator and the analytical model.
  *
- * <p>Tile-config units: the most-minor physical dimension counts {@value #LANES}-element units, the
+ * <h2>Physical order</h2>
+ * A shape with a layout keeps it. Without one, the order is row-major except that size-1 dimensions go to
+ * the major end, as XLA:TPU's layout assignment does: a degenerate dimension never occupies a lane or a
+ * sublane, so {@code f32[1,12,128,1]} is laid out as {@code [1,1,12,128]} and not padded to 128 lanes.
+ *
+ * <h2>Tiles</h2>
+ * A layout that spells its tiling ({@code T(8,128)(2,1)}) is followed: its first tile pads the minor
+ * dimensions (the later levels only reorder elements inside a tile, XLA's tiled-layout rule), so a bf16
+ * array with {@code T(8,128)(2,1)} pads its rows to 8. Without a tiling, arrays of rank 2 and more use
+ * XLA:TPU's defaults: 128 lanes, and 8 rows, or fewer for a short second-minor dimension (the next power of
+ * two of its size, at least the packing of narrow types: 2 rows for 16-bit, 4 for 8-bit, as in
+ * {@code T(2,128)(2,1)} and {@code T(4,128)(2,1)}); rank-1 arrays pad to 128, 256, 512 or 1024 elements
+ * (the smallest that holds them, {@code T(1024)} beyond).
+ *
+ * <h2>Units</h2>
+ * Tile-config units: the most-minor physical dimension counts {@value #LANES}-element units, the
  * second-most-minor {@value #SUBLANES}-row units, all others single elements.
+ *
+ * <h2>Memory spaces</h2>
+ * A layout in memory space {@code S(n)}, {@code n > 0}, is on chip: {@code S(1)} is VMEM, other spaces are
+ * scalar or semaphore memory. Such a buffer needs no HBM transfer ({@link #onChip}).
  */
 public final class NativeTiling {
   /** Lanes of a vector register: the unit of the most-minor dimension. */
@@ -21,9 +38,25 @@ public final class NativeTiling {
 
   private NativeTiling() {}
 
-  /** Logical dimensions of {@code shape} in physical major-to-minor order (row-major if no layout). */
+  /** Logical dimensions of {@code shape} in physical major-to-minor order (see the class comment). */
   public static int[] physicalOrder(Shape shape) {
-    return shape.layoutOrDefault().majorToMinor();
+    if (shape.layout().isPresent() || shape.rank() == 0) {
+      return shape.layoutOrDefault().majorToMinor();
+    }
+    int rank = shape.rank();
+    int[] order = new int[rank];
+    int w = 0;
+    for (int d = 0; d < rank; d++) {
+      if (shape.dim(d) == 1) {
+        order[w++] = d;
+      }
+    }
+    for (int d = 0; d < rank; d++) {
+      if (shape.dim(d) != 1) {
+        order[w++] = d;
+      }
+    }
+    return order;
   }
 
   /** The tile-config unit of physical position {@code pos} (0 = most major) of a rank-{@code rank} shape. */
@@ -53,14 +86,59 @@ public final class NativeTiling {
     return bits > 0 && bits < 32 ? 32 / bits : 1;
   }
 
-  /** Bytes of the whole array of {@code shape} padded to native tiles. */
+  /** True if {@code shape} lives on chip (a layout in memory space {@code S(n)}, {@code n > 0}). */
+  public static boolean onChip(Shape shape) {
+    return shape.isArray() && shape.layout().map(l -> l.memorySpace() > 0).orElse(false);
+  }
+
+  /**
+   * The row tile (second-most-minor physical dimension) of {@code shape}'s memory layout: the layout's own
+   * first tile, or XLA:TPU's default (see the class comment). 1 for rank 1.
+   */
+  public static long rowTile(Shape shape) {
+    int rank = shape.rank();
+    if (rank < 2) {
+      return 1;
+    }
+    Tile first = firstTile(shape);
+    if (first != null) {
+      return first.rank() >= 2 && first.dim(first.rank() - 2) > 0 ? first.dim(first.rank() - 2) : 1;
+    }
+    long rows = Math.max(1, shape.dim(physicalOrder(shape)[rank - 2]));
+    long tile = Math.max(packing(shape.elementType().bits()), Long.highestOneBit(rows - 1) << 1);
+    return Math.min(SUBLANES, rows == 1 ? packing(shape.elementType().bits()) : tile);
+  }
+
+  /** The lane tile (most-minor physical dimension) of {@code shape}'s memory layout (see the class comment). */
+  public static long laneTile(Shape shape) {
+    int rank = shape.rank();
+    if (rank == 0) {
+      return 1;
+    }
+    Tile first = firstTile(shape);
+    if (first != null) {
+      return first.dim(first.rank() - 1) > 0 ? first.dim(first.rank() - 1) : 1;
+    }
+    if (rank >= 2) {
+      return LANES;
+    }
+    long n = shape.dim(0);
+    return n <= 128 ? 128 : n <= 256 ? 256 : n <= 512 ? 512 : 1024;
+  }
+
+  private static Tile firstTile(Shape shape) {
+    Layout layout = shape.layout().orElse(null);
+    return layout != null && !layout.tiles().isEmpty() ? layout.tiles().get(0) : null;
+  }
+
+  /** Bytes of the whole array of {@code shape} padded to its tiles. */
   public static long paddedBytes(Shape shape) {
     return paddedBytes(shape, shape.dims());
   }
 
   /**
-   * Bytes of a block of {@code shape}'s array with the given logical extents, padded to native tiles
-   * (the layout's own tiles if it spells them). Tuples and non-array shapes count their logical bytes.
+   * Bytes of a block of {@code shape}'s array with the given logical extents, padded to the array's tiles
+   * (a block is moved and stored in whole tiles). Tuples and non-array shapes count their logical bytes.
    */
   public static long paddedBytes(Shape shape, long[] extents) {
     if (!shape.isArray()) {
@@ -72,21 +150,8 @@ public final class NativeTiling {
       return Math.max(1, (bits + 7) / 8);
     }
     int[] order = physicalOrder(shape);
-    long rowTile;
-    long laneTile;
-    Layout layout = shape.layout().orElse(null);
-    Tile first = layout != null && !layout.tiles().isEmpty() ? layout.tiles().get(0) : null;
-    if (first != null) {
-      long sub = 1;
-      if (layout.tiles().size() > 1 && layout.tiles().get(1).rank() >= 1 && layout.tiles().get(1).dim(0) > 0) {
-        sub = layout.tiles().get(1).dim(0);
-      }
-      laneTile = first.dim(first.rank() - 1) > 0 ? first.dim(first.rank() - 1) : 1;
-      rowTile = first.rank() >= 2 && first.dim(first.rank() - 2) > 0 ? first.dim(first.rank() - 2) * sub : 1;
-    } else {
-      laneTile = LANES;
-      rowTile = rank >= 2 ? (long) SUBLANES * packing(bits) : 1;
-    }
+    long rowTile = rowTile(shape);
+    long laneTile = laneTile(shape);
     double elements = 1;
     for (int p = 0; p < rank; p++) {
       long e = Math.max(0, Math.min(extents[order[p]], shape.dim(order[p])));
@@ -106,7 +171,8 @@ public final class NativeTiling {
     return roundUp(a, m);
   }
 
-  static long ceilDiv(long a, long b) {
+  /** {@code ceil(a / b)} for {@code b > 0}; 0 for {@code a <= 0}. */
+  public static long ceilDiv(long a, long b) {
     return a <= 0 ? 0 : (a + b - 1) / b;
   }
 

@@ -1,36 +1,51 @@
 package dev.tpucost.api.tile;
 
 /**
- * What one step of a tiled kernel touches: the extent of every node's value per step (logical dimensions
- * of its first array leaf), the bytes of each parameter's and of the output's block padded to native
- * tiles, and the number of steps. A step is one output tile times one slice of the reduction (the
- * contracting/kernel tile of a dot or convolution, or a chunk of a large reduce).
+ * What a tiled kernel touches: the extent of every node's value per step (logical dimensions of its first
+ * array leaf), the grid's loops, and per parameter and output the bytes of a block, how often it moves and
+ * how many bytes really cross HBM.
+ *
+ * <h2>Loops</h2>
+ * The grid runs its loops outermost first: one per physical dimension of the iteration space that the
+ * output keeps (<em>parallel</em>: each trip is a new output block), then one per space dimension a root
+ * reduce removes, the weight-streaming loop, the contraction's reduction loop and the reduce-chunk loop
+ * (<em>reduction</em> loops: their steps accumulate into the same output block). A loop with one trip does
+ * nothing. Bounds need not divide: a loop makes {@code ceil(units / bound)} trips and its last block is
+ * partial. A step computes a whole block (padded or masked on the MXU and VPU) but moves only the bytes
+ * that exist.
  *
  * @param nodeExtents per node, the extents of its block per step
- * @param outputTiles number of output tiles
- * @param reductionSteps steps per output tile (1 without a tiled reduction)
- * @param parameterBytes per parameter, bytes of its block per step
- * @param parameterLoads per parameter, how many times its block is loaded over the whole kernel:
- *     consecutive steps that need the same block reuse it (loop order: output physical dimensions,
- *     outermost first, then the reduction loop innermost)
- * @param parameterLoopMasks per parameter, the loops its block follows: bit {@code p} for the loop over
- *     output physical dimension {@code p} (outermost first), bit {@code outputRank} for the reduction loop;
- *     only loops with more than one trip show
- * @param outputBytes bytes of the output block per step (all outputs)
- * @param accumulatorBytes bytes of the f32 accumulator kept across reduction steps (0 if none)
- * @param workingSetBytes double-buffered VMEM working set: {@code 2 (sum parameterBytes + outputBytes) +
- *     accumulatorBytes}
+ * @param loopTrips trips of each loop, outermost first
+ * @param parallelLoops how many of the leading loops are parallel
+ * @param parameterBytes per parameter, bytes of its block padded to the array's tiles
+ * @param parameterLoads per parameter, how many times its block is loaded: consecutive steps that need
+ *     the same block reuse it, so the loops up to the innermost one it follows count
+ * @param parameterLoopMasks per parameter, bit {@code l} set if its block follows loop {@code l} (loops
+ *     with one trip do not show)
+ * @param parameterTransferBytes per parameter, bytes moved from HBM over the whole kernel (ragged blocks
+ *     move what exists; 0 for an operand already on chip)
+ * @param parameterOnChip per parameter, true if it lives on chip ({@code S(n)}, {@code n > 0})
+ * @param outputBytes bytes of the output blocks per step (all outputs; 0 for outputs on chip)
+ * @param outputTransferBytes bytes written to HBM over the whole kernel
+ * @param accumulatorBytes bytes of the f32 accumulators kept across reduction steps (0 if none)
+ * @param workingSetBytes VMEM working set: {@code buffering * (blocks moved from or to HBM) + accumulators}
  */
 public record TileFootprint(
     long[][] nodeExtents,
-    long outputTiles,
-    long reductionSteps,
+    long[] loopTrips,
+    int parallelLoops,
     long[] parameterBytes,
     long[] parameterLoads,
     int[] parameterLoopMasks,
+    double[] parameterTransferBytes,
+    boolean[] parameterOnChip,
     long outputBytes,
+    double outputTransferBytes,
     long accumulatorBytes,
     long workingSetBytes) {
+
+  /** Double buffering: the next step's blocks load while this step computes (XLA's default level). */
+  public static final int DEFAULT_BUFFERING = 2;
 
   /** A deep copy of the per-node extents. */
   @Override
@@ -40,6 +55,12 @@ public record TileFootprint(
       copy[i] = nodeExtents[i].clone();
     }
     return copy;
+  }
+
+  /** A copy of the loop trips. */
+  @Override
+  public long[] loopTrips() {
+    return loopTrips.clone();
   }
 
   /** A copy of the per-parameter block bytes. */
@@ -60,6 +81,41 @@ public record TileFootprint(
     return parameterLoopMasks.clone();
   }
 
+  /** A copy of the per-parameter HBM bytes. */
+  @Override
+  public double[] parameterTransferBytes() {
+    return parameterTransferBytes.clone();
+  }
+
+  /** A copy of the per-parameter on-chip flags. */
+  @Override
+  public boolean[] parameterOnChip() {
+    return parameterOnChip.clone();
+  }
+
+  /** Number of output blocks: the product of the parallel loops' trips. */
+  public long outputTiles() {
+    long n = 1;
+    for (int l = 0; l < parallelLoops; l++) {
+      n *= loopTrips[l];
+    }
+    return n;
+  }
+
+  /** Steps per output block: the product of the reduction loops' trips (1 without any). */
+  public long reductionSteps() {
+    long n = 1;
+    for (int l = parallelLoops; l < loopTrips.length; l++) {
+      n *= loopTrips[l];
+    }
+    return n;
+  }
+
+  /** Total steps: {@code outputTiles * reductionSteps}. */
+  public long steps() {
+    return outputTiles() * reductionSteps();
+  }
+
   /** How many times parameter {@code p}'s block is loaded over the kernel. */
   public long parameterLoads(int p) {
     return parameterLoads[p];
@@ -70,9 +126,14 @@ public record TileFootprint(
     return parameterBytes[p];
   }
 
-  /** Total steps: {@code outputTiles * reductionSteps}. */
-  public long steps() {
-    return outputTiles * reductionSteps;
+  /** Bytes of parameter {@code p} moved from HBM over the kernel. */
+  public double parameterTransferBytes(int p) {
+    return parameterTransferBytes[p];
+  }
+
+  /** True if parameter {@code p} is already on chip. */
+  public boolean parameterOnChip(int p) {
+    return parameterOnChip[p];
   }
 
   /** Number of dimensions of node {@code i}'s block (0 for scalars and tuples). */
@@ -88,5 +149,10 @@ public record TileFootprint(
   /** Extents of node {@code i}'s block per step. */
   public long[] nodeExtent(int i) {
     return nodeExtents[i].clone();
+  }
+
+  /** True if the working set fits in {@code vmemBytes}. */
+  public boolean fitsIn(long vmemBytes) {
+    return workingSetBytes <= vmemBytes;
   }
 }

@@ -1,6 +1,5 @@
-package dev.tpucost.analytical;
+package dev.tpucost.api.tile;
 
-import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
 import dev.tpucost.api.hlo.DotDimensionNumbers;
 import dev.tpucost.api.hlo.Instruction;
@@ -8,34 +7,28 @@ import dev.tpucost.api.hlo.OpCategory;
 import dev.tpucost.api.hlo.Opcode;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.shape.Shape;
-import dev.tpucost.api.tile.NativeTiling;
-import dev.tpucost.api.tile.TileConfig;
-import dev.tpucost.api.tile.TileFootprint;
-import dev.tpucost.api.tile.TileSpace;
+import java.util.Arrays;
 
 /**
- * What the analytical model knows about a kernel before any tile is chosen, computed once per kernel
- * and chip: the tiling geometry (units per output and weight dimension), each parameter's padded size and
- * the loops its block follows (from one footprint at the smallest tile), the main contraction's
- * batch/M/K/N and the role of every output dimension, and static counts from {@code KernelStats}:
- * elementwise ops, transcendentals, data-movement elements, cross-lane elements, and opcodes it has no
- * rule for (costed conservatively as VPU work and counted).
+ * What the closed-form tile quantities ({@link TileQuantities}) need to know about a kernel before a tile is
+ * chosen, computed once per kernel: its {@link TilingGeometry}; each parameter's padded size, whether it is
+ * on chip, and the loops its block follows (from one footprint at the smallest tile); the main
+ * contraction's batch/M/K/N and the role of every space dimension; and static counts from
+ * {@code KernelStats}: elementwise ops, transcendentals, data-movement elements, cross-lane elements, and
+ * opcodes without a rule (costed conservatively as VPU work and counted). Immutable.
  */
-final class KernelProfile {
+public final class TileProfile {
   static final int ROLE_M = 0;
   static final int ROLE_N = 1;
   static final int ROLE_BATCH = 2;
 
-  final TileSpace space;
-  final int outRank;
-  final long[] outUnits;
-  final long[] outUnit;
-  final long[] outFull;
-  final long[] kUnits;
-  final long[] kUnit;
-  final long[] kFull;
-  final boolean[] kReduction;
+  final TilingGeometry geometry;
+  final int rank;
+  /** Loop index of each physical space position (parallel positions first). */
+  final int[] spaceLoop;
+  final int parallel;
   final double[] paramBytes;
+  final boolean[] paramOnChip;
   final int[] paramMask;
   final double outputBytes;
   final boolean contraction;
@@ -51,42 +44,30 @@ final class KernelProfile {
   final double xluElements;
   final int fallbackOps;
 
-  KernelProfile(Kernel kernel, ChipSpec chip) {
-    space = TileSpace.of(kernel, chip);
-    outUnits = space.outputUnits();
-    outRank = outUnits.length;
-    Shape out = space.outputShape();
-    int[] order = NativeTiling.physicalOrder(out);
-    outUnit = new long[outRank];
-    outFull = new long[outRank];
-    for (int p = 0; p < outRank; p++) {
-      outUnit[p] = NativeTiling.unit(outRank, p);
-      outFull[p] = Math.max(1, out.dim(order[p]));
-    }
-    kUnits = space.kernelUnits();
-    kReduction = space.kernelReductionDims();
-    kUnit = new long[kUnits.length];
-    kFull = new long[kUnits.length];
-    Shape weight = space.weightShape().orElse(null);
-    if (weight != null) {
-      int[] wo = NativeTiling.physicalOrder(weight);
-      for (int p = 0; p < kUnits.length; p++) {
-        kUnit[p] = NativeTiling.unit(kUnits.length, p);
-        kFull[p] = Math.max(1, weight.dim(wo[p]));
+  private TileProfile(TilingGeometry g) {
+    this.geometry = g;
+    Kernel kernel = g.kernel;
+    rank = g.order.length;
+    spaceLoop = new int[rank];
+    int next = 0;
+    int reducedCount = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int p = 0; p < rank; p++) {
+        if (g.reduced[p] == (pass == 1)) {
+          spaceLoop[p] = next++;
+          reducedCount += pass;
+        }
       }
     }
+    parallel = rank - reducedCount;
     // One footprint at the smallest tile shows which loops each parameter's block follows.
-    long[] ones = new long[outRank];
-    java.util.Arrays.fill(ones, 1);
-    long[] kOnes = kUnits.clone();
-    for (int p = 0; p < kOnes.length; p++) {
-      if (kReduction[p]) {
-        kOnes[p] = 1;
-      }
-    }
-    TileConfig probe = space.config(ones, kOnes);
-    TileFootprint fp = space.footprint(probe);
+    long[] ones = new long[rank];
+    Arrays.fill(ones, 1);
+    long[] kOnes = new long[g.wUnits.length];
+    Arrays.fill(kOnes, 1);
+    TileFootprint fp = Footprints.compute(g, TileConfig.of(kOnes, ones), TileFootprint.DEFAULT_BUFFERING);
     paramMask = fp.parameterLoopMasks();
+    paramOnChip = fp.parameterOnChip();
     paramBytes = new double[kernel.parameterCount()];
     for (int p = 0; p < paramBytes.length; p++) {
       Shape s = kernel.node(kernel.parameterIndex(p)).shape();
@@ -94,15 +75,16 @@ final class KernelProfile {
     }
     double ob = 0;
     for (Shape leaf : kernel.outputShape().leaves()) {
-      ob += leaf.isArray() ? NativeTiling.paddedBytes(leaf) : leaf.byteSize();
+      if (!NativeTiling.onChip(leaf)) {
+        ob += leaf.isArray() ? NativeTiling.paddedBytes(leaf) : leaf.byteSize();
+      }
     }
     outputBytes = ob;
 
-    // Main contraction geometry.
-    int c = space.contractionNode();
+    int c = g.contraction;
     contraction = c >= 0;
-    outRole = new int[outRank];
-    java.util.Arrays.fill(outRole, ROLE_M);
+    outRole = new int[rank];
+    Arrays.fill(outRole, ROLE_M);
     double b = 1;
     double mm = 1;
     double nn = 1;
@@ -112,7 +94,7 @@ final class KernelProfile {
       Instruction ci = kernel.node(c);
       Shape lhs = kernel.node(kernel.operand(c, 0)).shape();
       Shape rhs = kernel.node(kernel.operand(c, 1)).shape();
-      boolean mapped = ci.shape().isArray() && ci.shape().sameDimensions(out);
+      boolean mapped = ci.shape().isArray() && Arrays.equals(ci.shape().dims(), g.space.dims());
       int[] logicalRole = new int[ci.shape().isArray() ? ci.shape().rank() : 0];
       if (ci.opcode() == Opcode.DOT) {
         DotDimensionNumbers dn = ci.dotDimensions().orElse(DotDimensionNumbers.matmul());
@@ -138,8 +120,7 @@ final class KernelProfile {
           }
         }
       } else {
-        ConvolutionDimensionNumbers dn = ci.convolutionDimensions()
-            .orElseGet(() -> ConvolutionDimensionNumbers.nhwc(Math.max(0, lhs.rank() - 2)));
+        ConvolutionDimensionNumbers dn = TilingGeometry.convDims(ci, lhs);
         for (int d = 0; d < logicalRole.length; d++) {
           logicalRole[d] = d == dn.outputFeature() ? ROLE_N : ROLE_M;
         }
@@ -155,8 +136,8 @@ final class KernelProfile {
         }
       }
       if (mapped) {
-        for (int p = 0; p < outRank; p++) {
-          outRole[p] = logicalRole[order[p]];
+        for (int p = 0; p < rank; p++) {
+          outRole[p] = logicalRole[g.order[p]];
         }
       }
       passes = lhs.elementType().bits() > 16 || rhs.elementType().bits() > 16 ? 3 : 1;
@@ -167,7 +148,6 @@ final class KernelProfile {
     k = kk;
     precisionPasses = passes;
 
-    // Static counts.
     double vpu = 0;
     double move = 0;
     double xlu = 0;
@@ -212,5 +192,20 @@ final class KernelProfile {
     transcendentals = kernel.stats().transcendentals();
     xluElements = xlu;
     fallbackOps = fallback;
+  }
+
+  /** The profile of the kernel of {@code geometry}. */
+  public static TileProfile of(TilingGeometry geometry) {
+    return new TileProfile(geometry);
+  }
+
+  /** The geometry. */
+  public TilingGeometry geometry() {
+    return geometry;
+  }
+
+  /** Operations without a cost rule, costed as four VPU ops per element. */
+  public int fallbackOps() {
+    return fallbackOps;
   }
 }

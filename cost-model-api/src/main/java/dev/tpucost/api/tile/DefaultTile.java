@@ -1,0 +1,115 @@
+package dev.tpucost.api.tile;
+
+import dev.tpucost.api.chip.ChipSpec;
+import java.util.Arrays;
+
+/**
+ * The default tile: the configuration a compiler could have chosen when the caller gives none. It is the
+ * best configuration under the analytical closed form at its prior weights ({@link TileQuantities#cycles}
+ * with {@link TileQuantities#PRIOR_WEIGHTS}) over a bounded search:
+ *
+ * <ol>
+ *   <li>start from bounds that cover everything and, while the working set exceeds a quarter of VMEM,
+ *       halve the bound whose block is widest in elements (space before weight, major before minor on ties);
+ *   <li>then, for up to {@value #PASSES} passes, set each free bound in turn (every space dimension and every
+ *       weight reduction dimension) to the best of its candidates ({@link TileEnumeration#candidates}: powers
+ *       of two, the whole dimension, halves and thirds of it, all at most {@value TileEnumeration#MAX_CANDIDATES}),
+ *       the others held, until a pass changes nothing.
+ * </ol>
+ *
+ * Weight bounds on non-reduction dimensions are those the output tile implies (no streaming). The search
+ * costs about a hundred closed-form evaluations, each O(parameters + dimensions). Deterministic: ties keep
+ * the earlier (larger) bound.
+ */
+final class DefaultTile {
+  static final int PASSES = 3;
+
+  private DefaultTile() {}
+
+  static TileConfig choose(TileProfile profile, ChipSpec chip) {
+    TilingGeometry g = profile.geometry;
+    int r = g.units.length;
+    int kr = g.wUnits.length;
+    long[] out = g.units.clone();
+    long[] k = g.wUnits.clone();
+    long budget = chip.vmemBytes() / 4;
+    // 1. Shrink to a quarter of VMEM.
+    for (int guard = 0; guard < 64 * (r + kr + 1); guard++) {
+      TileQuantities q = TileQuantities.of(profile, config(g, out, k), chip);
+      if (q.workingSetBytes() <= budget) {
+        break;
+      }
+      int side = -1;
+      int pos = -1;
+      long widest = 0;
+      for (int p = 0; p < r; p++) {
+        long e = g.spaceExtent(p, out[p]);
+        if (out[p] > 1 && e > widest) {
+          side = 0;
+          pos = p;
+          widest = e;
+        }
+      }
+      for (int p = 0; p < kr; p++) {
+        long e = g.weightExtent(p, k[p]);
+        if (g.wReduction[p] && k[p] > 1 && e > widest) {
+          side = 1;
+          pos = p;
+          widest = e;
+        }
+      }
+      if (side < 0) {
+        break;
+      }
+      if (side == 0) {
+        out[pos] = NativeTiling.ceilDiv(out[pos], 2);
+      } else {
+        k[pos] = NativeTiling.ceilDiv(k[pos], 2);
+      }
+    }
+    // 2. Coordinate descent over the candidates.
+    double best = TileQuantities.of(profile, config(g, out, k), chip).cycles(TileQuantities.PRIOR_WEIGHTS);
+    for (int pass = 0; pass < PASSES; pass++) {
+      boolean changed = false;
+      for (int p = 0; p < r + kr; p++) {
+        boolean onOutput = p < r;
+        int pos = onOutput ? p : p - r;
+        if (!onOutput && !g.wReduction[pos]) {
+          continue;
+        }
+        long[] side = onOutput ? out : k;
+        long units = onOutput ? g.units[pos] : g.wUnits[pos];
+        long keep = side[pos];
+        for (long c : TileEnumeration.candidates(units)) {
+          if (c == keep) {
+            continue;
+          }
+          side[pos] = c;
+          double cycles = TileQuantities.of(profile, config(g, out, k), chip).cycles(TileQuantities.PRIOR_WEIGHTS);
+          if (cycles < best * (1 - 1e-9)) {
+            best = cycles;
+            keep = c;
+            changed = true;
+          }
+        }
+        side[pos] = keep;
+      }
+      if (!changed) {
+        break;
+      }
+    }
+    return config(g, out, k);
+  }
+
+  /** The config with these output bounds and these weight reduction bounds, other weight bounds implied. */
+  static TileConfig config(TilingGeometry g, long[] out, long[] k) {
+    long[] implied = g.impliedKernelBounds(out);
+    long[] kk = Arrays.copyOf(k, k.length);
+    for (int p = 0; p < kk.length; p++) {
+      if (!g.wReduction[p]) {
+        kk[p] = implied[p];
+      }
+    }
+    return TileConfig.of(kk, out.clone());
+  }
+}

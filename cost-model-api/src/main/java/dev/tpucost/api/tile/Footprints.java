@@ -1,0 +1,718 @@
+package dev.tpucost.api.tile;
+
+import com.google.common.math.LongMath;
+import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
+import dev.tpucost.api.hlo.DotDimensionNumbers;
+import dev.tpucost.api.hlo.GatherDimensionNumbers;
+import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.hlo.PaddingDimension;
+import dev.tpucost.api.hlo.SliceDimension;
+import dev.tpucost.api.hlo.Window;
+import dev.tpucost.api.hlo.WindowDimension;
+import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.shape.ElementType;
+import dev.tpucost.api.shape.Shape;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Footprint propagation: from a configuration's block of the iteration space back through every node's
+ * index mapping (broadcast, transpose, reshape, slice, pad, concatenate, reduce, dot, convolution and
+ * reduce-window windows with halos, gather, ...) to the parameters, and forward to the outputs. Ops without a
+ * simple mapping (sort, scatter, custom-call, ...) read their whole operand each step. A reduce whose
+ * reduced dimensions the space does not tile, and whose input block would exceed
+ * {@value #REDUCE_CHUNK_ELEMENTS} elements, is split along them into chunk steps, as a TPU compiler does.
+ * The loop structure is described on {@link TileFootprint}.
+ */
+final class Footprints {
+  /** Largest input block (elements) a reduce keeps per step before it is split into reduction steps. */
+  static final long REDUCE_CHUNK_ELEMENTS = 1L << 18;
+
+  private final TilingGeometry g;
+  private final Kernel kernel;
+  private final int n;
+  private final long[][] ext;
+  private final int[][] dm;
+  private final long[] mult;
+  /** Loop index of each physical space position. */
+  private final int[] spaceLoop;
+  private final long[] trips;
+  private final double[] fill;
+  private final int streamLoop;
+  private final int kLoop;
+  private final int chunkLoop;
+  private final long[] bounds;
+  private final int parallel;
+  private long[] weightExtent;
+  private long chunkSteps = 1;
+
+  private Footprints(TilingGeometry g, TileConfig c) {
+    this.g = g;
+    this.kernel = g.kernel;
+    this.n = kernel.nodeCount();
+    this.ext = new long[n][];
+    this.dm = new int[n][];
+    this.mult = new long[n];
+    Arrays.fill(mult, 1);
+    int r = g.order.length;
+    this.bounds = c.outputBounds();
+    this.spaceLoop = new int[r];
+    this.trips = new long[r + 3];
+    this.fill = new double[r + 3];
+    Arrays.fill(trips, 1);
+    Arrays.fill(fill, 1);
+    int next = 0;
+    int reducedCount = 0;
+    for (boolean b : g.reduced) {
+      reducedCount += b ? 1 : 0;
+    }
+    this.parallel = r - reducedCount;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int p = 0; p < r; p++) {
+        if (g.reduced[p] == (pass == 1)) {
+          spaceLoop[p] = next++;
+        }
+      }
+    }
+    for (int p = 0; p < r; p++) {
+      long b = Math.min(c.outputBound(p), g.units[p]);
+      long extent = g.spaceExtent(p, b);
+      trips[spaceLoop[p]] = NativeTiling.ceilDiv(g.units[p], b);
+      fill[spaceLoop[p]] = g.dims[p] / (double) (trips[spaceLoop[p]] * extent);
+    }
+    this.streamLoop = r;
+    this.kLoop = r + 1;
+    this.chunkLoop = r + 2;
+    if (g.contraction >= 0) {
+      Shape w = g.weight;
+      weightExtent = new long[w.rank()];
+      long[] implied = g.impliedKernelBounds(c.outputBounds());
+      long kTrips = 1;
+      long streamTrips = 1;
+      double kFill = 1;
+      double streamFill = 1;
+      for (int p = 0; p < g.wOrder.length; p++) {
+        long b = Math.min(c.kernelBound(p), g.wUnits[p]);
+        if (g.wReduction[p]) {
+          long e = g.weightExtent(p, b);
+          long t = NativeTiling.ceilDiv(g.wUnits[p], b);
+          weightExtent[g.wOrder[p]] = e;
+          kTrips *= t;
+          kFill *= g.wDims[p] / (double) (t * e);
+        } else {
+          long full = g.weightExtent(p, implied[p]);
+          long e = g.weightExtent(p, Math.min(b, implied[p]));
+          long t = NativeTiling.ceilDiv(full, e);
+          weightExtent[g.wOrder[p]] = e;
+          streamTrips *= t;
+          streamFill *= full / (double) (t * e);
+        }
+      }
+      trips[kLoop] = kTrips;
+      fill[kLoop] = kFill;
+      trips[streamLoop] = streamTrips;
+      fill[streamLoop] = streamFill;
+    }
+  }
+
+  /** The footprint of {@code c} (bounds already checked) at the given buffering level. */
+  static TileFootprint compute(TilingGeometry g, TileConfig c, int buffering) {
+    return new Footprints(g, c).run(buffering);
+  }
+
+  private int bit(int loop) {
+    return trips[loop] > 1 ? 1 << loop : 0;
+  }
+
+  private TileFootprint run(int buffering) {
+    long[] spaceExt = new long[g.space.rank()];
+    int[] spaceMask = new int[g.space.rank()];
+    for (int p = 0; p < g.order.length; p++) {
+      spaceExt[g.order[p]] = g.spaceExtent(p, bounds[p]);
+      spaceMask[g.order[p]] = bit(spaceLoop[p]);
+    }
+    int root = kernel.rootIndex();
+    Instruction rootInstr = kernel.node(root);
+    int[] leaves = rootInstr.opcode() == Opcode.TUPLE ? operands(root) : new int[] {root};
+    if (g.spaceNode >= 0) {
+      ext[g.spaceNode] = spaceExt.clone();
+      dm[g.spaceNode] = spaceMask.clone();
+    }
+    boolean[] residentLeaf = new boolean[leaves.length];
+    for (int j = 0; j < leaves.length; j++) {
+      int leaf = leaves[j];
+      if (leaf == g.spaceNode) {
+        continue;
+      }
+      Shape s = TilingGeometry.firstLeaf(kernel.node(leaf).shape());
+      if (s.isArray() && Arrays.equals(s.dims(), g.space.dims())) {
+        merge(leaf, spaceExt.clone(), spaceMask.clone());
+      } else if (isReduceOfSpace(leaf)) {
+        Instruction red = kernel.node(leaf);
+        long[] e = new long[s.rank()];
+        int[] m = new int[s.rank()];
+        int w = 0;
+        for (int d = 0; d < g.space.rank() && w < e.length; d++) {
+          if (!TilingGeometry.contains(red, d)) {
+            e[w] = spaceExt[d];
+            m[w++] = spaceMask[d];
+          }
+        }
+        merge(leaf, e, m);
+        residentLeaf[j] = leaf != g.primaryReduce;
+      } else {
+        merge(leaf, s.dims(), new int[s.rank()]);
+      }
+    }
+    boolean kernelTiled = trips[kLoop] > 1 || trips[streamLoop] > 1;
+    for (int i = n - 1; i >= 0; i--) {
+      Instruction instr = kernel.node(i);
+      if (ext[i] == null) {
+        if (i == root && instr.opcode() == Opcode.TUPLE) {
+          continue;
+        }
+        ext[i] = TilingGeometry.firstLeaf(instr.shape()).dims();
+      }
+      if (dm[i] == null || dm[i].length != ext[i].length) {
+        dm[i] = new int[ext[i].length];
+      }
+      for (int k = 0; k < kernel.operandCount(i); k++) {
+        int op = kernel.operand(i, k);
+        Shape os = TilingGeometry.firstLeaf(kernel.node(op).shape());
+        long[] oe = operandExtent(i, instr, k, os, ext[i]);
+        boolean chunked = false;
+        boolean spaceTiled = false;
+        if (instr.opcode() == Opcode.REDUCE && k < (kernel.operandCount(i) + 1) / 2 && os.rank() > 0) {
+          spaceTiled = os.isArray() && Arrays.equals(os.dims(), g.space.dims());
+          if (spaceTiled) {
+            for (int d = 0; d < oe.length; d++) {
+              if (TilingGeometry.contains(instr, d)) {
+                oe[d] = spaceExt[d];
+              }
+            }
+          } else {
+            long steps = chunkReduction(instr, os, oe);
+            chunked = steps > 1;
+            chunkSteps = Math.max(chunkSteps, steps);
+          }
+        }
+        if (instr.opcode() == Opcode.GATHER && k == 0) {
+          mult[op] = Math.max(mult[op], gatherBatch(instr, ext[i]));
+        }
+        int[] om = operandMask(i, instr, k, os, dm[i], kernelTiled, chunked);
+        if (spaceTiled) {
+          for (int d = 0; d < om.length; d++) {
+            if (TilingGeometry.contains(instr, d)) {
+              om[d] = spaceMask[d];
+            }
+          }
+        }
+        merge(op, oe, om);
+      }
+    }
+    trips[chunkLoop] = chunkSteps;
+    for (int i = 0; i < n; i++) {
+      if (ext[i] == null) {
+        ext[i] = new long[0];
+      }
+    }
+
+    int np = kernel.parameterCount();
+    long[] paramBytes = new long[np];
+    long[] loads = new long[np];
+    int[] masks = new int[np];
+    double[] transfer = new double[np];
+    boolean[] onChip = new boolean[np];
+    long hbmBlocks = 0;
+    for (int p = 0; p < np; p++) {
+      int node = kernel.parameterIndex(p);
+      int mask = 0;
+      for (int x : dm[node] == null ? new int[0] : dm[node]) {
+        mask |= x;
+      }
+      masks[p] = mask;
+      loads[p] = loads(mask);
+      Shape s = kernel.node(node).shape();
+      long b = s.isTuple() ? s.byteSize() : NativeTiling.paddedBytes(s, ext[node]);
+      paramBytes[p] = LongMath.saturatedMultiply(b, mult[node]);
+      onChip[p] = NativeTiling.onChip(s);
+      if (!onChip[p]) {
+        transfer[p] = paramBytes[p] * (double) loads[p] * fillOf(mask);
+        hbmBlocks = LongMath.saturatedAdd(hbmBlocks, paramBytes[p]);
+      }
+    }
+    long outBlocks = 0;
+    long resident = 0;
+    double outTransfer = 0;
+    for (int j = 0; j < leaves.length; j++) {
+      int leaf = leaves[j];
+      Shape s = kernel.node(leaf).shape();
+      for (Shape part : s.leaves()) {
+        long block = part.isArray() && part.rank() == ext[leaf].length && part == TilingGeometry.firstLeaf(s)
+            ? NativeTiling.paddedBytes(part, ext[leaf]) : NativeTiling.paddedBytes(part);
+        if (NativeTiling.onChip(part)) {
+          continue;
+        }
+        outTransfer += NativeTiling.paddedBytes(part);
+        if (residentLeaf[j]) {
+          resident = LongMath.saturatedAdd(resident, block);
+        } else {
+          outBlocks = LongMath.saturatedAdd(outBlocks, block);
+        }
+      }
+    }
+    long acc = 0;
+    boolean reducing = false;
+    for (int l = parallel; l < trips.length; l++) {
+      reducing |= trips[l] > 1;
+    }
+    if (reducing) {
+      if (g.contraction >= 0 && (trips[kLoop] > 1 || trips[streamLoop] > 1)) {
+        acc = LongMath.saturatedAdd(acc, f32Bytes(kernel.node(g.contraction).shape(), ext[g.contraction]));
+      }
+      for (int leaf : leaves) {
+        if (kernel.node(leaf).opcode() == Opcode.REDUCE) {
+          acc = LongMath.saturatedAdd(acc, f32Bytes(TilingGeometry.firstLeaf(kernel.node(leaf).shape()), ext[leaf]));
+        }
+      }
+    }
+    long working = LongMath.saturatedAdd(
+        LongMath.saturatedMultiply(buffering, LongMath.saturatedAdd(hbmBlocks, outBlocks)),
+        LongMath.saturatedAdd(acc, resident));
+    return new TileFootprint(ext, trips.clone(), parallel, paramBytes, loads, masks, transfer, onChip,
+        outBlocks, outTransfer, acc, working);
+  }
+
+  private boolean isReduceOfSpace(int node) {
+    Instruction n = kernel.node(node);
+    if (n.opcode() != Opcode.REDUCE || kernel.operandCount(node) == 0) {
+      return false;
+    }
+    Shape in = TilingGeometry.firstLeaf(kernel.node(kernel.operand(node, 0)).shape());
+    return in.isArray() && Arrays.equals(in.dims(), g.space.dims());
+  }
+
+  private static long f32Bytes(Shape s, long[] extents) {
+    if (!s.isArray() || s.rank() != extents.length) {
+      return 0;
+    }
+    return NativeTiling.paddedBytes(Shape.array(ElementType.F32, s.dims(), s.layout().orElse(null)), extents);
+  }
+
+  private int[] operands(int i) {
+    int[] out = new int[kernel.operandCount(i)];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = kernel.operand(i, k);
+    }
+    return out;
+  }
+
+  private double fillOf(int mask) {
+    double f = 1;
+    for (int l = 0; l < trips.length; l++) {
+      if ((mask & (1 << l)) != 0) {
+        f *= fill[l];
+      }
+    }
+    return f;
+  }
+
+  /**
+   * How many times a block that follows the loops in {@code mask} is loaded: consecutive steps that need
+   * the same block reuse it, so only the loops up to the innermost one it follows count.
+   */
+  private long loads(int mask) {
+    if (mask == 0) {
+      return 1;
+    }
+    int innermost = 31 - Integer.numberOfLeadingZeros(mask);
+    long c = 1;
+    for (int l = 0; l <= innermost && l < trips.length; l++) {
+      c = LongMath.saturatedMultiply(c, trips[l]);
+    }
+    return c;
+  }
+
+  private void merge(int node, long[] e, int[] mask) {
+    long[] cur = ext[node];
+    if (cur == null) {
+      ext[node] = e;
+    } else if (cur.length == e.length) {
+      for (int d = 0; d < e.length; d++) {
+        cur[d] = Math.max(cur[d], e[d]);
+      }
+    }
+    int[] cm = dm[node];
+    if (cm == null) {
+      dm[node] = mask;
+    } else if (cm.length == mask.length) {
+      for (int d = 0; d < mask.length; d++) {
+        cm[d] |= mask[d];
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- index mappings
+
+  /** The block of operand {@code k} that one block {@code e} of node {@code instr}'s value needs. */
+  private long[] operandExtent(int i, Instruction instr, int k, Shape os, long[] e) {
+    Shape self = TilingGeometry.firstLeaf(instr.shape());
+    long[] full = os.dims();
+    if (os.isTuple() || !os.isArray()) {
+      return full;
+    }
+    switch (instr.opcode()) {
+      case BROADCAST: {
+        long[] oe = new long[os.rank()];
+        for (int j = 0; j < os.rank() && j < instr.dimensionCount(); j++) {
+          oe[j] = at(e, instr.dimension(j), full[j]);
+        }
+        return clamp(oe, full);
+      }
+      case TRANSPOSE: {
+        long[] oe = full.clone();
+        for (int j = 0; j < instr.dimensionCount() && j < e.length; j++) {
+          int d = (int) instr.dimension(j);
+          if (d >= 0 && d < oe.length) {
+            oe[d] = e[j];
+          }
+        }
+        return clamp(oe, full);
+      }
+      case RESHAPE:
+      case BITCAST:
+      case DYNAMIC_RESHAPE:
+        return Arrays.equals(os.dims(), self.dims()) ? clamp(e.clone(), full) : contiguousBlock(e, os);
+      case REDUCE: {
+        int inputs = (kernel.operandCount(i) + 1) / 2;
+        if (k >= inputs) {
+          return full;
+        }
+        long[] oe = new long[os.rank()];
+        int next = 0;
+        for (int d = 0; d < os.rank(); d++) {
+          oe[d] = TilingGeometry.contains(instr, d) ? full[d] : at(e, next++, full[d]);
+        }
+        return clamp(oe, full);
+      }
+      case SLICE: {
+        long[] oe = full.clone();
+        List<SliceDimension> sl = instr.slice();
+        for (int d = 0; d < oe.length && d < e.length; d++) {
+          long stride = d < sl.size() ? sl.get(d).stride() : 1;
+          oe[d] = e[d] * stride;
+        }
+        return clamp(oe, full);
+      }
+      case DYNAMIC_SLICE:
+      case DYNAMIC_UPDATE_SLICE:
+        if (k == 0 || (instr.opcode() == Opcode.DYNAMIC_UPDATE_SLICE && k == 1)) {
+          return os.rank() == e.length ? clamp(e.clone(), full) : full;
+        }
+        return full;
+      case PAD: {
+        if (k == 1) {
+          return full;
+        }
+        long[] oe = full.clone();
+        List<PaddingDimension> pad = instr.padding();
+        for (int d = 0; d < oe.length && d < e.length; d++) {
+          long interior = d < pad.size() ? pad.get(d).interior() : 0;
+          oe[d] = NativeTiling.ceilDiv(e[d], interior + 1);
+        }
+        return clamp(oe, full);
+      }
+      case CONCATENATE:
+      case REVERSE:
+        return os.rank() == e.length ? clamp(e.clone(), full) : full;
+      case DOT:
+        return dotOperandExtent(i, instr, k, os, e);
+      case CONVOLUTION:
+        return convOperandExtent(i, instr, k, os, e);
+      case REDUCE_WINDOW: {
+        int inputs = kernel.operandCount(i) / 2;
+        Window w = instr.window().orElse(null);
+        if (k >= inputs || w == null) {
+          return full;
+        }
+        long[] oe = full.clone();
+        for (int d = 0; d < oe.length && d < e.length && d < w.rank(); d++) {
+          WindowDimension wd = w.dim(d);
+          oe[d] = NativeTiling.ceilDiv((e[d] - 1) * wd.stride() + wd.dilatedSize(), wd.baseDilation());
+        }
+        return clamp(oe, full);
+      }
+      case GATHER: {
+        if (k != 0) {
+          return full;
+        }
+        long[] sizes = instr.gatherSliceSizes();
+        return sizes.length == os.rank() ? clamp(sizes, full) : full;
+      }
+      default:
+        if (instr.opcode().isElementwise() || instr.opcode() == Opcode.COPY || instr.opcode() == Opcode.BITCAST_CONVERT) {
+          if (os.rank() == 0) {
+            return full;
+          }
+          return os.rank() == e.length ? clamp(e.clone(), full) : full;
+        }
+        return full;
+    }
+  }
+
+  private long[] dotOperandExtent(int i, Instruction dot, int k, Shape os, long[] e) {
+    if (k > 1) {
+      return os.dims();
+    }
+    DotDimensionNumbers dn = dot.dotDimensions().orElse(DotDimensionNumbers.matmul());
+    List<Long> contracting = k == 0 ? dn.lhsContracting() : dn.rhsContracting();
+    List<Long> batch = k == 0 ? dn.lhsBatch() : dn.rhsBatch();
+    Shape lhs = kernel.node(kernel.operand(i, 0)).shape();
+    int lhsFree = lhs.rank() - dn.lhsBatch().size() - dn.lhsContracting().size();
+    int next = k == 0 ? batch.size() : batch.size() + lhsFree;
+    boolean main = i == g.contraction && weightExtent != null;
+    long[] full = os.dims();
+    long[] oe = new long[os.rank()];
+    for (int d = 0; d < os.rank(); d++) {
+      int bi = batch.indexOf((long) d);
+      int ci = contracting.indexOf((long) d);
+      if (bi >= 0) {
+        oe[d] = at(e, bi, full[d]);
+      } else if (ci >= 0) {
+        oe[d] = main ? weightExtent[dn.rhsContracting().get(ci).intValue()] : full[d];
+      } else {
+        oe[d] = at(e, next++, full[d]);
+      }
+      if (main && k == 1) {
+        oe[d] = Math.min(oe[d], weightExtent[d]);
+      }
+    }
+    return clamp(oe, full);
+  }
+
+  private long[] convOperandExtent(int i, Instruction conv, int k, Shape os, long[] e) {
+    long[] full = os.dims();
+    if (k > 1) {
+      return full;
+    }
+    Shape in = kernel.node(kernel.operand(i, 0)).shape();
+    Shape w = kernel.node(kernel.operand(i, 1)).shape();
+    ConvolutionDimensionNumbers dn = TilingGeometry.convDims(conv, in);
+    boolean main = i == g.contraction && weightExtent != null;
+    long[] we = main ? weightExtent : w.dims();
+    long[] oe = full.clone();
+    if (k == 1) {
+      int of = (int) dn.kernelOutputFeature();
+      oe[of] = at(e, dn.outputFeature(), full[of]);
+      if (main) {
+        for (int d = 0; d < oe.length; d++) {
+          oe[d] = Math.min(oe[d], we[d]);
+        }
+      }
+      return clamp(oe, full);
+    }
+    oe[(int) dn.inputBatch()] = at(e, dn.outputBatch(), full[(int) dn.inputBatch()]);
+    int f = (int) dn.inputFeature();
+    if (conv.featureGroupCount() > 1) {
+      long cout = Math.max(1, w.dim((int) dn.kernelOutputFeature()));
+      oe[f] = NativeTiling.ceilDiv(at(e, dn.outputFeature(), cout) * full[f], cout);
+    } else {
+      oe[f] = we[(int) dn.kernelInputFeature()];
+    }
+    Window win = conv.window().orElse(null);
+    for (int s = 0; s < dn.spatialRank(); s++) {
+      int d = dn.inputSpatial().get(s).intValue();
+      long taps = we[dn.kernelSpatial().get(s).intValue()];
+      WindowDimension wd = win != null && s < win.rank() ? win.dim(s) : WindowDimension.of(taps);
+      long outExt = at(e, dn.outputSpatial().get(s), full[d]);
+      long span = (outExt - 1) * wd.stride() + (taps - 1) * wd.windowDilation() + 1;
+      oe[d] = NativeTiling.ceilDiv(span, wd.baseDilation());
+    }
+    return clamp(oe, full);
+  }
+
+  /** The loops each dimension of operand {@code k} follows, given those of node {@code instr}'s dims. */
+  private int[] operandMask(int i, Instruction instr, int k, Shape os, int[] m, boolean kernelTiled, boolean chunked) {
+    int[] om = new int[os.rank()];
+    if (os.isTuple() || !os.isArray() || om.length == 0) {
+      return om;
+    }
+    int all = 0;
+    for (int x : m) {
+      all |= x;
+    }
+    boolean main = i == g.contraction && kernelTiled;
+    int kBit = main ? bit(kLoop) : 0;
+    int streamBit = main ? bit(streamLoop) : 0;
+    int chunkBit = 1 << chunkLoop;
+    switch (instr.opcode()) {
+      case BROADCAST -> {
+        for (int j = 0; j < om.length && j < instr.dimensionCount(); j++) {
+          om[j] = maskAt(m, instr.dimension(j));
+        }
+      }
+      case TRANSPOSE -> {
+        for (int j = 0; j < instr.dimensionCount() && j < m.length; j++) {
+          int d = (int) instr.dimension(j);
+          if (d >= 0 && d < om.length) {
+            om[d] = m[j];
+          }
+        }
+      }
+      case RESHAPE, BITCAST, DYNAMIC_RESHAPE -> {
+        if (om.length == m.length && Arrays.equals(os.dims(), TilingGeometry.firstLeaf(instr.shape()).dims())) {
+          System.arraycopy(m, 0, om, 0, om.length);
+        } else {
+          Arrays.fill(om, all);
+        }
+      }
+      case REDUCE -> {
+        if (k < (kernel.operandCount(i) + 1) / 2) {
+          int next = 0;
+          for (int d = 0; d < om.length; d++) {
+            om[d] = TilingGeometry.contains(instr, d) ? (chunked ? chunkBit : 0) : maskAt(m, next++);
+          }
+        }
+      }
+      case DOT -> {
+        if (k <= 1) {
+          DotDimensionNumbers dn = instr.dotDimensions().orElse(DotDimensionNumbers.matmul());
+          List<Long> contracting = k == 0 ? dn.lhsContracting() : dn.rhsContracting();
+          List<Long> batch = k == 0 ? dn.lhsBatch() : dn.rhsBatch();
+          Shape lhs = kernel.node(kernel.operand(i, 0)).shape();
+          int lhsFree = lhs.rank() - dn.lhsBatch().size() - dn.lhsContracting().size();
+          int next = k == 0 ? batch.size() : batch.size() + lhsFree;
+          for (int d = 0; d < om.length; d++) {
+            int bi = batch.indexOf((long) d);
+            if (bi >= 0) {
+              om[d] = maskAt(m, bi);
+            } else if (contracting.contains((long) d)) {
+              om[d] = kBit;
+            } else {
+              om[d] = maskAt(m, next++) | (k == 1 ? streamBit : 0);
+            }
+          }
+        }
+      }
+      case CONVOLUTION -> {
+        if (k <= 1) {
+          ConvolutionDimensionNumbers dn = TilingGeometry.convDims(instr, kernel.node(kernel.operand(i, 0)).shape());
+          if (k == 1) {
+            Arrays.fill(om, kBit);
+            om[(int) dn.kernelOutputFeature()] = maskAt(m, dn.outputFeature()) | streamBit;
+          } else {
+            om[(int) dn.inputBatch()] = maskAt(m, dn.outputBatch());
+            om[(int) dn.inputFeature()] = instr.featureGroupCount() > 1 ? maskAt(m, dn.outputFeature()) : kBit;
+            for (int sp = 0; sp < dn.spatialRank(); sp++) {
+              om[dn.inputSpatial().get(sp).intValue()] = maskAt(m, dn.outputSpatial().get(sp)) | kBit;
+            }
+          }
+        }
+      }
+      case GATHER -> Arrays.fill(om, all);
+      default -> {
+        boolean sameIndexing = instr.opcode().isElementwise() || instr.opcode() == Opcode.COPY
+            || instr.opcode() == Opcode.BITCAST_CONVERT || instr.opcode() == Opcode.SLICE
+            || instr.opcode() == Opcode.REVERSE || instr.opcode() == Opcode.CONCATENATE
+            || instr.opcode() == Opcode.REDUCE_WINDOW
+            || (instr.opcode() == Opcode.DYNAMIC_SLICE && k == 0)
+            || (instr.opcode() == Opcode.DYNAMIC_UPDATE_SLICE && k <= 1)
+            || (instr.opcode() == Opcode.PAD && k == 0);
+        if (sameIndexing && om.length == m.length) {
+          System.arraycopy(m, 0, om, 0, om.length);
+        }
+      }
+    }
+    return om;
+  }
+
+  /** Splits a reduce's reduced dimensions until its input block is small enough; returns the steps. */
+  private static long chunkReduction(Instruction reduce, Shape os, long[] oe) {
+    long elems = product(oe);
+    if (elems <= REDUCE_CHUNK_ELEMENTS) {
+      return 1;
+    }
+    while (elems > REDUCE_CHUNK_ELEMENTS) {
+      int widest = -1;
+      for (int j = 0; j < reduce.dimensionCount(); j++) {
+        int d = (int) reduce.dimension(j);
+        if (d >= 0 && d < oe.length && oe[d] > 1 && (widest < 0 || oe[d] > oe[widest])) {
+          widest = d;
+        }
+      }
+      if (widest < 0) {
+        break;
+      }
+      oe[widest] = NativeTiling.ceilDiv(oe[widest], 2);
+      elems = product(oe);
+    }
+    long steps = 1;
+    for (int j = 0; j < reduce.dimensionCount(); j++) {
+      int d = (int) reduce.dimension(j);
+      if (d >= 0 && d < oe.length) {
+        steps *= NativeTiling.ceilDiv(os.dim(d), oe[d]);
+      }
+    }
+    return steps;
+  }
+
+  /** Number of gathered slices per block: the product of the output's non-offset (batch) extents. */
+  private static long gatherBatch(Instruction gather, long[] e) {
+    GatherDimensionNumbers dn = gather.gatherDimensions().orElse(null);
+    if (dn == null) {
+      return 1;
+    }
+    long c = 1;
+    for (int d = 0; d < e.length; d++) {
+      if (!dn.offsetDims().contains((long) d)) {
+        c *= Math.max(1, e[d]);
+      }
+    }
+    return c;
+  }
+
+  /** The row-major block of {@code os} holding as many elements as {@code e}, minor dimensions first. */
+  private static long[] contiguousBlock(long[] e, Shape os) {
+    long remaining = Math.max(1, product(e));
+    long[] oe = new long[os.rank()];
+    Arrays.fill(oe, 1);
+    for (int d = os.rank() - 1; d >= 0 && remaining > 1; d--) {
+      long dim = Math.max(1, os.dim(d));
+      if (remaining >= dim) {
+        oe[d] = dim;
+        remaining = NativeTiling.ceilDiv(remaining, dim);
+      } else {
+        oe[d] = remaining;
+        remaining = 1;
+      }
+    }
+    return oe;
+  }
+
+  private static int maskAt(int[] m, long index) {
+    return index >= 0 && index < m.length ? m[(int) index] : 0;
+  }
+
+  private static long at(long[] e, long index, long fallback) {
+    return index >= 0 && index < e.length ? e[(int) index] : fallback;
+  }
+
+  private static long[] clamp(long[] oe, long[] full) {
+    if (oe.length != full.length) {
+      return full.clone();
+    }
+    for (int d = 0; d < oe.length; d++) {
+      oe[d] = Math.max(Math.min(oe[d], full[d]), Math.min(1, full[d]));
+    }
+    return oe;
+  }
+
+  private static long product(long[] v) {
+    long p = 1;
+    for (long x : v) {
+      p = LongMath.saturatedMultiply(p, x);
+    }
+    return p;
+  }
+}
