@@ -39,32 +39,8 @@ final class DefaultTile {
       if (q.workingSetBytes() <= budget) {
         break;
       }
-      int side = -1;
-      int pos = -1;
-      long widest = 0;
-      for (int p = 0; p < r; p++) {
-        long e = g.spaceExtent(p, out[p]);
-        if (out[p] > 1 && e > widest) {
-          side = 0;
-          pos = p;
-          widest = e;
-        }
-      }
-      for (int p = 0; p < kr; p++) {
-        long e = g.weightExtent(p, k[p]);
-        if (g.wReduction[p] && k[p] > 1 && e > widest) {
-          side = 1;
-          pos = p;
-          widest = e;
-        }
-      }
-      if (side < 0) {
+      if (!halveWidest(g, out, k)) {
         break;
-      }
-      if (side == 0) {
-        out[pos] = NativeTiling.ceilDiv(out[pos], 2);
-      } else {
-        k[pos] = NativeTiling.ceilDiv(k[pos], 2);
       }
     }
     // 2. Coordinate descent over the candidates.
@@ -98,7 +74,46 @@ final class DefaultTile {
         break;
       }
     }
+    // 3. The closed form estimates the working set; the footprint decides. Shrink until it fits, if it can.
+    for (int guard = 0; guard < 64 * (r + kr + 1); guard++) {
+      if (Footprints.compute(g, config(g, out, k), TileFootprint.DEFAULT_BUFFERING).fitsIn(chip.vmemBytes())
+          || !halveWidest(g, out, k)) {
+        break;
+      }
+    }
     return config(g, out, k);
+  }
+
+  /** Halves the bound whose block is widest in elements; false if every bound is 1. */
+  private static boolean halveWidest(TilingGeometry g, long[] out, long[] k) {
+    int side = -1;
+    int pos = -1;
+    long widest = 0;
+    for (int p = 0; p < out.length; p++) {
+      long e = g.spaceExtent(p, out[p]);
+      if (out[p] > 1 && e > widest) {
+        side = 0;
+        pos = p;
+        widest = e;
+      }
+    }
+    for (int p = 0; p < k.length; p++) {
+      long e = g.weightExtent(p, k[p]);
+      if (g.wReduction[p] && k[p] > 1 && e > widest) {
+        side = 1;
+        pos = p;
+        widest = e;
+      }
+    }
+    if (side < 0) {
+      return false;
+    }
+    if (side == 0) {
+      out[pos] = NativeTiling.ceilDiv(out[pos], 2);
+    } else {
+      k[pos] = NativeTiling.ceilDiv(k[pos], 2);
+    }
+    return true;
   }
 
   /** The config with these output bounds and these weight reduction bounds, other weight bounds implied. */

@@ -156,7 +156,8 @@ public final class NativeTiling {
     for (int p = 0; p < rank; p++) {
       long e = Math.max(0, Math.min(extents[order[p]], shape.dim(order[p])));
       if (p == rank - 1) {
-        e = roundUp(e, laneTile);
+        // A rank-1 block inside a bigger array moves in lane rows; the whole array fills its tiles.
+        e = roundUp(e, rank == 1 && e < shape.dim(0) ? Math.min(laneTile, LANES) : laneTile);
       } else if (p == rank - 2) {
         e = roundUp(e, rowTile);
       }

@@ -31,6 +31,10 @@ public final class TileProfile {
   final boolean[] paramOnChip;
   final int[] paramMask;
   final double outputBytes;
+  /** f32 bytes of the main contraction's whole output (its accumulator, tiled like the output). */
+  final double contractionAccumulatorBytes;
+  /** f32 bytes of the root reduces' whole outputs (their accumulators). */
+  final double reduceAccumulatorBytes;
   final boolean contraction;
   final int[] outRole;
   final double batch;
@@ -80,6 +84,16 @@ public final class TileProfile {
       }
     }
     outputBytes = ob;
+    double racc = 0;
+    int root = kernel.rootIndex();
+    int[] leaves = kernel.node(root).opcode() == Opcode.TUPLE ? operandsOf(kernel, root) : new int[] {root};
+    for (int leaf : leaves) {
+      if (kernel.node(leaf).opcode() == Opcode.REDUCE) {
+        racc += f32Bytes(TilingGeometry.firstLeaf(kernel.node(leaf).shape()));
+      }
+    }
+    reduceAccumulatorBytes = racc;
+    contractionAccumulatorBytes = g.contraction >= 0 ? f32Bytes(kernel.node(g.contraction).shape()) : 0;
 
     int c = g.contraction;
     contraction = c >= 0;
@@ -192,6 +206,21 @@ public final class TileProfile {
     transcendentals = kernel.stats().transcendentals();
     xluElements = xlu;
     fallbackOps = fallback;
+  }
+
+  private static double f32Bytes(Shape s) {
+    if (!s.isArray()) {
+      return 0;
+    }
+    return NativeTiling.paddedBytes(Shape.array(dev.tpucost.api.shape.ElementType.F32, s.dims(), s.layout().orElse(null)));
+  }
+
+  private static int[] operandsOf(Kernel k, int i) {
+    int[] out = new int[k.operandCount(i)];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = k.operand(i, j);
+    }
+    return out;
   }
 
   /** The profile of the kernel of {@code geometry}. */

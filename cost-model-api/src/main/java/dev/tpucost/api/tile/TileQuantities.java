@@ -144,7 +144,13 @@ public record TileQuantities(
       }
     }
     blocks += k.outputBytes * outFrac;
-    double acc = redTrips > 1 && k.contraction ? k.outputBytes * outFrac * streamFrac : 0;
+    double acc = 0;
+    if (kTrips * streamTrips > 1) {
+      acc += k.contractionAccumulatorBytes * outFrac * streamFrac;
+    }
+    if (redTrips > 1) {
+      acc += k.reduceAccumulatorBytes * outFrac;
+    }
     double workingSet = TileFootprint.DEFAULT_BUFFERING * blocks + acc;
     double spill = Math.max(1, workingSet / chip.vmemBytes());
 

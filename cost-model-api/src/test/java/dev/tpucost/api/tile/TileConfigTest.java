@@ -80,13 +80,35 @@ class TileConfigTest {
   }
 
   @Test
-  void padsToNativeTiles() {
-    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[3,100]"))).isEqualTo(8 * 128 * 4);
-    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[3,100]"))).isEqualTo(16 * 128 * 2);
-    assertThat(NativeTiling.paddedBytes(Shape.parse("s8[3,100]"))).isEqualTo(32 * 128);
-    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[3,100]{1,0:T(8,128)(2,1)}"))).isEqualTo(16 * 128 * 2);
+  void padsToTheLayoutsTilesOrXlaTpuDefaults() {
+    // Default tiles: 128 lanes; 8 rows, or the next power of two of a short second-minor dimension, at least
+    // the packing of a narrow type (T(4,128) for 3 rows of f32, bf16 and s8 alike).
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[3,100]"))).isEqualTo(4 * 128 * 4);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[3,100]"))).isEqualTo(4 * 128 * 2);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("s8[3,100]"))).isEqualTo(4 * 128);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[1,5,100]"))).isEqualTo(8 * 128 * 2);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[2,1,100]"))).isEqualTo(2 * 128 * 2);
+    // A spelled tiling pads by its first tile only: (2,1) regroups rows inside an (8,128) tile.
+    assertThat(NativeTiling.paddedBytes(Shape.parse("bf16[3,100]{1,0:T(8,128)(2,1)}"))).isEqualTo(8 * 128 * 2);
     assertThat(NativeTiling.paddedBytes(Shape.parse("f32[3,100]{1,0:T(2,128)}"))).isEqualTo(4 * 128 * 4);
-    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[300]"))).isEqualTo(384 * 4);
+    // Rank 1: 128, 256, 512 or 1024 elements; a block of a longer array in 128-lane rows.
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[300]"))).isEqualTo(512 * 4);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[4000]"))).isEqualTo(4096 * 4);
+    assertThat(NativeTiling.paddedBytes(Shape.parse("f32[4000]"), new long[] {200})).isEqualTo(256 * 4);
     assertThat(NativeTiling.paddedBytes(Shape.parse("f32[4,8,128]"))).isEqualTo(4 * 8 * 128 * 4);
+  }
+
+  @Test
+  void degenerateDimensionsNeverTakeALaneOrSublane() {
+    // Without a layout, size-1 dimensions go major: f32[1,12,128,1] is [1,1,12,128], 16 x 128 words
+    // (8 KiB), not 12 x 128 rows of 128 lanes (768 KiB).
+    Shape s = Shape.parse("f32[1,12,128,1]");
+    assertThat(NativeTiling.physicalOrder(s)).containsExactly(0, 3, 1, 2);
+    assertThat(NativeTiling.paddedBytes(s)).isEqualTo(16 * 128 * 4);
+    assertThat(NativeTiling.sizeInUnits(s)).containsExactly(1, 1, 2, 1);
+    // A layout is followed as written.
+    assertThat(NativeTiling.physicalOrder(Shape.parse("f32[1,12,128,1]{3,2,1,0}"))).containsExactly(0, 1, 2, 3);
+    assertThat(NativeTiling.onChip(Shape.parse("f32[8,128]{1,0:T(8,128)S(1)}"))).isTrue();
+    assertThat(NativeTiling.onChip(Shape.parse("f32[8,128]{1,0:T(8,128)}"))).isFalse();
   }
 }
