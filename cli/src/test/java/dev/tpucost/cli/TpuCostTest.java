@@ -186,9 +186,11 @@ class TpuCostTest {
     assertThat(configs.length).isGreaterThan(10);
     Result one = run("simulate", f.toString(), "--kernel", "d", "--tile", configs[configs.length - 1], "--format", "json");
     assertThat(one.code()).as(one.err()).isZero();
-    Result bad = run("simulate", f.toString(), "--kernel", "d", "--tile", "3,1/16,1");
+    Result bad = run("simulate", f.toString(), "--kernel", "d", "--tile", "300,1/16,1");
     assertThat(bad.code()).isEqualTo(1);
-    assertThat(bad.err()).contains("kernel_bounds[0]=3");
+    assertThat(bad.err()).contains("kernel_bounds[0]=300 is beyond");
+    Result ragged = run("simulate", f.toString(), "--kernel", "d", "--tile", "3,1/16,1");
+    assertThat(ragged.code()).as(ragged.err()).isZero();
     assertThat(run("simulate", f.toString(), "--tile", "/1,1").code()).isEqualTo(2);
     Result missing = run("tiles", f.toString(), "--kernel", "nope");
     assertThat(missing.code()).isEqualTo(1);
@@ -249,7 +251,7 @@ class TpuCostTest {
     Files.writeString(tsv, String.join("\n",
         "# kernel_bounds<TAB>output_bounds",
         "16,1\t16,1",
-        "3,1\t16,1",
+        "300,1\t16,1",
         "banana",
         "128,8\t128,8",
         "\t32,2",
@@ -261,7 +263,7 @@ class TpuCostTest {
     java.util.Map<Integer, JsonNode> byIndex = new java.util.HashMap<>();
     configs.forEach(c -> byIndex.put(c.get("index").asInt(), c));
     assertThat(byIndex.get(0).get("rank").asInt()).isBetween(1, 3);
-    assertThat(byIndex.get(1).get("error").asText()).contains("kernel_bounds[0]=3");
+    assertThat(byIndex.get(1).get("error").asText()).contains("kernel_bounds[0]=300 is beyond");
     assertThat(byIndex.get(2).get("error").asText()).contains(tsv + ":4:", "expected kernel_bounds<TAB>output_bounds");
     assertThat(byIndex.get(4).get("output_bounds")).hasSize(2);
     assertThat(byIndex.get(4).has("rank")).isTrue();

@@ -114,16 +114,18 @@ class SimulatorTest {
   }
 
   @Test
-  void rejectsTilesThatOverflowVmem() {
+  void simulatesTilesBeyondVmemAsSpillingAndRefusesImpossibleBounds() {
     Kernel mm = Kernels4Test.matmul("f32[8192,8192]", "f32[8192,8192]", "f32[8192,8192]");
     TileSpace space = TileSpace.of(mm, ChipSpec.V4);
     TileConfig whole = TileConfig.of(space.kernelUnits(), space.outputUnits());
-    assertThatThrownBy(() -> Simulator.simulate(mm, whole, ChipSpec.V4))
+    SimResult spilled = Simulator.simulate(mm, whole, ChipSpec.V4);
+    assertThat(spilled.spilled()).isTrue();
+    SimResult fits = Simulator.simulate(mm, space.defaultConfig(), ChipSpec.V4);
+    assertThat(fits.spilled()).isFalse();
+    assertThat(spilled.nanoseconds()).isGreaterThan(fits.nanoseconds());
+    assertThatThrownBy(() -> Simulator.simulate(mm, TileConfig.parse("3000,1/16,1"), ChipSpec.V4))
         .isInstanceOf(InvalidTileException.class)
-        .hasMessageContaining("does not fit in the 16.0 MiB of VMEM");
-    assertThatThrownBy(() -> Simulator.simulate(mm, TileConfig.parse("3,1/16,1"), ChipSpec.V4))
-        .isInstanceOf(InvalidTileException.class)
-        .hasMessageContaining("kernel_bounds[0]=3");
+        .hasMessageContaining("kernel_bounds[0]=3000 is beyond");
   }
 
   @Test
