@@ -29,6 +29,7 @@ import java.util.Map;
  * table       ::= ('FileNames' | 'FunctionNames' | 'FileLocations' | 'StackFrames') (int value)*
  * computation ::= ['ENTRY'] ['%'] name ['(' params ')' '-&gt;' shape] '{' instruction* '}' [',' attr]
  * instruction ::= ['ROOT'] ['%'] name '=' shape opcode '(' [operand (',' operand)*] ')' (',' attr)*
+ * opcode      ::= known-opcode | known-opcode ('-start' | '-update' | '-done')     (async syntax sugar)
  * operand     ::= [shape] ['%'] name
  * attr        ::= key '=' value      (value: balanced (), {}, [], "strings", or a bare word)
  * </pre>
@@ -36,7 +37,16 @@ import java.util.Map;
  * Comments ({@code /*..*}{@code /}, {@code //}) may appear anywhere between tokens. Operands may be used
  * before they are defined (instructions are ordered topologically); computations are resolved by name
  * after the whole module is read. Without {@code ENTRY} the last computation is the entry; without
- * {@code ROOT} the last instruction is the root. Ids are assigned in order of appearance. Attributes
+ * {@code ROOT} the last instruction is the root.
+ *
+ * <p>XLA's async syntax sugar is read as what it stands for: {@code x = ((f32[10]), f32[20], s32[])
+ * custom-call-start(p), custom_call_target="foo"} is an {@code async-start} whose called computation wraps
+ * one {@code custom-call} (parameters from the first tuple element, result shape the second), carrying the
+ * op's attributes; the async-level ones ({@code async_execution_thread}, {@code async_group_id},
+ * {@code backend_config}, {@code metadata}, {@code frontend_attributes}, {@code sharding},
+ * {@code control-predecessors}) stay on the {@code async-start}. {@code <op>-update} and {@code <op>-done}
+ * are {@code async-update} and {@code async-done}. Any opcode can be wrapped whose sugared name is not an
+ * opcode of its own ({@code all-gather-start} is one). Ids are assigned in order of appearance. Attributes
  * without a typed field in the IR are kept as text, never a failure.
  *
  * <p>Errors are {@link HloParseException}s with the source, line, column and what was expected.
@@ -65,12 +75,21 @@ public final class HloTextParser {
 
   private record Ref(String name, int at) {}
 
+  /** The part an instruction written in async syntax sugar plays. */
+  private enum AsyncRole { START, UPDATE, DONE }
+
+  /** Attributes of a sugared {@code <op>-start} that belong to the async-start, not to the wrapped op. */
+  private static final java.util.Set<String> ASYNC_KEYS = java.util.Set.of("async_execution_thread", "async_group_id",
+      "backend_config", "metadata", "frontend_attributes", "sharding", "control-predecessors");
+
   private static final class RawInstruction {
     final int at;
     final String name;
     final boolean root;
     final Shape shape;
     final Opcode opcode;
+    AsyncRole asyncRole;
+    final Map<String, String> asyncAttrs = new LinkedHashMap<>();
     final List<Ref> operands = new ArrayList<>();
     final Map<String, Ref> computationRefs = new LinkedHashMap<>();
     final List<Ref> computationLists = new ArrayList<>();
@@ -80,14 +99,14 @@ public final class HloTextParser {
     final Map<String, String> scatterParts = new HashMap<>();
     long id;
 
-    RawInstruction(int at, String name, boolean root, Shape shape, Opcode opcode, long id) {
+    RawInstruction(int at, String name, boolean root, Shape shape, Opcode opcode, long id, Shape builderShape) {
       this.at = at;
       this.name = name;
       this.root = root;
       this.shape = shape;
       this.opcode = opcode;
       this.id = id;
-      this.builder = Instruction.builder(id, name, opcode, shape);
+      this.builder = Instruction.builder(id, name, opcode, builderShape);
     }
   }
 
@@ -220,8 +239,34 @@ public final class HloTextParser {
     if (opText.isEmpty()) {
       throw error(opAt, "an opcode");
     }
-    Opcode opcode = Opcode.forText(opText).orElseThrow(() -> error(opAt, "a known opcode, not '" + opText + "'"));
-    RawInstruction r = new RawInstruction(at, name, root, shape, opcode, nextInstructionId++);
+    Opcode opcode;
+    AsyncRole role = null;
+    Shape builderShape = shape;
+    java.util.Optional<Opcode> direct = Opcode.forText(opText);
+    if (direct.isPresent()) {
+      opcode = direct.get();
+    } else {
+      role = opText.endsWith("-start") ? AsyncRole.START : opText.endsWith("-update") ? AsyncRole.UPDATE
+          : opText.endsWith("-done") ? AsyncRole.DONE : null;
+      Opcode wrapped = role == null ? null
+          : Opcode.forText(opText.substring(0, opText.lastIndexOf('-'))).orElse(null);
+      if (wrapped == null) {
+        throw error(opAt, "a known opcode, not '" + opText + "'");
+      }
+      opcode = switch (role) {
+        case START -> wrapped;
+        case UPDATE -> Opcode.ASYNC_UPDATE;
+        case DONE -> Opcode.ASYNC_DONE;
+      };
+      if (role == AsyncRole.START) {
+        if (!shape.isTuple() || shape.tupleShapes().size() < 2 || !shape.tupleShape(0).isTuple()) {
+          throw error(at, "an async start shape ((operands...), result, context...) for '" + opText + "'");
+        }
+        builderShape = shape.tupleShape(1);
+      }
+    }
+    RawInstruction r = new RawInstruction(at, name, root, shape, opcode, nextInstructionId++, builderShape);
+    r.asyncRole = role;
     skipSpace();
     expect('(');
     if (opcode == Opcode.PARAMETER) {
@@ -330,6 +375,10 @@ public final class HloTextParser {
   // ------------------------------------------------------------------ attributes
 
   private void attribute(RawInstruction r, String key, int keyAt, String value, int at) {
+    if (r.asyncRole == AsyncRole.START && ASYNC_KEYS.contains(key)) {
+      r.asyncAttrs.put(key, value);
+      return;
+    }
     Instruction.Builder b = r.builder;
     Opcode op = r.opcode;
     try {
@@ -471,8 +520,10 @@ public final class HloTextParser {
       }
     }
     List<Computation> out = new ArrayList<>(comps.size());
+    long[] nextComputationId = {comps.stream().mapToLong(RawComputation::id).max().orElse(0) + 1};
+    java.util.Set<String> compNames = new java.util.HashSet<>(compIds.keySet());
     for (RawComputation c : comps) {
-      out.add(computation(c, compIds, fusionBodies.contains(c.name())));
+      out.add(computation(c, compIds, fusionBodies.contains(c.name()), out, nextComputationId, compNames));
     }
     String name = moduleName != null ? moduleName : entry.name();
     try {
@@ -482,7 +533,8 @@ public final class HloTextParser {
     }
   }
 
-  private Computation computation(RawComputation c, Map<String, Long> compIds, boolean fusionBody) {
+  private Computation computation(RawComputation c, Map<String, Long> compIds, boolean fusionBody,
+      List<Computation> wrappers, long[] nextComputationId, java.util.Set<String> compNames) {
     Map<String, RawInstruction> byName = new HashMap<>();
     RawInstruction root = null;
     for (RawInstruction r : c.instructions()) {
@@ -522,7 +574,13 @@ public final class HloTextParser {
         ids[k] = ops.get(k).id;
       }
       try {
-        instrs.add(r.builder.operands(ids).build());
+        if (r.asyncRole == AsyncRole.START) {
+          instrs.add(desugarStart(r, ids, ops, wrappers, nextComputationId, compNames));
+        } else {
+          instrs.add(r.builder.operands(ids).build());
+        }
+      } catch (HloParseException e) {
+        throw e;
       } catch (IllegalArgumentException e) {
         throw error(r.at, "a well-formed instruction (" + e.getMessage() + ")");
       }
@@ -534,6 +592,45 @@ public final class HloTextParser {
     } catch (IllegalArgumentException e) {
       throw error(c.at(), "a well-formed computation (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * The {@code async-start} a sugared {@code <op>-start} stands for; its wrapped computation (parameters
+   * for the operands, the op as root) is added to {@code wrappers}.
+   */
+  private Instruction desugarStart(RawInstruction r, long[] ids, List<RawInstruction> ops, List<Computation> wrappers,
+      long[] nextComputationId, java.util.Set<String> compNames) {
+    Shape operands = r.shape.tupleShape(0);
+    List<Instruction> body = new ArrayList<>(ids.length + 1);
+    long[] paramIds = new long[ids.length];
+    for (int k = 0; k < ids.length; k++) {
+      paramIds[k] = k + 1;
+      Shape ps = k < operands.tupleShapes().size() ? operands.tupleShape(k) : ops.get(k).shape;
+      body.add(Instruction.builder(k + 1, "param_" + k, Opcode.PARAMETER, ps).parameterNumber(k).build());
+    }
+    Instruction wrapped = r.builder.operands(paramIds).build();
+    body.add(wrapped.withIds(ids.length + 1, paramIds, wrapped.calledComputationIds()));
+    String name = "wrapped_" + r.opcode.text().replace('-', '_') + "_computation";
+    String unique = name;
+    for (int n = 1; !compNames.add(unique); n++) {
+      unique = name + "." + n;
+    }
+    long compId = nextComputationId[0]++;
+    try {
+      wrappers.add(Computation.of(compId, unique, body, ids.length + 1));
+    } catch (IllegalArgumentException e) {
+      throw error(r.at, "a well-formed async op (" + e.getMessage() + ")");
+    }
+    Instruction.Builder start = Instruction.builder(r.id, r.name, Opcode.ASYNC_START, r.shape)
+        .operands(ids).calledComputations(compId);
+    r.asyncAttrs.forEach((k, v) -> {
+      if (k.equals("backend_config")) {
+        start.backendConfig(v.startsWith("\"") ? AttributeValues.unquote(v) : v);
+      } else {
+        start.attribute(k, v);
+      }
+    });
+    return start.build();
   }
 
   private long[] calledIds(RawInstruction r, Map<String, Long> compIds) {

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * Prints the IR as HLO text that {@link HloTextParser} reads back to the same module: typed attributes
  * in their text forms, then the text attributes in their original order. Computations print in module
- * order, the entry marked {@code ENTRY}.
+ * order, the entry marked {@code ENTRY}. An {@code async-start} whose computation only wraps one op prints in
+ * XLA's syntax sugar ({@code custom-call-start(..)} with the op's attributes, then {@code custom-call-update}
+ * and {@code custom-call-done}), and the wrapped computation is not printed, as XLA does.
  */
 public final class HloTextPrinter {
   private HloTextPrinter() {}
@@ -30,7 +32,22 @@ public final class HloTextPrinter {
     for (Computation c : module.computations()) {
       compNames.put(c.id(), c.name());
     }
+    // Sugared async-starts (by instruction id) and the op each wraps; their computations are not printed.
+    Map<Long, Instruction> wrappedOf = new HashMap<>();
+    java.util.Set<Long> hidden = new java.util.HashSet<>();
     for (Computation c : module.computations()) {
+      for (Instruction i : c.instructions()) {
+        Instruction w = trivialWrap(module, i);
+        if (w != null) {
+          wrappedOf.put(i.id(), w);
+          hidden.add(i.calledComputationId(0));
+        }
+      }
+    }
+    for (Computation c : module.computations()) {
+      if (hidden.contains(c.id())) {
+        continue;
+      }
       if (c.id() == module.entryId()) {
         sb.append("ENTRY ");
       }
@@ -44,7 +61,7 @@ public final class HloTextPrinter {
         if (i.id() == c.rootId()) {
           sb.append("ROOT ");
         }
-        instruction(sb, i, names, compNames);
+        instruction(sb, i, names, compNames, sugar(c, i, wrappedOf));
         sb.append('\n');
       }
       sb.append("}\n\n");
@@ -52,10 +69,57 @@ public final class HloTextPrinter {
     return sb.toString();
   }
 
-  private static void instruction(StringBuilder sb, Instruction i, Map<Long, String> names, Map<Long, String> comps) {
+  /** The op {@code i} wraps if it is an async-start XLA prints in syntax sugar, else null. */
+  private static Instruction trivialWrap(HloModule module, Instruction i) {
+    if (i.opcode() != Opcode.ASYNC_START || i.calledComputationCount() != 1) {
+      return null;
+    }
+    Computation callee = module.computationById(i.calledComputationId(0));
+    Instruction root = callee.root();
+    if (callee.size() != root.operandCount() + 1 || root.operandCount() != i.operandCount()
+        || root.opcode() == Opcode.PARAMETER || Opcode.forText(root.opcode().text() + "-start").isPresent()) {
+      return null;
+    }
+    for (int k = 0; k < root.operandCount(); k++) {
+      Instruction op = callee.instruction(root.operandId(k)).orElse(null);
+      if (op == null || op.opcode() != Opcode.PARAMETER || op.parameterNumber() != k) {
+        return null;
+      }
+    }
+    return root;
+  }
+
+  /**
+   * How {@code i} prints in syntax sugar: {wrapped op, suffix} for a sugared start and for the updates and
+   * done that follow it; null otherwise.
+   */
+  private static Object[] sugar(Computation c, Instruction i, Map<Long, Instruction> wrappedOf) {
+    if (i.opcode() == Opcode.ASYNC_START) {
+      Instruction w = wrappedOf.get(i.id());
+      return w == null ? null : new Object[] {w, "-start"};
+    }
+    if (i.opcode() != Opcode.ASYNC_UPDATE && i.opcode() != Opcode.ASYNC_DONE) {
+      return null;
+    }
+    Instruction at = i;
+    for (int guard = 0; guard < c.size() && at.operandCount() > 0; guard++) {
+      at = c.instruction(at.operandId(0)).orElse(null);
+      if (at == null || at.opcode() != Opcode.ASYNC_UPDATE) {
+        break;
+      }
+    }
+    if (at == null || at.opcode() != Opcode.ASYNC_START || !wrappedOf.containsKey(at.id())) {
+      return null;
+    }
+    return new Object[] {wrappedOf.get(at.id()), i.opcode() == Opcode.ASYNC_UPDATE ? "-update" : "-done"};
+  }
+
+  private static void instruction(StringBuilder sb, Instruction i, Map<Long, String> names, Map<Long, String> comps,
+      Object[] sugar) {
     sb.append(i.name()).append(" = ");
     i.shape().appendText(sb);
-    sb.append(' ').append(i.opcode().text()).append('(');
+    String opText = sugar == null ? i.opcode().text() : ((Instruction) sugar[0]).opcode().text() + sugar[1];
+    sb.append(' ').append(opText).append('(');
     if (i.opcode() == Opcode.PARAMETER) {
       sb.append(i.parameterNumber());
     } else if (i.opcode() == Opcode.CONSTANT) {
@@ -69,6 +133,17 @@ public final class HloTextPrinter {
       }
     }
     sb.append(')');
+    if (sugar != null && "-start".equals(sugar[1])) {
+      attributes(sb, (Instruction) sugar[0], comps);
+      i.attributes().forEach((k, v) -> attr(sb, k, v));
+      i.backendConfig().ifPresent(c -> attr(sb, "backend_config", AttributeValues.quote(c)));
+    } else {
+      attributes(sb, i, comps);
+    }
+  }
+
+  /** Every attribute of {@code i} in text form: typed ones first, then the text ones in order. */
+  private static void attributes(StringBuilder sb, Instruction i, Map<Long, String> comps) {
     if (i.dimensionCount() > 0) {
       attr(sb, i.opcode() == Opcode.IOTA ? "iota_dimension" : "dimensions",
           i.opcode() == Opcode.IOTA && i.dimensionCount() == 1 ? Long.toString(i.dimension(0)) : AttributeValues.list(i.dimensions()));

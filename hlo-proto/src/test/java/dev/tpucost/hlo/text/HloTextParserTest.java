@@ -184,4 +184,81 @@ class HloTextParserTest {
       }
     }
   }
+
+  // XLA's hlo_parser_test.cc, AsyncOpsWithSyntaxSugar (with an async thread name and a group id).
+  private static final String CUSTOM_CALL_SUGAR = """
+      HloModule AsyncOpsWithSyntaxSugar, entry_computation_layout={(f32[10]{0})->f32[20]{0}}
+
+      ENTRY %Entry (p0: f32[10]) -> f32[20] {
+        %p0 = f32[10]{0} parameter(0)
+        %async-start = ((f32[10]{0}), f32[20]{0}, s32[]) custom-call-start(f32[10]{0} %p0), async_execution_thread="parallel_thread", async_group_id=3, custom_call_target="foo"
+        %async-update = ((f32[10]{0}), f32[20]{0}, s32[]) custom-call-update(((f32[10]{0}), f32[20]{0}, s32[]) %async-start)
+        ROOT %async-done = f32[20]{0} custom-call-done(((f32[10]{0}), f32[20]{0}, s32[]) %async-update)
+      }
+      """;
+
+  @Test
+  void asyncSyntaxSugarIsReadAsAsyncOpsWrappingTheOp() {
+    HloModule m = HloTextParser.parse(CUSTOM_CALL_SUGAR, "sugar.hlo");
+    Computation entry = m.entry();
+    Instruction start = entry.instructions().get(1);
+    assertThat(start.opcode()).isEqualTo(Opcode.ASYNC_START);
+    assertThat(start.attributes()).containsEntry("async_execution_thread", "\"parallel_thread\"")
+        .containsEntry("async_group_id", "3");
+    assertThat(start.customCallTarget()).isEmpty();
+    Computation wrapped = m.computationById(start.calledComputationId(0));
+    assertThat(wrapped.size()).isEqualTo(2);
+    assertThat(wrapped.parameter(0).shape().toText()).isEqualTo("f32[10]{0}");
+    assertThat(wrapped.root().opcode()).isEqualTo(Opcode.CUSTOM_CALL);
+    assertThat(wrapped.root().customCallTarget()).contains("foo");
+    assertThat(wrapped.root().shape().toText()).isEqualTo("f32[20]{0}");
+    assertThat(entry.instructions().get(2).opcode()).isEqualTo(Opcode.ASYNC_UPDATE);
+    assertThat(entry.root().opcode()).isEqualTo(Opcode.ASYNC_DONE);
+    // The wrapped custom-call is the kernel a TPU runs.
+    assertThat(Kernels.of(m)).extracting(Kernel::name).containsExactly(wrapped.root().name());
+  }
+
+  @Test
+  void asyncSyntaxSugarPrintsBackTheSameWay() {
+    HloModule m = HloTextParser.parse(CUSTOM_CALL_SUGAR, "sugar.hlo");
+    String printed = HloTextPrinter.print(m);
+    assertThat(printed).contains(
+        "async-start = ((f32[10]{0}), f32[20]{0}, s32[]) custom-call-start(p0), custom_call_target=\"foo\","
+            + " async_execution_thread=\"parallel_thread\", async_group_id=3",
+        "custom-call-update(async-start)", "ROOT async-done = f32[20]{0} custom-call-done(async-update)");
+    assertThat(printed).doesNotContain("async-start(", "wrapped_custom_call_computation");
+    assertThat(HloTextParser.parse(printed, "again")).isEqualTo(m);
+    // The protobuf form has no sugar (nor module attributes, nor the group id XLA has dropped from it); it
+    // round-trips through the explicit async ops.
+    HloModule plain = HloTextParser.parse(CUSTOM_CALL_SUGAR
+        .replace(", entry_computation_layout={(f32[10]{0})->f32[20]{0}}", "").replace(", async_group_id=3", ""), "p");
+    assertThat(HloProtoReader.read(HloProtoWriter.write(plain), "pb").module()).isEqualTo(plain);
+  }
+
+  @Test
+  void anyOpCanBeWrappedWithAttributesOnTheWrappedOp() {
+    String text = """
+        HloModule a2a
+        ENTRY e {
+          p = c64[128,256,512]{1,0,2} parameter(0)
+          s = ((c64[128,256,512]{1,0,2}), c64[128,256,512]{1,0,2}) all-to-all-start(p), channel_id=1, replica_groups={{0,1},{2,3}}, dimensions={2}, backend_config={"operation_queue_id":"0"}
+          ROOT d = c64[128,256,512]{1,0,2} all-to-all-done(s)
+        }
+        """;
+    HloModule m = HloTextParser.parse(text, "a2a.hlo");
+    Instruction start = m.entry().instructions().get(1);
+    assertThat(start.opcode()).isEqualTo(Opcode.ASYNC_START);
+    assertThat(start.backendConfig()).contains("{\"operation_queue_id\":\"0\"}");
+    Instruction a2a = m.computationById(start.calledComputationId(0)).root();
+    assertThat(a2a.opcode()).isEqualTo(Opcode.ALL_TO_ALL);
+    assertThat(a2a.dimensions()).containsExactly(2);
+    assertThat(a2a.attributes()).containsEntry("channel_id", "1").containsEntry("replica_groups", "{{0,1},{2,3}}");
+    assertThat(HloTextParser.parse(HloTextPrinter.print(m), "again")).isEqualTo(m);
+    assertThat(HloTextPrinter.print(m)).contains("all-to-all-start(p), dimensions={2}", "all-to-all-done(s)");
+    // A sugared start needs the (operands, result, ...) tuple shape; an unknown wrapped op is named.
+    assertThatThrownBy(() -> HloTextParser.parse(text.replace("((c64[128,256,512]{1,0,2}), c64[128,256,512]{1,0,2})", "c64[1]"), "bad.hlo"))
+        .isInstanceOf(HloParseException.class).hasMessageContaining("an async start shape");
+    assertThatThrownBy(() -> HloTextParser.parse(text.replace("all-to-all-start", "all-to-nowhere-start"), "bad.hlo"))
+        .isInstanceOf(HloParseException.class).hasMessageContaining("a known opcode, not 'all-to-nowhere-start'");
+  }
 }
