@@ -12,6 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import dev.tpucost.api.tile.WindowConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,6 +98,17 @@ final class InspectCommand implements Callable<Integer> {
           .put("output_shape", k.outputShape().toText())
           .put("flops", k.stats().flops())
           .put("bytes", k.stats().bytesAccessed());
+      Optional<WindowConfig> w = window(k);
+      if (w.isPresent()) {
+        kn.put("compiler_tile", w.get().tile().toString());
+        if (w.get().estimatedCycles().isPresent()) {
+          kn.put("xla_estimated_cycles", w.get().estimatedCycles().getAsLong());
+        } else {
+          kn.putNull("xla_estimated_cycles");
+        }
+      } else {
+        kn.putNull("compiler_tile").putNull("xla_estimated_cycles");
+      }
     }
     return n;
   }
@@ -104,14 +117,26 @@ final class InspectCommand implements Callable<Integer> {
     HloModule m = loaded.module();
     out.printf("%s: module %s (%s), %d computations, %d instructions, %d kernels%n", loaded.file(), m.name(),
         loaded.format().name().toLowerCase(Locale.ROOT), m.computations().size(), m.instructionCount(), kernels.size());
-    Table t = new Table("kernel", "kind", "nodes", "edges", "output", "GFLOP", "MB");
+    Table t = new Table("kernel", "kind", "nodes", "edges", "output", "GFLOP", "MB", "compiler tile", "xla cycles");
     for (Kernel k : kernels) {
+      Optional<WindowConfig> w = window(k);
       t.row(k.name(), k.fusionKind().map(Object::toString).orElse(k.root().opcode().text()), k.nodeCount(),
           k.edgeCount(), abbreviate(k.outputShape().toText(), 40), String.format("%.3f", k.stats().flops() / 1e9),
-          String.format("%.3f", k.stats().bytesAccessed() / 1e6));
+          String.format("%.3f", k.stats().bytesAccessed() / 1e6), w.map(x -> x.tile().toString()).orElse("-"),
+          w.flatMap(x -> x.estimatedCycles().isPresent() ? Optional.of(Long.toString(x.estimatedCycles().getAsLong()))
+              : Optional.empty()).orElse("-"));
     }
     t.print(out);
     out.println();
+  }
+
+  /** The compiler's window config of {@code k}; a malformed one is shown as absent (predict reports it). */
+  private static Optional<WindowConfig> window(Kernel k) {
+    try {
+      return WindowConfig.of(k);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static String abbreviate(String s, int max) {

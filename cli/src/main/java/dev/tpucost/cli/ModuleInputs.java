@@ -2,27 +2,48 @@ package dev.tpucost.cli;
 
 import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.fusion.FusionPass;
+import dev.tpucost.api.hlo.HloModule;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.kernel.Kernels;
 import dev.tpucost.hlo.HloFiles;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that cost a module's kernels: the chip and the kernel to pick. */
+/**
+ * Options shared by the commands that cost a module's kernels: the chip, and whether a module without
+ * fusions goes through the XLA-style fusion pass first (it does unless {@code --no-fusion}).
+ */
 final class ModuleInputs {
   @Option(names = "--chip", defaultValue = "v4", paramLabel = "CHIP",
       description = "A preset (v2, v3, v4, v5e) or a chip file (default: ${DEFAULT-VALUE}).")
   String chip;
 
+  @Option(names = "--no-fusion",
+      description = "Cost a module without fusions (a before_optimizations dump) op by op, instead of running"
+          + " the XLA-style fusion pass on it first.")
+  boolean noFusion;
+
   ChipSpec chip() {
     return ChipFiles.resolve(chip);
   }
 
-  /** The kernels of {@code file}. */
-  static List<Kernel> kernels(Path file) throws IOException {
-    return Kernels.of(HloFiles.load(file).module());
+  /**
+   * The kernels of {@code file}; a module without fusions is fused first unless {@code --no-fusion}, and
+   * {@code note} is told so.
+   */
+  List<Kernel> kernels(Path file, PrintWriter note) throws IOException {
+    HloModule m = HloFiles.load(file).module();
+    if (!noFusion && FusionPass.needed(m)) {
+      note.println("tpucost: " + file + " has no fusions (a pre-optimization module): ran the XLA-style fusion pass"
+          + " first (--no-fusion to cost it op by op)");
+      note.flush();
+      m = FusionPass.run(m);
+    }
+    return Kernels.of(m);
   }
 
   /** The kernel named {@code name}, or an error listing a few names that exist. */

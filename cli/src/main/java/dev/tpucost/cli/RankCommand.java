@@ -53,7 +53,7 @@ final class RankCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CostModel m = CostModels.create(model, inputs.chip());
-    Kernel k = ModuleInputs.kernel(ModuleInputs.kernels(file), kernel, file);
+    Kernel k = ModuleInputs.kernel(inputs.kernels(file, spec.commandLine().getErr()), kernel, file);
     TileSpace space = TileSpace.of(k, m.chip());
     List<TileConfig> candidates = new ArrayList<>();
     List<String> parseErrors = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.tpucost.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.model.TileChoice;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
@@ -23,8 +24,10 @@ import picocli.CommandLine.Spec;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the kernels of an HLO module through the cycle-approximate TPU simulator, each at its default",
-      "tile (or one kernel at --tile), and print cycles, nanoseconds, steps and the per-unit breakdown."
+      "Run the kernels of an HLO module through the cycle-approximate TPU simulator, each at the compiler's",
+      "tile when an XLA:TPU dump records one, else at tpucost's default (or one kernel at --tile; the source",
+      "column says which), and print cycles, nanoseconds, steps and the per-unit breakdown. A module without",
+      "fusions is fused first (see --no-fusion)."
     })
 final class SimulateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -50,18 +53,20 @@ final class SimulateCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile needs --kernel");
     }
     ChipSpec chip = inputs.chip();
-    List<Kernel> kernels = ModuleInputs.kernels(file);
+    List<Kernel> kernels = inputs.kernels(file, spec.commandLine().getErr());
     if (kernel != null) {
       kernels = List.of(ModuleInputs.kernel(kernels, kernel, file));
     }
     Simulator sim = Simulator.of(chip);
     PrintWriter out = spec.commandLine().getOut();
-    Table table = new Table("kernel", "tile", "cycles", "us", "steps", "mxu", "vpu", "xlu", "dma_in", "dma_out", "overhead", "stall");
+    Table table = new Table("kernel", "tile", "source", "cycles", "us", "steps", "mxu", "vpu", "xlu", "dma_in", "dma_out",
+        "overhead", "stall");
     double totalNs = 0;
     int failed = 0;
     for (Kernel k : kernels) {
       TileSpace space = TileSpace.of(k, chip);
-      TileConfig t = tile != null ? space.resolve(TileConfig.parse(tile)) : space.defaultConfig();
+      TileChoice choice = tile != null ? TileChoice.given(space.resolve(TileConfig.parse(tile))) : TileChoice.of(k, space);
+      TileConfig t = choice.tile();
       SimResult r;
       try {
         r = sim.simulate(space, t);
@@ -70,10 +75,17 @@ final class SimulateCommand implements Callable<Integer> {
         failed++;
         continue;
       }
+      for (String w : choice.warnings()) {
+        spec.commandLine().getErr().println("tpucost: warning: " + w);
+      }
+      if (r.spilled()) {
+        spec.commandLine().getErr().println("tpucost: warning: " + String.join("; ", space.warnings(t)));
+      }
       totalNs += r.nanoseconds();
       SimResult.Breakdown b = r.breakdown();
       if (format == OutputFormat.json) {
-        ObjectNode n = Json.object().put("kernel", k.name());
+        ObjectNode n = Json.object().put("kernel", k.name()).put("tile_source", choice.source().text())
+            .put("spilled", r.spilled());
         ObjectNode tn = n.putObject("tile");
         long[] kb = t.kernelBounds();
         long[] ob = t.outputBounds();
@@ -90,7 +102,7 @@ final class SimulateCommand implements Callable<Integer> {
             .put("dma_in", b.dmaIn()).put("dma_out", b.dmaOut()).put("step_overhead", b.stepOverhead()).put("stall", b.stall());
         out.println(Json.line(n));
       } else {
-        table.row(k.name(), t, r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(), b.mxuBusy(),
+        table.row(k.name(), t, choice.source().text(), r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(), b.mxuBusy(),
             b.vpuBusy(), b.xluBusy(), b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
       }
     }

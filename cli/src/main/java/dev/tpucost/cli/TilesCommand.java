@@ -18,8 +18,10 @@ import picocli.CommandLine.Spec;
     name = "tiles",
     mixinStandardHelpOptions = true,
     description = {
-      "List the valid tile configurations of a kernel on a chip (every bound divides or covers its",
-      "dimension, the double-buffered working set fits in VMEM), one per line as KERNEL/OUTPUT bounds."
+      "List a kernel's candidate tile configurations on a chip, one per line as KERNEL/OUTPUT bounds: every",
+      "free bound over the divisors, powers of two, half and third of its dimension (bounds need not divide;",
+      "the last block is partial), keeping those whose double-buffered working set fits in VMEM. A kernel with",
+      "nothing to tile (an unfused reshape) lists the empty configuration, /."
     })
 final class TilesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,7 +39,7 @@ final class TilesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Kernel k = ModuleInputs.kernel(ModuleInputs.kernels(file), kernel, file);
+    Kernel k = ModuleInputs.kernel(inputs.kernels(file, spec.commandLine().getErr()), kernel, file);
     TileSpace space = TileSpace.of(k, inputs.chip());
     PrintWriter out = spec.commandLine().getOut();
     List<TileConfig> configs = space.validConfigs(limit);

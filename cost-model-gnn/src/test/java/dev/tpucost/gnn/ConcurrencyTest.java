@@ -10,7 +10,7 @@ import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
-import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.corpus.zoo.Zoo;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.kernel.Kernels;
-import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.corpus.zoo.Zoo;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;

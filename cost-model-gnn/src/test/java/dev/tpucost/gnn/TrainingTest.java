@@ -11,7 +11,7 @@ import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.corpus.dataset.DatasetBuilder;
 import dev.tpucost.corpus.dataset.DatasetOptions;
 import dev.tpucost.corpus.dataset.Progress;
-import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.corpus.zoo.Zoo;
 import dev.tpucost.gnn.net.Hyper;
 import dev.tpucost.gnn.training.Trainer;

@@ -18,7 +18,7 @@ import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
-import dev.tpucost.corpus.fusion.FusionPass;
+import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.corpus.zoo.Zoo;
 import dev.tpucost.hlo.binary.HloProtoWriter;
 import dev.tpucost.sim.Simulator;

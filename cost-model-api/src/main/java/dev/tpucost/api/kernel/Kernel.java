@@ -48,9 +48,12 @@ public final class Kernel {
   private final KernelStats stats;
   private final double[] nodeFlops;
   private final double[] nodeTranscendentals;
+  private final String backendConfig;
 
-  private Kernel(String name, FusionKind kind, Computation body, Map<Long, Computation> called, String origin) {
+  private Kernel(String name, FusionKind kind, Computation body, Map<Long, Computation> called, String origin,
+      String backendConfig) {
     this.name = checkNotNull(name, "kernel name");
+    this.backendConfig = backendConfig;
     this.fusionKind = kind;
     this.body = checkNotNull(body, "kernel body");
     this.called = ImmutableMap.copyOf(called);
@@ -107,7 +110,13 @@ public final class Kernel {
    */
   public static Kernel of(
       String name, FusionKind kind, Computation body, Map<Long, Computation> called, String origin) {
-    return new Kernel(name, kind, body, called, origin);
+    return new Kernel(name, kind, body, called, origin, null);
+  }
+
+  /** Like {@link #of(String, FusionKind, Computation, Map, String)}, with the backend config it came with. */
+  public static Kernel of(String name, FusionKind kind, Computation body, Map<Long, Computation> called,
+      String origin, String backendConfig) {
+    return new Kernel(name, kind, body, called, origin, backendConfig);
   }
 
   /** The kernel of fusion instruction {@code fusion} of {@code module}. */
@@ -119,7 +128,7 @@ public final class Kernel {
     if (NestedFusions.present(body)) {
       body = NestedFusions.inline(body, module::computationById);
     }
-    return new Kernel(fusion.name(), kind, body, reachable(module, body), origin);
+    return new Kernel(fusion.name(), kind, body, reachable(module, body), origin, fusion.backendConfig().orElse(null));
   }
 
   /**
@@ -153,7 +162,7 @@ public final class Kernel {
     // Parameter ids skip the instruction's own id, so the root keeps it.
     instrs.add(instr.toBuilder().operands(newOperands).build());
     Computation body = Computation.of(-1, instr.name(), instrs, instr.id());
-    return new Kernel(instr.name(), null, body, reachable(module, body), origin);
+    return new Kernel(instr.name(), null, body, reachable(module, body), origin, instr.backendConfig().orElse(null));
   }
 
   /** Every computation reachable from {@code body}'s instructions, keyed by id. */
@@ -199,6 +208,14 @@ public final class Kernel {
   /** Computations called by the kernel's nodes (transitively), by id. */
   public Map<Long, Computation> calledComputations() {
     return called;
+  }
+
+  /**
+   * The {@code backend_config} of the fusion or instruction the kernel came from, if it had one (in
+   * XLA:TPU dumps it holds the compiler's chosen tile, see {@code WindowConfig}).
+   */
+  public Optional<String> backendConfig() {
+    return Optional.ofNullable(backendConfig);
   }
 
   /** Where the kernel came from (computation path in its module). */

@@ -1,6 +1,7 @@
 package dev.tpucost.api.model;
 
 import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.api.hlo.HloModule;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.kernel.Kernels;
@@ -33,9 +34,13 @@ public interface CostModel {
    */
   Estimate predict(Kernel kernel, TileConfig tile);
 
-  /** Predicted runtime of {@code kernel} at its default tile ({@link TileSpace#defaultConfig()}). */
+  /**
+   * Predicted runtime of {@code kernel} at the compiler's tile when the kernel carries one (an XLA:TPU
+   * dump's {@code window_config}), else at its default tile ({@link TileChoice}).
+   */
   default Estimate predict(Kernel kernel) {
-    return predict(kernel, TileSpace.of(kernel, chip()).defaultConfig());
+    TileChoice choice = TileChoice.of(kernel, TileSpace.of(kernel, chip()));
+    return predict(kernel, choice.tile()).withWarnings(choice.warnings());
   }
 
   /**
@@ -76,13 +81,27 @@ public interface CostModel {
     return Ranking.of(tiles, predicted, errors);
   }
 
-  /** Every kernel of {@code module} at its default tile, and their sum. */
+  /**
+   * Every kernel of {@code module} at the compiler's or the default tile ({@link TileChoice}), and their sum.
+   * A module without fusions goes through the XLA-style fusion pass first ({@link FusionPass}).
+   */
   default ModuleEstimate estimate(HloModule module) {
+    return estimate(module, true);
+  }
+
+  /**
+   * Like {@link #estimate(HloModule)}; with {@code fuseIfUnfused} false a module without fusions is costed
+   * op by op.
+   */
+  default ModuleEstimate estimate(HloModule module, boolean fuseIfUnfused) {
+    boolean fuse = fuseIfUnfused && FusionPass.needed(module);
+    HloModule m = fuse ? FusionPass.run(module) : module;
     List<ModuleEstimate.KernelEstimate> out = new ArrayList<>();
-    for (Kernel k : Kernels.of(module)) {
-      TileConfig tile = TileSpace.of(k, chip()).defaultConfig();
-      out.add(new ModuleEstimate.KernelEstimate(k, tile, predict(k, tile)));
+    for (Kernel k : Kernels.of(m)) {
+      TileChoice choice = TileChoice.of(k, TileSpace.of(k, chip()));
+      Estimate e = predict(k, choice.tile()).withWarnings(choice.warnings());
+      out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e));
     }
-    return new ModuleEstimate(module.name(), name(), out);
+    return new ModuleEstimate(module.name(), name(), out, fuse);
   }
 }

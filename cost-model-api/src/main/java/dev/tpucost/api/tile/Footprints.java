@@ -382,8 +382,23 @@ final class Footprints {
       }
       case RESHAPE:
       case BITCAST:
-      case DYNAMIC_RESHAPE:
-        return Arrays.equals(os.dims(), self.dims()) ? clamp(e.clone(), full) : contiguousBlock(e, os);
+      case DYNAMIC_RESHAPE: {
+        if (Arrays.equals(os.dims(), self.dims())) {
+          return clamp(e.clone(), full);
+        }
+        int[] pairs = degenerateReshape(os.dims(), self.dims());
+        if (pairs == null) {
+          return contiguousBlock(e, os);
+        }
+        long[] oe = new long[os.rank()];
+        Arrays.fill(oe, 1);
+        for (int d = 0; d < pairs.length; d++) {
+          if (pairs[d] >= 0) {
+            oe[d] = e[pairs[d]];
+          }
+        }
+        return clamp(oe, full);
+      }
       case REDUCE: {
         int inputs = (kernel.operandCount(i) + 1) / 2;
         if (k >= inputs) {
@@ -561,8 +576,14 @@ final class Footprints {
         }
       }
       case RESHAPE, BITCAST, DYNAMIC_RESHAPE -> {
-        if (om.length == m.length && Arrays.equals(os.dims(), TilingGeometry.firstLeaf(instr.shape()).dims())) {
+        long[] selfDims = TilingGeometry.firstLeaf(instr.shape()).dims();
+        int[] pairs = degenerateReshape(os.dims(), selfDims);
+        if (om.length == m.length && Arrays.equals(os.dims(), selfDims)) {
           System.arraycopy(m, 0, om, 0, om.length);
+        } else if (pairs != null) {
+          for (int d = 0; d < pairs.length; d++) {
+            om[d] = pairs[d] >= 0 ? maskAt(m, pairs[d]) : 0;
+          }
         } else {
           Arrays.fill(om, all);
         }
@@ -625,6 +646,34 @@ final class Footprints {
       }
     }
     return om;
+  }
+
+  /**
+   * For a reshape that only inserts or removes size-1 dimensions: per operand dimension, the result
+   * dimension it is (or -1 for a size-1 one). Null for any other reshape.
+   */
+  private static int[] degenerateReshape(long[] operand, long[] result) {
+    int[] pairs = new int[operand.length];
+    int j = 0;
+    for (int d = 0; d < operand.length; d++) {
+      if (operand[d] == 1) {
+        pairs[d] = -1;
+        continue;
+      }
+      while (j < result.length && result[j] == 1) {
+        j++;
+      }
+      if (j >= result.length || result[j] != operand[d]) {
+        return null;
+      }
+      pairs[d] = j++;
+    }
+    while (j < result.length) {
+      if (result[j++] != 1) {
+        return null;
+      }
+    }
+    return pairs;
   }
 
   /** Splits a reduce's reduced dimensions until its input block is small enough; returns the steps. */

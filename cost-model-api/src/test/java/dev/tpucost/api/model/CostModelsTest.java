@@ -71,15 +71,52 @@ class CostModelsTest {
   }
 
   @Test
-  void estimateSumsEveryKernelAtItsDefaultTile() {
+  void estimateFusesAModuleWithoutFusionsFirstUnlessToldNot() {
     CostModel m = CostModels.create("roofline-test", ChipSpec.V4);
     HloModule module = matmulModule();
+    // dot + tanh: fused into one kOutput kernel.
     ModuleEstimate e = m.estimate(module);
-    assertThat(e.kernels()).hasSize(2);
+    assertThat(e.fused()).isTrue();
+    assertThat(e.kernels()).hasSize(1);
+    assertThat(e.kernels().get(0).kernel().fusionKind()).contains(dev.tpucost.api.hlo.FusionKind.OUTPUT);
+    assertThat(e.kernels().get(0).source()).isEqualTo(TileSource.DEFAULT);
+    // Op by op: both kernels, each at its default tile, summed.
+    ModuleEstimate ops = m.estimate(module, false);
+    assertThat(ops.fused()).isFalse();
+    assertThat(ops.kernels()).hasSize(2);
     double sum = 0;
     for (Kernel k : Kernels.of(module)) {
       sum += m.predict(k).nanoseconds();
     }
-    assertThat(e.totalNanoseconds()).isEqualTo(sum).isPositive();
+    assertThat(ops.totalNanoseconds()).isEqualTo(sum).isPositive();
+  }
+
+  @Test
+  void theCompilersWindowConfigIsTheTileWhenItFits() {
+    CostModel m = CostModels.create("roofline-test", ChipSpec.V4);
+    HloModule fused = dev.tpucost.api.fusion.FusionPass.run(matmulModule());
+    Kernel k = Kernels.of(fused).get(0);
+    String config = "{\"flag_configs\":[],\"window_config\":{\"kernel_window_bounds\":[\"64\",\"4\"],"
+        + "\"output_window_bounds\":[\"64\",\"4\"],\"input_window_bounds\":[],\"estimated_cycles\":\"123456\","
+        + "\"iteration_bounds\":[],\"buffering_level\":2}}";
+    Kernel withConfig = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(), config);
+    TileChoice c = TileChoice.of(withConfig, dev.tpucost.api.tile.TileSpace.of(withConfig, ChipSpec.V4));
+    assertThat(c.source()).isEqualTo(TileSource.COMPILER);
+    assertThat(c.tile()).isEqualTo(TileConfig.parse("64,4/64,4"));
+    assertThat(c.window().orElseThrow().estimatedCycles()).hasValue(123456);
+    assertThat(m.predict(withConfig).nanoseconds()).isEqualTo(m.predict(withConfig, TileConfig.parse("64,4/64,4")).nanoseconds());
+    // A window config of the wrong rank for tpucost's reading: the default, with a warning; never dropped.
+    Kernel odd = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(),
+        config.replace("[\"64\",\"4\"],\"input", "[\"64\"],\"input"));
+    TileChoice d = TileChoice.of(odd, dev.tpucost.api.tile.TileSpace.of(odd, ChipSpec.V4));
+    assertThat(d.source()).isEqualTo(TileSource.DEFAULT);
+    assertThat(d.warnings()).singleElement().asString().contains("the compiler's window_config does not fit")
+        .contains("output_bounds has 1 entries");
+    assertThat(m.predict(odd).warnings()).hasSize(1);
+    // A malformed one is named.
+    Kernel bad = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(),
+        config.replace("\"64\",\"4\"],\"input", "\"64\",\"x\"],\"input"));
+    assertThat(TileChoice.of(bad, dev.tpucost.api.tile.TileSpace.of(bad, ChipSpec.V4)).warnings()).singleElement()
+        .asString().contains("window_config.output_window_bounds[1] is \"x\", not a whole number");
   }
 }

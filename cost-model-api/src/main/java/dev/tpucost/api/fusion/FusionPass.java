@@ -1,4 +1,4 @@
-package dev.tpucost.corpus.fusion;
+package dev.tpucost.api.fusion;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -47,6 +47,22 @@ public final class FusionPass {
   private FusionPass(double probability, Random random) {
     this.probability = probability;
     this.random = random;
+  }
+
+  /**
+   * True if {@code module} has not been through fusion: no computation holds a fusion instruction (an XLA
+   * {@code before_optimizations} dump, a JAX or TensorFlow export). Its ops would each be costed as a kernel
+   * of their own unless {@link #run} fuses them first.
+   */
+  public static boolean needed(HloModule module) {
+    for (Computation c : module.computations()) {
+      for (Instruction i : c.instructions()) {
+        if (i.opcode() == Opcode.FUSION) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** XLA-style greedy fusion: every fusible edge is fused. */

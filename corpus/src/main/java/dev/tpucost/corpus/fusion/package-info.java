@@ -1,6 +1,0 @@
-/**
- * An XLA-style instruction fusion pass over pre-fusion modules ({@link dev.tpucost.corpus.fusion.FusionPass}),
- * with a seeded random mode that, like the paper's fusion dataset, turns one program into many different
- * sets of kernels.
- */
-package dev.tpucost.corpus.fusion;
