@@ -160,7 +160,7 @@ class TpuCostTest {
   @Test
   void simulateEveryKernelAsJsonWithTheModuleTotal() throws Exception {
     Path f = matmulModule();
-    Result r = run("simulate", f.toString(), "--chip", "v5e", "--format", "json");
+    Result r = run("simulate", f.toString(), "--no-fusion", "--chip", "v5e", "--format", "json");
     assertThat(r.code()).as(r.err()).isZero();
     String[] lines = r.out().strip().split("\\n");
     assertThat(lines).hasSize(3);
@@ -175,24 +175,30 @@ class TpuCostTest {
     double total = Json.MAPPER.readTree(lines[2]).get("module_total_ns").asDouble();
     assertThat(total).isCloseTo(dot.get("ns").asDouble() + Json.MAPPER.readTree(lines[1]).get("ns").asDouble(),
         org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(dot.get("tile_source").asText()).isEqualTo("default");
+    // Without --no-fusion the module (no fusions) is fused first: dot + tanh become one kOutput kernel.
+    Result fused = run("simulate", f.toString(), "--chip", "v5e", "--format", "json");
+    assertThat(fused.code()).as(fused.err()).isZero();
+    assertThat(fused.out().strip().split("\\n")).hasSize(2);
+    assertThat(fused.err()).contains("has no fusions (a pre-optimization module): ran the XLA-style fusion pass first");
   }
 
   @Test
   void tilesListsValidConfigsThatSimulateAccepts() throws Exception {
     Path f = matmulModule();
-    Result tiles = run("tiles", f.toString(), "--kernel", "d", "--chip", "v4");
+    Result tiles = run("tiles", f.toString(), "--no-fusion", "--kernel", "d", "--chip", "v4");
     assertThat(tiles.code()).isZero();
     String[] configs = tiles.out().strip().split("\\n");
     assertThat(configs.length).isGreaterThan(10);
-    Result one = run("simulate", f.toString(), "--kernel", "d", "--tile", configs[configs.length - 1], "--format", "json");
+    Result one = run("simulate", f.toString(), "--no-fusion", "--kernel", "d", "--tile", configs[configs.length - 1], "--format", "json");
     assertThat(one.code()).as(one.err()).isZero();
-    Result bad = run("simulate", f.toString(), "--kernel", "d", "--tile", "300,1/16,1");
+    Result bad = run("simulate", f.toString(), "--no-fusion", "--kernel", "d", "--tile", "300,1/16,1");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("kernel_bounds[0]=300 is beyond");
-    Result ragged = run("simulate", f.toString(), "--kernel", "d", "--tile", "3,1/16,1");
+    Result ragged = run("simulate", f.toString(), "--no-fusion", "--kernel", "d", "--tile", "3,1/16,1");
     assertThat(ragged.code()).as(ragged.err()).isZero();
-    assertThat(run("simulate", f.toString(), "--tile", "/1,1").code()).isEqualTo(2);
-    Result missing = run("tiles", f.toString(), "--kernel", "nope");
+    assertThat(run("simulate", f.toString(), "--no-fusion", "--tile", "/1,1").code()).isEqualTo(2);
+    Result missing = run("tiles", f.toString(), "--no-fusion", "--kernel", "nope");
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("no kernel named 'nope'; kernels: d, t");
   }
@@ -238,7 +244,7 @@ class TpuCostTest {
   @Test
   void predictAndRankWithInvalidCandidateLines() throws Exception {
     Path f = matmulModule();
-    Result p = run("predict", f.toString(), "--model", "analytical", "--format", "json");
+    Result p = run("predict", f.toString(), "--no-fusion", "--model", "analytical", "--format", "json");
     assertThat(p.code()).as(p.err()).isZero();
     String[] lines = p.out().strip().split("\\n");
     assertThat(lines).hasSize(3);
@@ -256,7 +262,7 @@ class TpuCostTest {
         "128,8\t128,8",
         "\t32,2",
         "1,x\t1,1") + "\n");
-    Result r = run("rank", f.toString(), "--kernel", "d", "--tiles", tsv.toString(), "--format", "json");
+    Result r = run("rank", f.toString(), "--no-fusion", "--kernel", "d", "--tiles", tsv.toString(), "--format", "json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode configs = Json.MAPPER.readTree(r.out()).get("configs");
     assertThat(configs).hasSize(6);
@@ -275,7 +281,7 @@ class TpuCostTest {
       }
     });
     assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3);
-    Result all = run("rank", f.toString(), "--kernel", "d", "--top", "3");
+    Result all = run("rank", f.toString(), "--no-fusion", "--kernel", "d", "--top", "3");
     assertThat(all.code()).isZero();
     assertThat(all.out().strip().split("\\n")).hasSize(4);
   }

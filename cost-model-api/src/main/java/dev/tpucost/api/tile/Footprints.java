@@ -466,7 +466,8 @@ final class Footprints {
         return sizes.length == os.rank() ? clamp(sizes, full) : full;
       }
       default:
-        if (instr.opcode().isElementwise() || instr.opcode() == Opcode.COPY || instr.opcode() == Opcode.BITCAST_CONVERT) {
+        if (instr.opcode().isElementwise() || instr.opcode() == Opcode.COPY || instr.opcode() == Opcode.BITCAST_CONVERT
+            || sameShapeCollective(instr, os)) {
           if (os.rank() == 0) {
             return full;
           }
@@ -639,13 +640,26 @@ final class Footprints {
             || instr.opcode() == Opcode.REDUCE_WINDOW
             || (instr.opcode() == Opcode.DYNAMIC_SLICE && k == 0)
             || (instr.opcode() == Opcode.DYNAMIC_UPDATE_SLICE && k <= 1)
-            || (instr.opcode() == Opcode.PAD && k == 0);
+            || (instr.opcode() == Opcode.PAD && k == 0)
+            || sameShapeCollective(instr, os);
         if (sameIndexing && om.length == m.length) {
           System.arraycopy(m, 0, om, 0, om.length);
         }
       }
     }
     return om;
+  }
+
+  /**
+   * A collective whose operand has its result's rank (all-reduce, collective-permute, all-to-all, and
+   * all-gather and reduce-scatter, whose operand is one shard of the result along a dimension): block for
+   * block, as a copy or a concatenation, as far as one device's memory traffic goes. tpucost has no model of
+   * the interconnect.
+   */
+  private static boolean sameShapeCollective(Instruction instr, Shape os) {
+    Shape self = TilingGeometry.firstLeaf(instr.shape());
+    return instr.opcode().category() == dev.tpucost.api.hlo.OpCategory.COLLECTIVE && os.isArray() && self.isArray()
+        && os.rank() == self.rank();
   }
 
   /**

@@ -11,8 +11,9 @@ import java.util.Arrays;
 
 /**
  * What the closed-form tile quantities ({@link TileQuantities}) need to know about a kernel before a tile is
- * chosen, computed once per kernel: its {@link TilingGeometry}; each parameter's padded size, whether it is
- * on chip, and the loops its block follows (from one footprint at the smallest tile); the main
+ * chosen, computed once per kernel: its {@link TilingGeometry}; each parameter's bytes read when nothing is
+ * split (its padded size, or its slice), whether it is on chip, and the loops its block follows (from two
+ * footprints, at the whole space and at the smallest tile); the main
  * contraction's batch/M/K/N and the role of every space dimension; and static counts from
  * {@code KernelStats}: elementwise ops, transcendentals, data-movement elements, cross-lane elements, and
  * opcodes without a rule (costed conservatively as VPU work and counted). Immutable.
@@ -72,10 +73,14 @@ public final class TileProfile {
     TileFootprint fp = Footprints.compute(g, TileConfig.of(kOnes, ones), TileFootprint.DEFAULT_BUFFERING);
     paramMask = fp.parameterLoopMasks();
     paramOnChip = fp.parameterOnChip();
+    // A second one at the whole space gives each parameter's block when nothing is split: its padded size,
+    // or less when the kernel reads only part of it (a dynamic-slice, a gather window).
+    TileFootprint whole = Footprints.compute(g, TileConfig.of(g.wUnits, g.units), TileFootprint.DEFAULT_BUFFERING);
     paramBytes = new double[kernel.parameterCount()];
     for (int p = 0; p < paramBytes.length; p++) {
       Shape s = kernel.node(kernel.parameterIndex(p)).shape();
-      paramBytes[p] = s.isArray() ? NativeTiling.paddedBytes(s) : s.byteSize();
+      double full = s.isArray() ? NativeTiling.paddedBytes(s) : s.byteSize();
+      paramBytes[p] = Math.min(full, whole.parameterBytes(p));
     }
     double ob = 0;
     for (Shape leaf : kernel.outputShape().leaves()) {
@@ -181,6 +186,7 @@ public final class TileProfile {
           }
         }
         case CONTRACTION, TRANSCENDENTAL -> {}
+        case COLLECTIVE -> move += elems + kernel.nodeFlops(i);
         default -> {
           switch (ins.opcode()) {
             case PARAMETER, CONSTANT, TUPLE, GET_TUPLE_ELEMENT -> {}

@@ -84,6 +84,9 @@ public final class VectorModel {
           case ACOS, ACOSH, ASIN, ASINH, ATAN, ATAN2, ATANH -> EUP_INVERSE_TRIG;
           default -> EUP_TRANSCENDENTAL;
         }, 0};
+      case COLLECTIVE:
+        // One device's side of a collective: its bytes move through VMEM; a reducing one adds as it goes.
+        return new double[] {vregs * (VPU_COPY + (k.nodeFlops(i) > 0 ? VPU_SIMPLE : 0)), 0, 0};
       default:
         break;
     }
