@@ -14,7 +14,11 @@ import java.util.Arrays;
  *   <li>then, for up to {@value #PASSES} passes, set each free bound in turn (every space dimension and every
  *       weight reduction dimension) to the best of its candidates ({@link TileEnumeration#candidates}: powers
  *       of two, the whole dimension, halves and thirds of it, all at most {@value TileEnumeration#MAX_CANDIDATES}),
- *       the others held, until a pass changes nothing.
+ *       the others held, until a pass changes nothing;
+ *   <li>the closed form's working set ignores convolution halos, so the footprint checks the result: if it
+ *       does not fit VMEM, the descent runs again (up to {@value #ROUNDS} rounds) with the closed form's
+ *       working set scaled by how far it was off, and as a last resort the widest bound is halved until the
+ *       footprint fits.
  * </ol>
  *
  * Weight bounds on non-reduction dimensions are those the output tile implies (no streaming). The search
@@ -23,6 +27,7 @@ import java.util.Arrays;
  */
 final class DefaultTile {
   static final int PASSES = 3;
+  static final int ROUNDS = 3;
 
   private DefaultTile() {}
 
@@ -43,8 +48,35 @@ final class DefaultTile {
         break;
       }
     }
-    // 2. Coordinate descent over the candidates.
-    double best = TileQuantities.of(profile, config(g, out, k), chip).cycles(TileQuantities.PRIOR_WEIGHTS);
+    // 2. Coordinate descent over the candidates. 3. The closed form estimates the working set; the footprint
+    // (which sees convolution halos) decides: if it does not fit, descend again with the closed form's
+    // working set scaled up by the ratio found, then, as a last resort, shrink until it fits.
+    double scale = 1;
+    for (int round = 0; round < ROUNDS; round++) {
+      descend(profile, chip, out, k, scale);
+      TileConfig c = config(g, out, k);
+      long footprint = Footprints.compute(g, c, TileFootprint.DEFAULT_BUFFERING).workingSetBytes();
+      if (footprint <= chip.vmemBytes()) {
+        return c;
+      }
+      double closed = TileQuantities.of(profile, c, chip, scale).workingSetBytes();
+      scale *= Math.max(1.1, footprint / Math.max(1.0, closed) * 1.05);
+    }
+    for (int guard = 0; guard < 64 * (r + kr + 1); guard++) {
+      if (Footprints.compute(g, config(g, out, k), TileFootprint.DEFAULT_BUFFERING).fitsIn(chip.vmemBytes())
+          || !halveWidest(g, out, k)) {
+        break;
+      }
+    }
+    return config(g, out, k);
+  }
+
+  /** Coordinate descent from {@code out}/{@code k} (updated in place) under the prior weights. */
+  private static void descend(TileProfile profile, ChipSpec chip, long[] out, long[] k, double scale) {
+    TilingGeometry g = profile.geometry;
+    int r = out.length;
+    int kr = k.length;
+    double best = TileQuantities.of(profile, config(g, out, k), chip, scale).cycles(TileQuantities.PRIOR_WEIGHTS);
     for (int pass = 0; pass < PASSES; pass++) {
       boolean changed = false;
       for (int p = 0; p < r + kr; p++) {
@@ -61,7 +93,7 @@ final class DefaultTile {
             continue;
           }
           side[pos] = c;
-          double cycles = TileQuantities.of(profile, config(g, out, k), chip).cycles(TileQuantities.PRIOR_WEIGHTS);
+          double cycles = TileQuantities.of(profile, config(g, out, k), chip, scale).cycles(TileQuantities.PRIOR_WEIGHTS);
           if (cycles < best * (1 - 1e-9)) {
             best = cycles;
             keep = c;
@@ -74,14 +106,6 @@ final class DefaultTile {
         break;
       }
     }
-    // 3. The closed form estimates the working set; the footprint decides. Shrink until it fits, if it can.
-    for (int guard = 0; guard < 64 * (r + kr + 1); guard++) {
-      if (Footprints.compute(g, config(g, out, k), TileFootprint.DEFAULT_BUFFERING).fitsIn(chip.vmemBytes())
-          || !halveWidest(g, out, k)) {
-        break;
-      }
-    }
-    return config(g, out, k);
   }
 
   /** Halves the bound whose block is widest in elements; false if every bound is 1. */

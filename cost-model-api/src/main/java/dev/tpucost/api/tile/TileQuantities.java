@@ -51,8 +51,16 @@ public record TileQuantities(
    */
   public static final double[] PRIOR_WEIGHTS = {2000, 500, 0.9, 256, 1, 1, 0.5, 4, 3, 1.1, 40};
 
-  /** The quantities of {@code tile} (bounds valid or empty: empty takes the default) on {@code chip}. */
+  /** The quantities of {@code tile} (bounds possible, of the kernel's ranks) on {@code chip}. */
   public static TileQuantities of(TileProfile k, TileConfig tile, ChipSpec chip) {
+    return of(k, tile, chip, 1);
+  }
+
+  /**
+   * Like {@link #of(TileProfile, TileConfig, ChipSpec)} with the closed-form working set scaled by
+   * {@code workingSetScale} (the default search's correction towards the footprint's, which sees halos).
+   */
+  static TileQuantities of(TileProfile k, TileConfig tile, ChipSpec chip, double workingSetScale) {
     TilingGeometry g = k.geometry;
     int r = k.rank;
     if (tile.outputRank() != r || tile.kernelRank() != g.wUnits.length) {
@@ -151,7 +159,7 @@ public record TileQuantities(
     if (redTrips > 1) {
       acc += k.reduceAccumulatorBytes * outFrac;
     }
-    double workingSet = TileFootprint.DEFAULT_BUFFERING * blocks + acc;
+    double workingSet = workingSetScale * (TileFootprint.DEFAULT_BUFFERING * blocks + acc);
     double spill = Math.max(1, workingSet / chip.vmemBytes());
 
     // MXU: passes per step over the tile's batch, K and N; M rows streamed per pass.
