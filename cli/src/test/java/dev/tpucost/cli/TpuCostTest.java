@@ -214,7 +214,7 @@ class TpuCostTest {
     assertThat(info.code()).isZero();
     JsonNode m = Json.MAPPER.readTree(info.out());
     assertThat(m.path("seed").asLong()).isEqualTo(3);
-    assertThat(m.path("families")).hasSize(8);
+    assertThat(m.path("families")).hasSize(8); // 8 programs: one of each of the first eight families
     assertThat(m.path("kernels").asLong()).isPositive();
     assertThat(run("dataset-info", ds.toString()).out()).contains("family", "fusion kind", "lstm held out");
 

@@ -61,8 +61,16 @@ public record ModelFile(
     Weights weights,
     Map<String, byte[]> extras) {
 
-  /** The format this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The format this code writes. Version 2 marks models trained under XLA:TPU's tile semantics (iteration
+   * spaces, ragged bounds, on-chip operands; the trainer records {@code "tile_semantics": "xla-tpu"} in
+   * {@code info}); version-1 files (divisor-only tiles over the output) are still read, their {@code info}
+   * then saying {@code "tile_semantics": "divisors"}.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The tile semantics this code's features follow, recorded in version-2 files. */
+  public static final String TILE_SEMANTICS = "xla-tpu";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -144,9 +152,13 @@ public record ModelFile(
     }
     JsonNode n = JSON.readTree(entries.get("model.json"));
     int version = n.path("format_version").asInt(-1);
-    if (version != FORMAT_VERSION) {
-      throw new IOException(source + ": model format version " + version + " is not supported (this tpucost reads "
-          + FORMAT_VERSION + ")");
+    if (version < 1 || version > FORMAT_VERSION) {
+      throw new IOException(source + ": model format version " + n.path("format_version") + " is not supported (this"
+          + " tpucost reads versions 1 to " + FORMAT_VERSION + ")");
+    }
+    JsonNode info = n.path("info");
+    if (version == 1 && info.isObject() && !info.has("tile_semantics")) {
+      ((ObjectNode) info).put("tile_semantics", "divisors");
     }
     JsonNode hy = n.path("hyper");
     Hyper hyper = new Hyper(hy.path("hidden").asInt(), hy.path("embed").asInt(), hy.path("layers").asInt(),
@@ -159,7 +171,7 @@ public record ModelFile(
     extras.remove("model.json");
     extras.remove("weights.bin");
     return new ModelFile(n.path("kind").asText(), hyper, vocab, readNorm(n.path("node_norm")), readNorm(n.path("config_norm")),
-        n.path("target_mean").asDouble(), n.path("target_std").asDouble(), chip, n.path("info"),
+        n.path("target_mean").asDouble(), n.path("target_std").asDouble(), chip, info,
         readWeights(entries.get("weights.bin"), source), extras);
   }
 

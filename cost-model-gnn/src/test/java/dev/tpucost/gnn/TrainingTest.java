@@ -126,7 +126,7 @@ class TrainingTest {
     Path future = dir.resolve("future.zip");
     rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 1", "\"format_version\" : 99"));
     assertThatThrownBy(() -> GnnModel.load(future, ChipSpec.V4))
-        .hasMessage(future + ": model format version 99 is not supported (this tpucost reads 1)");
+        .hasMessage(future + ": model format version 99 is not supported (this tpucost reads versions 1 to 2)");
 
     Path random = dir.resolve("random.zip");
     Files.write(random, new byte[] {1, 2, 3, 4, 5});

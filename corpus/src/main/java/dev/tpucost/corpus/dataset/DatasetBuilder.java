@@ -320,7 +320,8 @@ public final class DatasetBuilder {
       if (problem.isPresent()) {
         s.setError(problem.get());
       } else {
-        s.setRuntimeNs(sim.simulate(space, t).nanoseconds());
+        var result = sim.simulate(space, t);
+        s.setRuntimeNs(result.nanoseconds()).setSpilled(result.spilled());
       }
       if (i == 0) {
         b.setDefaultRuntimeNs(s.getRuntimeNs());

@@ -9,10 +9,12 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Chooses the tile configurations of a kernel to label: the default first, then every configuration whose
- * bounds are valid when there are at most {@code n}, otherwise {@code n - 1} distinct ones drawn by picking
- * a random divisor for every free dimension. Configurations that overflow VMEM are kept (they are the
- * autotuner's error configurations and are recorded as such).
+ * Chooses the tile configurations of a kernel to label: the default first, then every configuration the
+ * candidate bounds span ({@link TileSpace#candidates}: divisors, powers of two, the whole dimension, its half
+ * and third, so ragged bounds too) when there are at most {@code n}, otherwise {@code n - 1} distinct ones
+ * drawn by picking a random candidate for every free dimension. Configurations whose working set exceeds
+ * VMEM are kept: the simulator costs them as spilling, as the hardware would run them. A kernel with nothing
+ * to tile has only the empty configuration.
  */
 public final class TileSampler {
   private TileSampler() {}
@@ -21,15 +23,18 @@ public final class TileSampler {
   public static List<TileConfig> sample(TileSpace space, int n, Random r) {
     Set<TileConfig> out = new LinkedHashSet<>();
     out.add(space.defaultConfig());
+    if (!space.tileable()) {
+      return new ArrayList<>(out);
+    }
     long[] outUnits = space.outputUnits();
     long[] kUnits = space.kernelUnits();
     boolean[] free = space.kernelReductionDims();
     List<long[]> choices = new ArrayList<>();
     for (long u : outUnits) {
-      choices.add(TileSpace.divisors(u));
+      choices.add(TileSpace.candidates(u));
     }
     for (int p = 0; p < kUnits.length; p++) {
-      choices.add(free[p] ? TileSpace.divisors(kUnits[p]) : new long[] {kUnits[p]});
+      choices.add(free[p] ? TileSpace.candidates(kUnits[p]) : new long[] {kUnits[p]});
     }
     if (space.boundsSpaceSize() <= n) {
       int[] idx = new int[choices.size()];

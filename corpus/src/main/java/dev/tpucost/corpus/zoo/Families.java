@@ -5,23 +5,29 @@ import static dev.tpucost.corpus.zoo.Dims.floatType;
 import static dev.tpucost.corpus.zoo.Dims.pick;
 
 import dev.tpucost.api.hlo.ComparisonDirection;
+import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
 import dev.tpucost.api.hlo.HloModule;
 import dev.tpucost.api.hlo.Instruction;
 import dev.tpucost.api.hlo.Opcode;
+import dev.tpucost.api.hlo.Window;
+import dev.tpucost.api.hlo.WindowDimension;
 import dev.tpucost.api.shape.ElementType;
 import dev.tpucost.api.shape.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** The eight program families of the zoo. */
+/**
+ * The program families of the zoo: eight here (nested below) and {@link Conv3d} and {@link Reductions} in
+ * their own files.
+ */
 public final class Families {
   private Families() {}
 
   /** Every family, in a fixed order. */
   public static List<Family> all() {
     return List.of(new Mlp(), new ResNet(), new MobileNet(), new Transformer(), new Lstm(), new Embedding(),
-        new RnnLoop(), new Adam());
+        new RnnLoop(), new Adam(), new Conv3d(), new Reductions());
   }
 
   /** The family named {@code name}. */
@@ -126,9 +132,20 @@ public final class Families {
           ? Layers.activationGrad(g, reluOut, dout, 0)
           : Layers.activationGrad(g, reluOut, g.param(t, reluOut.shape().dims()), 0);
       Instruction dA = g.conv2d(dPre, w2, 1, 1, 1, t);
-      long rows = a.shape().dim(0) * a.shape().dim(1) * a.shape().dim(2);
-      Instruction dW = g.dot(g.reshape(a, rows, c2), g.reshape(dPre, rows, c2), new long[] {0}, new long[] {0},
-          new long[0], new long[0], ElementType.F32);
+      // The second conv's weight gradient: as XLA writes it, a convolution of the activations with the
+      // output gradient over the whole spatial extent (f01b_i01o->01bf), or as a dot over N*H*W.
+      Instruction dW;
+      if (r.nextBoolean()) {
+        long oh = dPre.shape().dim(1);
+        long ow = dPre.shape().dim(2);
+        dW = g.convolution(a, dPre,
+            new ConvolutionDimensionNumbers(3, 0, List.of(1L, 2L), 0, 3, List.of(1L, 2L), 2, 3, List.of(0L, 1L)),
+            Window.of(WindowDimension.of(oh, 1, 1, 1), WindowDimension.of(ow, 1, 1, 1)), ElementType.F32);
+      } else {
+        long rows = a.shape().dim(0) * a.shape().dim(1) * a.shape().dim(2);
+        dW = g.dot(g.reshape(a, rows, c2), g.reshape(dPre, rows, c2), new long[] {0}, new long[] {0},
+            new long[0], new long[0], ElementType.F32);
+      }
       Instruction dGamma = g.reduce(g.mul(dPre, z), "add", 0, 1, 2);
       Instruction dBeta = g.reduce(dPre, "add", 0, 1, 2);
       g.tuple(out, dA, dW, dGamma, dBeta);

@@ -241,6 +241,28 @@ public final class Graph {
         x, w);
   }
 
+  /**
+   * A convolution with explicit dimension numbers and window, its output shape computed as XLA does: per
+   * spatial dimension {@code (in + lo + hi - dilated window) / stride + 1}, batch from the input's batch
+   * dimension, features from the kernel's output feature dimension.
+   */
+  public Instruction convolution(Instruction x, Instruction w, ConvolutionDimensionNumbers dn, Window window,
+      ElementType out) {
+    Shape xs = x.shape();
+    Shape ws = w.shape();
+    long[] dims = new long[xs.rank()];
+    dims[(int) dn.outputBatch()] = xs.dim((int) dn.inputBatch());
+    dims[(int) dn.outputFeature()] = ws.dim((int) dn.kernelOutputFeature());
+    for (int s = 0; s < dn.spatialRank(); s++) {
+      WindowDimension d = window.dim(s);
+      long in = xs.dim(dn.inputSpatial().get(s).intValue());
+      long o = (in + d.paddingLow() + d.paddingHigh() - d.dilatedSize()) / d.stride() + 1;
+      checkArgument(o > 0, "convolution output would be empty: %s * %s", xs, ws);
+      dims[dn.outputSpatial().get(s).intValue()] = o;
+    }
+    return b.op(Opcode.CONVOLUTION, shape(out, dims), i -> i.window(window).convolutionDimensions(dn), x, w);
+  }
+
   /** Max or average pooling ({@code reducer} "max" or "add") over NHWC spatial dims. */
   public Instruction pool(Instruction x, String reducer, int size, int stride) {
     Shape s = x.shape();

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The program zoo: program {@code i} of a corpus belongs to family {@code i mod 8} and is generated from a
+ * The program zoo: program {@code i} of a corpus belongs to family {@code i mod F} (F families, see
+ * {@link Families#all()}) and is generated from a
  * {@link Random} seeded by the corpus seed and {@code i}, so the same seed always gives the same programs.
  */
 public final class Zoo {

@@ -236,6 +236,7 @@ public final class Trainer {
   private static ObjectNode info(String datasetHash, Options o, ObjectNode options, ObjectNode metrics, int epoch) {
     ObjectNode n = JSON.createObjectNode();
     n.put("dataset_manifest_sha256", datasetHash);
+    n.put("tile_semantics", ModelFile.TILE_SEMANTICS);
     n.set("options", options);
     n.put("epoch", epoch);
     n.set("validation", metrics);
