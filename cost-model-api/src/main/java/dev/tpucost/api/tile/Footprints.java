@@ -85,34 +85,12 @@ final class Footprints {
     this.kLoop = r + 1;
     this.chunkLoop = r + 2;
     if (g.contraction >= 0) {
-      Shape w = g.weight;
-      weightExtent = new long[w.rank()];
-      long[] implied = g.impliedKernelBounds(c.outputBounds());
-      long kTrips = 1;
-      long streamTrips = 1;
-      double kFill = 1;
-      double streamFill = 1;
-      for (int p = 0; p < g.wOrder.length; p++) {
-        long b = Math.min(c.kernelBound(p), g.wUnits[p]);
-        if (g.wReduction[p]) {
-          long e = g.weightExtent(p, b);
-          long t = NativeTiling.ceilDiv(g.wUnits[p], b);
-          weightExtent[g.wOrder[p]] = e;
-          kTrips *= t;
-          kFill *= g.wDims[p] / (double) (t * e);
-        } else {
-          long full = g.weightExtent(p, implied[p]);
-          long e = g.weightExtent(p, Math.min(b, implied[p]));
-          long t = NativeTiling.ceilDiv(full, e);
-          weightExtent[g.wOrder[p]] = e;
-          streamTrips *= t;
-          streamFill *= full / (double) (t * e);
-        }
-      }
-      trips[kLoop] = kTrips;
-      fill[kLoop] = kFill;
-      trips[streamLoop] = streamTrips;
-      fill[streamLoop] = streamFill;
+      TilingGeometry.WeightLoops w = g.weightLoops(c);
+      weightExtent = w.blockExtents();
+      trips[kLoop] = w.kTrips();
+      fill[kLoop] = w.kFill();
+      trips[streamLoop] = w.streamTrips();
+      fill[streamLoop] = w.streamFill();
     }
   }
 

@@ -87,23 +87,11 @@ public record TileQuantities(
       double pe = p == r - 1 ? roundUp(e, NativeTiling.LANES) : p == r - 2 ? roundUp(e, NativeTiling.SUBLANES) : e;
       padded *= trips[l] * pe / g.dims[p];
     }
-    long[] implied = g.impliedKernelBounds(tile.outputBounds());
-    long kTrips = 1;
-    long streamTrips = 1;
-    double kFrac = 1;
-    double streamFrac = 1;
-    for (int p = 0; p < g.wUnits.length; p++) {
-      long b = Math.min(tile.kernelBound(p), g.wUnits[p]);
-      if (g.wReduction[p]) {
-        kTrips *= NativeTiling.ceilDiv(g.wUnits[p], b);
-        kFrac *= g.weightExtent(p, b) / (double) g.wDims[p];
-      } else if (b < implied[p]) {
-        long full = g.weightExtent(p, implied[p]);
-        long e = g.weightExtent(p, b);
-        streamTrips *= NativeTiling.ceilDiv(full, e);
-        streamFrac *= e / (double) full;
-      }
-    }
+    TilingGeometry.WeightLoops w = g.weightLoops(tile);
+    long kTrips = w.kTrips();
+    long streamTrips = w.streamTrips();
+    double kFrac = w.kFraction();
+    double streamFrac = w.streamFraction();
     trips[r] = streamTrips;
     frac[r] = streamFrac;
     trips[r + 1] = kTrips;

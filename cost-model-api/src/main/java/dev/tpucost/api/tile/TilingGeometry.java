@@ -379,6 +379,54 @@ public final class TilingGeometry {
     return k;
   }
 
+  /**
+   * The weight's two loops for a configuration: the reduction loop (trips over the weight's reduction
+   * dimensions) and the streaming loop (trips of weight blocks within an output step, where a bound is below
+   * what the output tile implies).
+   *
+   * @param kTrips trips of the reduction loop
+   * @param streamTrips trips of the streaming loop
+   * @param kFraction share of the reduction dimensions one block covers
+   * @param streamFraction share of the implied block one streamed block covers
+   * @param kFill elements that exist over elements computed along the reduction (1 unless ragged)
+   * @param streamFill the same along the streamed dimensions
+   * @param blockExtents the weight block per step, by logical dimension
+   */
+  record WeightLoops(long kTrips, long streamTrips, double kFraction, double streamFraction, double kFill,
+      double streamFill, long[] blockExtents) {}
+
+  /** The weight loops of configuration {@code c} (bounds possible, of the weight's rank). */
+  WeightLoops weightLoops(TileConfig c) {
+    long[] extents = new long[weight == null ? 0 : weight.rank()];
+    long[] implied = impliedKernelBounds(c.outputBounds());
+    long kTrips = 1;
+    long streamTrips = 1;
+    double kFraction = 1;
+    double streamFraction = 1;
+    double kFill = 1;
+    double streamFill = 1;
+    for (int p = 0; p < wOrder.length; p++) {
+      long b = Math.min(c.kernelBound(p), wUnits[p]);
+      if (wReduction[p]) {
+        long e = weightExtent(p, b);
+        long t = NativeTiling.ceilDiv(wUnits[p], b);
+        extents[wOrder[p]] = e;
+        kTrips *= t;
+        kFraction *= e / (double) wDims[p];
+        kFill *= wDims[p] / (double) (t * e);
+      } else {
+        long full = weightExtent(p, implied[p]);
+        long e = weightExtent(p, Math.min(b, implied[p]));
+        long t = NativeTiling.ceilDiv(full, e);
+        extents[wOrder[p]] = e;
+        streamTrips *= t;
+        streamFraction *= e / (double) full;
+        streamFill *= full / (double) (t * e);
+      }
+    }
+    return new WeightLoops(kTrips, streamTrips, kFraction, streamFraction, kFill, streamFill, extents);
+  }
+
   /** Elements of space position {@code p} that a bound of {@code b} units covers (at most the dimension). */
   long spaceExtent(int p, long b) {
     return Math.min(Math.min(b, units[p]) * unit[p], dims[p]);

@@ -97,4 +97,35 @@ class KernelsTest {
         .isInstanceOf(HloValidationException.class)
         .hasMessageContaining("fusion '" + f.name() + "' has no fusion kind");
   }
+
+  @Test
+  void nestedFusionsAreInlinedIntoTheirKernel() {
+    // XLA:TPU style: a kOutput fusion whose computation calls a bitcast fusion and a producer fusion.
+    ComputationBuilder bitcast = ComputationBuilder.create("bitcast_fusion", 2, ids);
+    Instruction bp = bitcast.parameter(V);
+    bitcast.op(Opcode.BITCAST, V, bp);
+    Computation inner = fusedNegate(3);
+    ComputationBuilder outer = ComputationBuilder.create("fused_computation", 4, ids);
+    Instruction a = outer.parameter(V);
+    Instruction w = outer.parameter(V);
+    Instruction na = outer.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.LOOP).calledComputations(3), a);
+    Instruction bw = outer.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.LOOP).calledComputations(2), w);
+    outer.op(Opcode.DOT, V, i -> i.dotDimensions(DotDimensionNumbers.matmul()), na, bw);
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction x = e.parameter(V);
+    Instruction y = e.parameter(V);
+    e.op(Opcode.FUSION, V, i -> i.fusionKind(FusionKind.OUTPUT).calledComputations(4), x, y);
+    HloModule m = HloModule.of("m", 0, List.of(bitcast.buildFused(), inner, outer.buildFused(), e.build()), 1);
+
+    Kernel k = Kernels.of(m).get(0);
+    // The nested fusions' ops (negate, bitcast) replace them; the dot reads them directly.
+    assertThat(k.nodes()).extracting(Instruction::opcode)
+        .containsExactly(Opcode.PARAMETER, Opcode.PARAMETER, Opcode.NEGATE, Opcode.BITCAST, Opcode.DOT);
+    assertThat(k.nodes()).noneMatch(n -> n.opcode() == Opcode.FUSION);
+    assertThat(k.node(k.operand(k.rootIndex(), 0)).opcode()).isEqualTo(Opcode.NEGATE);
+    assertThat(k.node(k.operand(k.rootIndex(), 1)).opcode()).isEqualTo(Opcode.BITCAST);
+    assertThat(k.parameterCount()).isEqualTo(2);
+    // The negate's flops now count, once: 256 x 256 plus the dot's 2 x 256^3.
+    assertThat(k.stats().flops()).isEqualTo(256.0 * 256 + 2.0 * 256 * 256 * 256);
+  }
 }

@@ -34,6 +34,15 @@ class TileSpaceTest {
     return Kernel.ofInstruction(HloModule.of("m", c), c, c.root(), "m");
   }
 
+  /** A scalar f32 add computation with id 10, the reducer of the reduction tests. */
+  private Computation adder() {
+    ComputationBuilder add = ComputationBuilder.create("add", 10, ids);
+    Instruction a = add.parameter(Shape.parse("f32[]"));
+    Instruction c = add.parameter(Shape.parse("f32[]"));
+    add.op(Opcode.ADD, Shape.parse("f32[]"), a, c);
+    return add.build();
+  }
+
   @Test
   void matmulGeometryAndFootprint() {
     TileSpace s = TileSpace.of(matmul("bf16[1024,512]", "bf16[512,2048]", "bf16[1024,2048]"), ChipSpec.V4);
@@ -109,15 +118,12 @@ class TileSpaceTest {
 
   @Test
   void outputBoundsOfARootReduceTileItsIterationSpace() {
-    ComputationBuilder add = ComputationBuilder.create("add", 10, ids);
-    Instruction a = add.parameter(Shape.parse("f32[]"));
-    Instruction c = add.parameter(Shape.parse("f32[]"));
-    add.op(Opcode.ADD, Shape.parse("f32[]"), a, c);
+    Computation add = adder();
     ComputationBuilder b = ComputationBuilder.create("fused", 1, ids);
     Instruction x = b.parameter(Shape.parse("f32[64,1000000]"));
     Instruction zero = b.op(Opcode.CONSTANT, Shape.parse("f32[]"));
     b.op(Opcode.REDUCE, Shape.parse("f32[64]"), i -> i.dimensions(1).calledComputations(10), x, zero);
-    Kernel k = Kernel.of("r", FusionKind.INPUT, b.buildFused(), Map.of(10L, add.build()), "t");
+    Kernel k = Kernel.of("r", FusionKind.INPUT, b.buildFused(), Map.of(10L, add), "t");
     TileSpace s = TileSpace.of(k, ChipSpec.V4);
     // The space is the reduced operand f32[64,1000000]: 8 row units, ceil(1e6 / 128) = 7813 lane units;
     // its minor dimension is reduced.
@@ -260,16 +266,13 @@ class TileSpaceTest {
   void largeInnerReductionsAreSplitIntoChunks() {
     // A reduce that the space does not tile (its output is consumed by an elementwise root of the same size
     // as the reduce's output) keeps its input block under 2^18 elements by chunking.
-    ComputationBuilder add = ComputationBuilder.create("add", 10, ids);
-    Instruction a = add.parameter(Shape.parse("f32[]"));
-    Instruction c = add.parameter(Shape.parse("f32[]"));
-    add.op(Opcode.ADD, Shape.parse("f32[]"), a, c);
+    Computation add = adder();
     ComputationBuilder b = ComputationBuilder.create("fused", 1, ids);
     Instruction x = b.parameter(Shape.parse("f32[64,1000000]"));
     Instruction zero = b.op(Opcode.CONSTANT, Shape.parse("f32[]"));
     Instruction r = b.op(Opcode.REDUCE, Shape.parse("f32[64]"), i -> i.dimensions(1).calledComputations(10), x, zero);
     b.op(Opcode.EXP, Shape.parse("f32[64]"), r);
-    Kernel k = Kernel.of("r", FusionKind.INPUT, b.buildFused(), Map.of(10L, add.build()), "t");
+    Kernel k = Kernel.of("r", FusionKind.INPUT, b.buildFused(), Map.of(10L, add), "t");
     TileSpace s = TileSpace.of(k, ChipSpec.V4);
     assertThat(s.outputUnits()).containsExactly(1);
     TileFootprint fp = s.footprint(TileConfig.parse("/1"));
