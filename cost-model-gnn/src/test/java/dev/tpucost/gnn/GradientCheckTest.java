@@ -56,6 +56,8 @@ class GradientCheckTest {
       names.add("w0c");
     }
     int checked = 0;
+    int kinks = 0;
+    double center = step.loss();
     for (String name : names) {
       float[] data = w.get(name).data();
       float[] grad = step.gradients().get(name);
@@ -71,6 +73,13 @@ class GradientCheckTest {
         double down = net.step(batch).loss();
         data[i] = keep;
         double numeric = (up - down) / (2 * eps);
+        // A ReLU kink within eps makes the one-sided slopes disagree: no derivative to compare there.
+        double right = (up - center) / eps;
+        double left = (center - down) / eps;
+        if (Math.abs(right - left) > 2e-3 + 0.05 * Math.abs(numeric)) {
+          kinks++;
+          continue;
+        }
         if (Math.abs(numeric) > 1e-3 || Math.abs(grad[i]) > 1e-3) {
           assertThat(grad[i]).as("%s[%d]", name, i).isCloseTo((float) numeric,
               org.assertj.core.api.Assertions.within((float) (2e-3 + 0.05 * Math.abs(numeric))));
@@ -80,5 +89,6 @@ class GradientCheckTest {
     }
     net.load(w);
     assertThat(checked).isGreaterThan(15);
+    assertThat(kinks).isLessThan(checked / 2);
   }
 }

@@ -110,4 +110,27 @@ class ShippedModelTest {
   }
 
   private static final double[] RECORDED = {9844.664270407025, 3992.937617932323, 3891.367707320046};
+
+  @Test
+  void theSecondModelFormatStillLoadsAndPredictsAsItDid() throws Exception {
+    ModelFile frozen;
+    try (InputStream in = getClass().getResourceAsStream("models/gnn-v4-format2.zip")) {
+      frozen = ModelFile.read(in, "gnn-v4-format2.zip");
+    }
+    assertThat(frozen.kind()).isEqualTo("gnn");
+    assertThat(frozen.info().path("tile_semantics").asText()).isEqualTo("xla-tpu");
+    GnnModel m = GnnModel.of(frozen, ChipSpec.V4);
+    // Frozen on 2026-12-02 (the first shipped format-2 default): the first kernels of program 3/0.
+    List<Kernel> ks = kernels(3);
+    double[] now = new double[3];
+    for (int i = 0; i < 3; i++) {
+      now[i] = m.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
+    }
+    System.out.println("[ShippedModelTest] format-2 predictions: " + java.util.Arrays.toString(now));
+    for (int i = 0; i < 3; i++) {
+      assertThat(now[i]).isCloseTo(RECORDED_2[i], org.assertj.core.data.Percentage.withPercentage(1e-3));
+    }
+  }
+
+  private static final double[] RECORDED_2 = {9671.186925953516, 4059.498726497575, 3741.664228258227};
 }

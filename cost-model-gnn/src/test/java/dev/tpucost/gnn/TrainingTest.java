@@ -124,7 +124,7 @@ class TrainingTest {
         .hasMessage(wrongChip + ": the model was trained for chip v4, not v5e");
 
     Path future = dir.resolve("future.zip");
-    rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 1", "\"format_version\" : 99"));
+    rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 2", "\"format_version\" : 99"));
     assertThatThrownBy(() -> GnnModel.load(future, ChipSpec.V4))
         .hasMessage(future + ": model format version 99 is not supported (this tpucost reads versions 1 to 2)");
 
