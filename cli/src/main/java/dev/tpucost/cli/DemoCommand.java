@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tpucost demo}: the three models against the simulator on a bundled program, with nothing but the
- * jar. The program is {@code transformer_00147} of the default dataset (seed 1) after the greedy fusion
+ * jar. The program is {@code transformer_00183} of the default dataset (seed 1) after the greedy fusion
  * pass, shipped as HLO text; it is in the random split's test part, so the learned models never trained on it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     "default models' training): every kernel's simulated runtime next to the analytical, gnn and hybrid",
     "predictions, then the tile configurations of its heaviest kernel ranked by each model against the simulator."})
 final class DemoCommand implements Callable<Integer> {
-  static final String PROGRAM = "demo/transformer_00147.hlo";
+  static final String PROGRAM = "demo/transformer_00183.hlo";
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

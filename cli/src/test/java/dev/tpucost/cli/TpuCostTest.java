@@ -29,7 +29,7 @@ class TpuCostTest {
   void demoRunsTheThreeModelsOnTheBundledProgram() {
     Result demo = run("demo", "--configs", "64");
     assertThat(demo.code()).as(demo.err()).isZero();
-    assertThat(demo.out()).contains("24 kernels of HloModule transformer_00147", "Tile configs of the heaviest kernel",
+    assertThat(demo.out()).contains("24 kernels of HloModule transformer_00183", "Tile configs of the heaviest kernel",
         "analytical", "gnn", "hybrid", "Next:");
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(analytical|gnn|hybrid) +(-?[01]\\.\\d{3}) ").matcher(demo.out());
     int models = 0;
