@@ -7,7 +7,6 @@ import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.model.TileChoice;
-import dev.tpucost.api.tile.TileSpace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
       TileChoice choice;
       Estimate e;
       try {
-        choice = TileChoice.of(k, TileSpace.of(k, m.chip()));
+        choice = TileChoice.of(k, m.tileSpace(k));
         e = m.predict(k, choice.tile()).withWarnings(choice.warnings());
       } catch (IllegalArgumentException ex) {
         err.println("tpucost: " + k.name() + ": " + ex.getMessage());

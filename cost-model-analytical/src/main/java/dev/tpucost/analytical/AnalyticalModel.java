@@ -90,8 +90,9 @@ public final class AnalyticalModel implements CostModel {
     return constants;
   }
 
-  /** The kernel's tile space on this model's chip (cached). */
-  public TileSpace space(Kernel kernel) {
+  /** The kernel's tile space on this model's chip, cached with its profile and default tile. */
+  @Override
+  public TileSpace tileSpace(Kernel kernel) {
     try {
       return spaces.getUnchecked(kernel);
     } catch (UncheckedExecutionException e) {
@@ -104,7 +105,7 @@ public final class AnalyticalModel implements CostModel {
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
-    TileSpace s = space(kernel);
+    TileSpace s = tileSpace(kernel);
     s.validate(tile);
     TileQuantities q = quantities(s, tile);
     double ns = q.cycles(weights) / chip.clockGhz();
@@ -145,7 +146,7 @@ public final class AnalyticalModel implements CostModel {
 
   /** Predictions for tiles of one kernel, NaN with the reason in {@code errors} for rejected ones. */
   private double[] nanoseconds(Kernel kernel, List<TileConfig> tiles, String[] errors) {
-    TileSpace s = space(kernel);
+    TileSpace s = tileSpace(kernel);
     double[] out = new double[tiles.size()];
     for (int i = 0; i < out.length; i++) {
       TileConfig t = tiles.get(i);
@@ -165,7 +166,7 @@ public final class AnalyticalModel implements CostModel {
    * tile's compute padding. The bounds must be possible (see {@link TileSpace#check}).
    */
   public double[] tileFeatures(Kernel kernel, TileConfig tile) {
-    TileSpace s = space(kernel);
+    TileSpace s = tileSpace(kernel);
     s.validate(tile);
     return features(s, tile);
   }
@@ -175,7 +176,7 @@ public final class AnalyticalModel implements CostModel {
    * rejected.
    */
   public List<TileFeatures> tileFeaturesAll(Kernel kernel, List<TileConfig> tiles) {
-    TileSpace s = space(kernel);
+    TileSpace s = tileSpace(kernel);
     List<TileFeatures> out = new ArrayList<>(tiles.size());
     for (TileConfig t : tiles) {
       Optional<String> problem = s.check(t);
@@ -223,7 +224,7 @@ public final class AnalyticalModel implements CostModel {
 
   /** Why {@code tile}'s bounds are impossible for {@code kernel}, if they are. */
   public Optional<String> check(Kernel kernel, TileConfig tile) {
-    return space(kernel).check(tile);
+    return tileSpace(kernel).check(tile);
   }
 
   /** Registers the model as {@code analytical}. */

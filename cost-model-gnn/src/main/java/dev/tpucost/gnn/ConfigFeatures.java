@@ -38,7 +38,7 @@ public final class ConfigFeatures {
       AnalyticalModel.TileFeatures f = q.get(i);
       problems[i] = f.problem();
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      out[i] = f.accepted() ? assemble(analytical.space(kernel).effective(tiles.get(i)), f.features(), graph) : null;
+      out[i] = f.accepted() ? assemble(analytical.tileSpace(kernel).effective(tiles.get(i)), f.features(), graph) : null;
     }
     return out;
   }

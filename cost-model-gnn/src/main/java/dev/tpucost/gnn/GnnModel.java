@@ -159,6 +159,12 @@ public final class GnnModel implements CostModel {
     }
   }
 
+  /** The analytical model's cached tile space of {@code kernel}: the default is searched once per kernel. */
+  @Override
+  public dev.tpucost.api.tile.TileSpace tileSpace(Kernel kernel) {
+    return analytical.tileSpace(kernel);
+  }
+
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
     String[] problem = new String[1];

@@ -35,11 +35,19 @@ public interface CostModel {
   Estimate predict(Kernel kernel, TileConfig tile);
 
   /**
+   * The tile space of {@code kernel} on this model's chip. Models that keep per-kernel state override this
+   * to return a cached one, so that the default tile is searched once per kernel, not per call.
+   */
+  default TileSpace tileSpace(Kernel kernel) {
+    return TileSpace.of(kernel, chip());
+  }
+
+  /**
    * Predicted runtime of {@code kernel} at the compiler's tile when the kernel carries one (an XLA:TPU
    * dump's {@code window_config}), else at its default tile ({@link TileChoice}).
    */
   default Estimate predict(Kernel kernel) {
-    TileChoice choice = TileChoice.of(kernel, TileSpace.of(kernel, chip()));
+    TileChoice choice = TileChoice.of(kernel, tileSpace(kernel));
     return predict(kernel, choice.tile()).withWarnings(choice.warnings());
   }
 
@@ -48,7 +56,7 @@ public interface CostModel {
    * invalid for the kernel on this chip (see {@link #rank} for the reasons).
    */
   default double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
-    TileSpace space = TileSpace.of(kernel, chip());
+    TileSpace space = tileSpace(kernel);
     double[] out = new double[tiles.size()];
     for (int i = 0; i < out.length; i++) {
       TileConfig t = tiles.get(i);
@@ -59,7 +67,7 @@ public interface CostModel {
 
   /** Ranks {@code tiles} by predicted runtime; invalid candidates are reported with their reason, not dropped. */
   default Ranking rank(Kernel kernel, List<TileConfig> tiles) {
-    TileSpace space = TileSpace.of(kernel, chip());
+    TileSpace space = tileSpace(kernel);
     String[] errors = new String[tiles.size()];
     List<TileConfig> valid = new ArrayList<>();
     List<Integer> where = new ArrayList<>();
@@ -98,7 +106,7 @@ public interface CostModel {
     HloModule m = fuse ? FusionPass.run(module) : module;
     List<ModuleEstimate.KernelEstimate> out = new ArrayList<>();
     for (Kernel k : Kernels.of(m)) {
-      TileChoice choice = TileChoice.of(k, TileSpace.of(k, chip()));
+      TileChoice choice = TileChoice.of(k, tileSpace(k));
       Estimate e = predict(k, choice.tile()).withWarnings(choice.warnings());
       out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e));
     }
