@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
       TileChoice choice;
       Estimate e;
       try {
-        choice = TileChoice.of(k, m.tileSpace(k));
+        choice = TileChoice.of(m.tileSpace(k));
         e = m.predict(k, choice.tile()).withWarnings(choice.warnings());
       } catch (IllegalArgumentException ex) {
         err.println("tpucost: " + k.name() + ": " + ex.getMessage());

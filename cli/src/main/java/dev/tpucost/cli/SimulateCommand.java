@@ -65,7 +65,7 @@ final class SimulateCommand implements Callable<Integer> {
     int failed = 0;
     for (Kernel k : kernels) {
       TileSpace space = TileSpace.of(k, chip);
-      TileChoice choice = tile != null ? TileChoice.given(space.resolve(TileConfig.parse(tile))) : TileChoice.of(k, space);
+      TileChoice choice = tile != null ? TileChoice.given(space.resolve(TileConfig.parse(tile))) : TileChoice.of(space);
       TileConfig t = choice.tile();
       SimResult r;
       try {

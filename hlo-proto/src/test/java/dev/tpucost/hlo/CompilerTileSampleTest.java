@@ -36,7 +36,7 @@ class CompilerTileSampleTest {
       assertThat(w.estimatedCycles()).isEmpty(); // "estimated_cycles":"0": none given
       assertThat(w.costModelType()).isEqualTo("COST_MODEL_TYPE_INVALID");
       TileSpace space = TileSpace.of(k, ChipSpec.V3);
-      TileChoice c = TileChoice.of(k, space);
+      TileChoice c = TileChoice.of(space);
       assertThat(c.source()).isEqualTo(TileSource.COMPILER);
       assertThat(c.warnings()).isEmpty();
       // The space is the bf16[14,40,100,128]{3,0,2,1} output: physical [40,100,14,128] = [40,100,2,1] units.
@@ -58,7 +58,7 @@ class CompilerTileSampleTest {
     // Every other kernel (the copies around the fusion) has none: tpucost's default.
     for (Kernel k : Kernels.of(text)) {
       if (!k.name().equals("multiply_reduce_fusion.94")) {
-        assertThat(TileChoice.of(k, TileSpace.of(k, ChipSpec.V3)).source()).as(k.name()).isEqualTo(TileSource.DEFAULT);
+        assertThat(TileChoice.of(TileSpace.of(k, ChipSpec.V3)).source()).as(k.name()).isEqualTo(TileSource.DEFAULT);
       }
     }
   }

@@ -47,7 +47,7 @@ public interface CostModel {
    * dump's {@code window_config}), else at its default tile ({@link TileChoice}).
    */
   default Estimate predict(Kernel kernel) {
-    TileChoice choice = TileChoice.of(kernel, tileSpace(kernel));
+    TileChoice choice = TileChoice.of(tileSpace(kernel));
     return predict(kernel, choice.tile()).withWarnings(choice.warnings());
   }
 
@@ -106,7 +106,7 @@ public interface CostModel {
     HloModule m = fuse ? FusionPass.run(module) : module;
     List<ModuleEstimate.KernelEstimate> out = new ArrayList<>();
     for (Kernel k : Kernels.of(m)) {
-      TileChoice choice = TileChoice.of(k, tileSpace(k));
+      TileChoice choice = TileChoice.of(tileSpace(k));
       Estimate e = predict(k, choice.tile()).withWarnings(choice.warnings());
       out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e));
     }

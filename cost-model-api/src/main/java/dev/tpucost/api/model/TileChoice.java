@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.tpucost.api.hlo.HloValidationException;
-import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.api.tile.WindowConfig;
@@ -31,11 +30,11 @@ public record TileChoice(TileConfig tile, TileSource source, Optional<WindowConf
     warnings = ImmutableList.copyOf(warnings);
   }
 
-  /** The compiler's tile for {@code kernel} if it has a usable one, else the default of {@code space}. */
-  public static TileChoice of(Kernel kernel, TileSpace space) {
+  /** The compiler's tile for the kernel of {@code space} if it has a usable one, else the default. */
+  public static TileChoice of(TileSpace space) {
     Optional<WindowConfig> window;
     try {
-      window = WindowConfig.of(kernel);
+      window = space.compilerWindow();
     } catch (HloValidationException e) {
       return new TileChoice(space.defaultConfig(), TileSource.DEFAULT, Optional.empty(),
           List.of(e.getMessage() + "; costed at the default tile"));

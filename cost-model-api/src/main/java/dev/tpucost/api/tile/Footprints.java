@@ -102,8 +102,7 @@ final class Footprints {
       spaceMask[g.order[p]] = bit(spaceLoop[p]);
     }
     int root = kernel.rootIndex();
-    Instruction rootInstr = kernel.node(root);
-    int[] leaves = rootInstr.opcode() == Opcode.TUPLE ? operands(root) : new int[] {root};
+    int[] leaves = TilingGeometry.outputNodes(kernel);
     if (g.spaceNode >= 0) {
       ext[g.spaceNode] = spaceExt.clone();
       dm[g.spaceNode] = spaceMask.clone();
@@ -240,11 +239,11 @@ final class Footprints {
     }
     if (reducing) {
       if (g.contraction >= 0 && (trips[kLoop] > 1 || trips[streamLoop] > 1)) {
-        acc = LongMath.saturatedAdd(acc, f32Bytes(kernel.node(g.contraction).shape(), ext[g.contraction]));
+        acc = LongMath.saturatedAdd(acc, NativeTiling.f32Bytes(kernel.node(g.contraction).shape(), ext[g.contraction]));
       }
       for (int leaf : leaves) {
         if (kernel.node(leaf).opcode() == Opcode.REDUCE) {
-          acc = LongMath.saturatedAdd(acc, f32Bytes(TilingGeometry.firstLeaf(kernel.node(leaf).shape()), ext[leaf]));
+          acc = LongMath.saturatedAdd(acc, NativeTiling.f32Bytes(TilingGeometry.firstLeaf(kernel.node(leaf).shape()), ext[leaf]));
         }
       }
     }
@@ -262,21 +261,6 @@ final class Footprints {
     }
     Shape in = TilingGeometry.firstLeaf(kernel.node(kernel.operand(node, 0)).shape());
     return in.isArray() && Arrays.equals(in.dims(), g.space.dims());
-  }
-
-  private static long f32Bytes(Shape s, long[] extents) {
-    if (!s.isArray() || s.rank() != extents.length) {
-      return 0;
-    }
-    return NativeTiling.paddedBytes(Shape.array(ElementType.F32, s.dims(), s.layout().orElse(null)), extents);
-  }
-
-  private int[] operands(int i) {
-    int[] out = new int[kernel.operandCount(i)];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = kernel.operand(i, k);
-    }
-    return out;
   }
 
   private double fillOf(int mask) {

@@ -167,6 +167,17 @@ public final class NativeTiling {
     return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
   }
 
+  /**
+   * Bytes of an f32 block of {@code shape}'s dimensions and layout with the given extents: an accumulator
+   * kept across reduction steps. 0 for a non-array or a mismatched rank.
+   */
+  public static long f32Bytes(Shape shape, long[] extents) {
+    if (!shape.isArray() || shape.rank() != extents.length) {
+      return 0;
+    }
+    return paddedBytes(Shape.array(dev.tpucost.api.shape.ElementType.F32, shape.dims(), shape.layout().orElse(null)), extents);
+  }
+
   /** {@code a} rounded up to a multiple of {@code m}. */
   public static long roundUpTo(long a, long m) {
     return roundUp(a, m);

@@ -90,15 +90,15 @@ public final class TileProfile {
     }
     outputBytes = ob;
     double racc = 0;
-    int root = kernel.rootIndex();
-    int[] leaves = kernel.node(root).opcode() == Opcode.TUPLE ? operandsOf(kernel, root) : new int[] {root};
-    for (int leaf : leaves) {
+    for (int leaf : TilingGeometry.outputNodes(kernel)) {
       if (kernel.node(leaf).opcode() == Opcode.REDUCE) {
-        racc += f32Bytes(TilingGeometry.firstLeaf(kernel.node(leaf).shape()));
+        Shape s = TilingGeometry.firstLeaf(kernel.node(leaf).shape());
+        racc += NativeTiling.f32Bytes(s, s.dims());
       }
     }
     reduceAccumulatorBytes = racc;
-    contractionAccumulatorBytes = g.contraction >= 0 ? f32Bytes(kernel.node(g.contraction).shape()) : 0;
+    Shape cs = g.contraction >= 0 ? kernel.node(g.contraction).shape() : null;
+    contractionAccumulatorBytes = cs != null ? NativeTiling.f32Bytes(cs, cs.dims()) : 0;
 
     int c = g.contraction;
     contraction = c >= 0;
@@ -212,21 +212,6 @@ public final class TileProfile {
     transcendentals = kernel.stats().transcendentals();
     xluElements = xlu;
     fallbackOps = fallback;
-  }
-
-  private static double f32Bytes(Shape s) {
-    if (!s.isArray()) {
-      return 0;
-    }
-    return NativeTiling.paddedBytes(Shape.array(dev.tpucost.api.shape.ElementType.F32, s.dims(), s.layout().orElse(null)));
-  }
-
-  private static int[] operandsOf(Kernel k, int i) {
-    int[] out = new int[k.operandCount(i)];
-    for (int j = 0; j < out.length; j++) {
-      out[j] = k.operand(i, j);
-    }
-    return out;
   }
 
   /** The profile of the kernel of {@code geometry}. */

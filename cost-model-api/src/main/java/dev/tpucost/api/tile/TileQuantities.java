@@ -72,7 +72,6 @@ public record TileQuantities(
     long[] trips = new long[loops];
     long outTiles = 1;
     long redTrips = 1;
-    double padded = 1;
     for (int p = 0; p < r; p++) {
       long b = Math.min(tile.outputBound(p), g.units[p]);
       long e = g.spaceExtent(p, b);
@@ -84,9 +83,8 @@ public record TileQuantities(
       } else {
         redTrips *= trips[l];
       }
-      double pe = p == r - 1 ? roundUp(e, NativeTiling.LANES) : p == r - 2 ? roundUp(e, NativeTiling.SUBLANES) : e;
-      padded *= trips[l] * pe / g.dims[p];
     }
+    double padded = paddedCompute(k, tile);
     TilingGeometry.WeightLoops w = g.weightLoops(tile);
     long kTrips = w.kTrips();
     long streamTrips = w.streamTrips();
@@ -192,6 +190,11 @@ public record TileQuantities(
    * (8,128) padding of the two minor dimensions of every block.
    */
   public static double computePadding(TileProfile k, TileConfig tile) {
+    return paddedCompute(k, tile) - 1;
+  }
+
+  /** Elements the grid computes (whole blocks, native-padded) over the elements of the space. */
+  private static double paddedCompute(TileProfile k, TileConfig tile) {
     TilingGeometry g = k.geometry;
     double padded = 1;
     for (int p = 0; p < k.rank; p++) {
@@ -201,7 +204,7 @@ public record TileQuantities(
       double pe = p == k.rank - 1 ? roundUp(e, NativeTiling.LANES) : p == k.rank - 2 ? roundUp(e, NativeTiling.SUBLANES) : e;
       padded *= t * pe / g.dims[p];
     }
-    return padded - 1;
+    return padded;
   }
 
   /**

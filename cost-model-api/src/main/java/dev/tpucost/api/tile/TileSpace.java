@@ -37,12 +37,14 @@ public final class TileSpace {
   private final ChipSpec chip;
   private final Supplier<TileProfile> profile;
   private final Supplier<TileConfig> blocking;
+  private final Supplier<Optional<WindowConfig>> window;
 
   private TileSpace(Kernel kernel, ChipSpec chip) {
     this.geometry = TilingGeometry.of(kernel);
     this.chip = chip;
     this.profile = Suppliers.memoize(() -> TileProfile.of(geometry));
     this.blocking = Suppliers.memoize(() -> DefaultTile.choose(profile.get(), chip));
+    this.window = Suppliers.memoize(() -> WindowConfig.of(kernel));
   }
 
   /**
@@ -109,16 +111,20 @@ public final class TileSpace {
     return geometry.tileable;
   }
 
+  /**
+   * The tile the compiler chose for the kernel, if its backend config records one (parsed once).
+   *
+   * @throws dev.tpucost.api.hlo.HloValidationException naming the kernel and field when it is malformed
+   */
+  public Optional<WindowConfig> compilerWindow() {
+    return window.get();
+  }
+
   // ---------------------------------------------------------------- validity
 
   /** Why {@code config}'s bounds are impossible for this kernel, or empty if they are possible. */
   public Optional<String> check(TileConfig config) {
     return TileValidity.problem(geometry, config);
-  }
-
-  /** Same as {@link #check}: only bounds decide validity. */
-  public Optional<String> checkBounds(TileConfig config) {
-    return check(config);
   }
 
   /** True if {@code config}'s bounds are possible. */

@@ -8,9 +8,7 @@ import dev.tpucost.api.hlo.Opcode;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.shape.ElementType;
 import dev.tpucost.api.shape.Shape;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -155,17 +153,24 @@ public final class TilingGeometry {
     return new TilingGeometry(kernel);
   }
 
+  /** The nodes whose values leave the kernel: the operands of a root tuple, or the root. */
+  static int[] outputNodes(Kernel k) {
+    int root = k.rootIndex();
+    return k.node(root).opcode() == Opcode.TUPLE ? operands(k, root) : new int[] {root};
+  }
+
+  /** The operand node indices of node {@code i}. */
+  static int[] operands(Kernel k, int i) {
+    int[] out = new int[k.operandCount(i)];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = k.operand(i, j);
+    }
+    return out;
+  }
+
   /** {node of the space, node of the primary root reduce of it or -1}. */
   private static int[] chooseSpace(Kernel k) {
-    int root = k.rootIndex();
-    List<Integer> outputs = new ArrayList<>();
-    if (k.node(root).opcode() == Opcode.TUPLE) {
-      for (int j = 0; j < k.operandCount(root); j++) {
-        outputs.add(k.operand(root, j));
-      }
-    } else {
-      outputs.add(root);
-    }
+    int[] outputs = outputNodes(k);
     int best = -1;
     int bestReduce = -1;
     long bestElements = -1;
@@ -283,40 +288,25 @@ public final class TilingGeometry {
     return space;
   }
 
-  /** Node index whose value spans the iteration space, or -1 for a kernel without an array value. */
-  public int spaceNode() {
-    return spaceNode;
-  }
 
-  /** True if the space is the input of a root reduce rather than an output. */
-  public boolean spaceIsReduced() {
-    return primaryReduce >= 0;
-  }
+
+
 
   /** Space sizes in tile units, physical major to minor ({@code output_bounds}' ranges). */
   public long[] outputUnits() {
     return units.clone();
   }
 
-  /** Space sizes in elements, physical major to minor. */
-  public long[] outputDims() {
-    return dims.clone();
-  }
 
-  /** The unit (elements per bound) of each physical space position. */
-  public long[] outputUnitSizes() {
-    return unit.clone();
-  }
+
+
 
   /** Per physical space position: true if a root reduce removes it (its steps accumulate). */
   public boolean[] spaceReduced() {
     return reduced.clone();
   }
 
-  /** Logical space dimension of each physical position, major to minor. */
-  public int[] spaceOrder() {
-    return order.clone();
-  }
+
 
   /** False if the kernel has nothing to tile (an unfused reshape): its only configuration is empty. */
   public boolean tileable() {
@@ -338,25 +328,16 @@ public final class TilingGeometry {
     return wUnits.clone();
   }
 
-  /** Weight sizes in elements, physical major to minor. */
-  public long[] kernelDims() {
-    return wDims.clone();
-  }
 
-  /** The unit of each physical weight position. */
-  public long[] kernelUnitSizes() {
-    return wUnit.clone();
-  }
+
+
 
   /** Per weight physical dimension: true if its kernel bound splits the reduction. */
   public boolean[] kernelReductionDims() {
     return wReduction.clone();
   }
 
-  /** Per weight physical dimension: the physical space position it follows, or -1. */
-  public int[] kernelToSpace() {
-    return wToSpacePos.clone();
-  }
+
 
   /**
    * The kernel bounds the output tile implies on the weight's non-reduction dimensions (the whole dimension

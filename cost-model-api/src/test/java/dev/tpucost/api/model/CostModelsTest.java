@@ -100,7 +100,7 @@ class CostModelsTest {
         + "\"output_window_bounds\":[\"64\",\"4\"],\"input_window_bounds\":[],\"estimated_cycles\":\"123456\","
         + "\"iteration_bounds\":[],\"buffering_level\":2}}";
     Kernel withConfig = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(), config);
-    TileChoice c = TileChoice.of(withConfig, dev.tpucost.api.tile.TileSpace.of(withConfig, ChipSpec.V4));
+    TileChoice c = TileChoice.of(dev.tpucost.api.tile.TileSpace.of(withConfig, ChipSpec.V4));
     assertThat(c.source()).isEqualTo(TileSource.COMPILER);
     assertThat(c.tile()).isEqualTo(TileConfig.parse("64,4/64,4"));
     assertThat(c.window().orElseThrow().estimatedCycles()).hasValue(123456);
@@ -108,7 +108,7 @@ class CostModelsTest {
     // A window config of the wrong rank for tpucost's reading: the default, with a warning; never dropped.
     Kernel odd = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(),
         config.replace("[\"64\",\"4\"],\"input", "[\"64\"],\"input"));
-    TileChoice d = TileChoice.of(odd, dev.tpucost.api.tile.TileSpace.of(odd, ChipSpec.V4));
+    TileChoice d = TileChoice.of(dev.tpucost.api.tile.TileSpace.of(odd, ChipSpec.V4));
     assertThat(d.source()).isEqualTo(TileSource.DEFAULT);
     assertThat(d.warnings()).singleElement().asString().contains("the compiler's window_config does not fit")
         .contains("output_bounds has 1 entries");
@@ -116,7 +116,7 @@ class CostModelsTest {
     // A malformed one is named.
     Kernel bad = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(),
         config.replace("\"64\",\"4\"],\"input", "\"64\",\"x\"],\"input"));
-    assertThat(TileChoice.of(bad, dev.tpucost.api.tile.TileSpace.of(bad, ChipSpec.V4)).warnings()).singleElement()
+    assertThat(TileChoice.of(dev.tpucost.api.tile.TileSpace.of(bad, ChipSpec.V4)).warnings()).singleElement()
         .asString().contains("window_config.output_window_bounds[1] is \"x\", not a whole number");
   }
 }
