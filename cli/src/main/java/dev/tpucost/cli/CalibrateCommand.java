@@ -22,20 +22,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tpucost calibrate}: fit the analytical model's constants on a dataset's training split. */
+/**
+ * {@code tpucost calibrate}: fit the analytical model's constants on a dataset's training split, or the
+ * simulator's per-chip constants on measured runtimes.
+ */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, description = {
-    "Fit the analytical model's eleven constants by least squares in log space on the training part of a",
-    "dataset split, and write them as a constants file (the chip is the dataset's)."})
+    "--target analytical (default): fit the analytical model's eleven constants by least squares in log space",
+    "on the training part of a dataset split, and write them as a constants file (the chip is the dataset's).",
+    "--target sim: fit the simulator's per-chip constants (launch, step overhead, HBM latency, DMA efficiency,",
+    "MXU fill and scale, vector scale, unit overlap) to measured runtimes: a measured dataset ('dataset",
+    "--from-tuning'), or with --published the bundled TPU v5e Pallas matmul timings (fitted on n = 1024 and",
+    "4096 with a dispatch offset, tested on 8192). Writes a chip calibration file: the chip file with a",
+    "'simulator' section, which every --chip option takes."})
 final class CalibrateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "A dataset.")
+  @Option(names = "--target", defaultValue = "analytical", description = "analytical or sim (default: ${DEFAULT-VALUE}).")
+  String target;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "A dataset (for --target sim: a measured one).")
   Path data;
+
+  @Option(names = "--published", description = "--target sim: fit to the bundled published v5e matmul timings.")
+  boolean published;
+
+  @Option(names = "--chip", description = "--target sim with --published: the chip (default: v5e).")
+  String chip;
 
   @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the constants.")
   Path out;
 
-  @Option(names = "--split", defaultValue = "random", description = "random or family (default: ${DEFAULT-VALUE}); its train part is used.")
+  @Option(names = "--split", description = {"random, family or all: the part of the dataset fitted on, its train part",
+      "(default: random; all for --target sim, whose evaluation is 'evaluate --split kernel')."})
   String split;
 
   @Option(names = "--max-samples", defaultValue = "200000", description = "Samples used at most, drawn with --seed (default: ${DEFAULT-VALUE}).")
@@ -46,9 +64,21 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (target.equals("sim")) {
+      return SimCalibrations.run(this);
+    }
+    if (!target.equals("analytical")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--target must be analytical or sim, not '" + target + "'");
+    }
+    if (data == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--target analytical needs --data DIR");
+    }
+    if (split == null) {
+      split = "random";
+    }
     DatasetReader reader = DatasetReader.open(data);
     ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
-    List<KernelRecord> records = Evaluator.records(reader, split, "train");
+    List<KernelRecord> records = split.equals("all") ? all(reader) : Evaluator.records(reader, split, "train");
     long total = 0;
     for (KernelRecord r : records) {
       total += r.getSamplesList().stream().filter(s -> s.getError().isEmpty()).count();
@@ -82,6 +112,12 @@ final class CalibrateCommand implements Callable<Integer> {
     o.printf("written to %s%n", out);
     o.flush();
     return 0;
+  }
+
+  static List<KernelRecord> all(DatasetReader reader) throws java.io.IOException {
+    List<KernelRecord> out = new java.util.ArrayList<>();
+    reader.forEach(out::add);
+    return out;
   }
 
 }

@@ -5,6 +5,8 @@ import dev.tpucost.corpus.dataset.DatasetBuilder;
 import dev.tpucost.corpus.dataset.DatasetOptions;
 import dev.tpucost.corpus.dataset.Progress;
 import dev.tpucost.hlo.HloFiles;
+import dev.tpucost.hlo.tuning.TunedKernel;
+import dev.tpucost.hlo.tuning.TuningFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
       "Generate a labelled dataset: zoo programs (or the HLO files given with --from) go through the fusion",
       "pass, greedily and in random configurations; each distinct kernel gets tile configs sampled from its",
       "tile space, labelled by the simulator. Writes sharded records and manifest.json into --out; rerunning",
-      "the same command resumes an interrupted build."
+      "the same command resumes an interrupted build. With --from-tuning, the dataset holds real kernels",
+      "labelled with the runtimes measured on hardware (TpuGraphs tuning files) instead."
     })
 final class DatasetCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,7 +50,7 @@ final class DatasetCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).", defaultValue = "1")
   long seed;
 
-  @Option(names = "--chip", description = "Preset or chip file (default: ${DEFAULT-VALUE}).", defaultValue = "v4")
+  @Option(names = "--chip", description = "Preset or chip file (default: v4; v3 with --from-tuning, the chip TpuGraphs measured on).")
   String chip;
 
   @Option(names = "--threads", description = "Worker threads (default: all cores); results do not depend on it.")
@@ -56,15 +59,27 @@ final class DatasetCommand implements Callable<Integer> {
   @Option(names = "--from", arity = "1..*", paramLabel = "FILE", description = "Label these HLO files instead of zoo programs.")
   List<Path> from;
 
+  @Option(names = "--from-tuning", arity = "1..*", paramLabel = "FILE", description = {
+      "TpuGraphs tuning files (a TuningData or one ModuleTuningData): every tile run becomes a sample labelled",
+      "with its measured runtime (failed runs kept as rejected, the compiler default marked); layout runs are",
+      "counted and skipped."})
+  List<Path> fromTuning;
+
   @Override
   public Integer call() throws Exception {
     DatasetOptions defaults = DatasetOptions.defaults();
-    DatasetOptions options = new DatasetOptions(programs, configsPerKernel, fusionVariants, seed, ChipFiles.resolve(chip),
+    if (from != null && fromTuning != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from and --from-tuning exclude each other");
+    }
+    String chipName = chip != null ? chip : fromTuning != null ? "v3" : "v4";
+    DatasetOptions options = new DatasetOptions(programs, configsPerKernel, fusionVariants, seed, ChipFiles.resolve(chipName),
         threads != null ? threads : defaults.threads(), defaults.programsPerShard(), defaults.heldOutFamily());
     PrintWriter err = spec.commandLine().getErr();
     DatasetBuilder.Summary s;
     try (BarProgress progress = new BarProgress(err)) {
-      if (from != null) {
+      if (fromTuning != null) {
+        s = measured(options, progress);
+      } else if (from != null) {
         List<DatasetBuilder.Source> sources = new ArrayList<>();
         for (Path f : from) {
           HloFiles.Loaded l = HloFiles.load(f);
@@ -80,8 +95,33 @@ final class DatasetCommand implements Callable<Integer> {
     o.printf("dataset %s: %d programs, %d distinct kernels, %d labelled samples (%d rejected configs), %d shards"
         + " (%d reused), %.1f s on %d threads, chip %s%n", out, s.programs(), s.kernels(), s.samples(), s.errors(),
         s.shards(), s.shardsReused(), s.seconds(), options.threads(), options.chip().name());
+    if (fromTuning != null) {
+      o.printf("labels: measured on %s; %d layout (module_config) runs skipped: tpucost labels tile configurations only%n",
+          options.chip().name(), s.layoutRunsSkipped());
+    }
     o.flush();
     return 0;
+  }
+
+  private DatasetBuilder.Summary measured(DatasetOptions options, Progress progress) throws java.io.IOException {
+    List<DatasetBuilder.Source> sources = new ArrayList<>();
+    var inputs = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+    for (Path f : fromTuning) {
+      List<TunedKernel> tuned = TuningFiles.read(f);
+      String stem = f.getFileName().toString().replaceAll("\\.(pb|binpb|tuning)$", "");
+      long runs = 0;
+      for (int i = 0; i < tuned.size(); i++) {
+        TunedKernel t = tuned.get(i);
+        sources.add(DatasetBuilder.Source.measured(String.format("%s/%03d-%s", stem, i, t.kernel().name()), "measured", t));
+        runs += t.runs().size();
+      }
+      inputs.addObject().put("file", f.getFileName().toString())
+          .put("sha256", com.google.common.io.MoreFiles.asByteSource(f).hash(com.google.common.hash.Hashing.sha256()).toString())
+          .put("kernels", tuned.size()).put("runs", runs);
+    }
+    var wrapper = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    wrapper.set("tuning_files", inputs);
+    return DatasetBuilder.measured(sources, options, wrapper, out, progress);
   }
 
   /** Progress onto a terminal progress bar (library: me.tongfei:progressbar). */

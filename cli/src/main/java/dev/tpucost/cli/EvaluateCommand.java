@@ -5,7 +5,9 @@ import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModels;
 import dev.tpucost.benchmarks.report.HtmlReport;
+import dev.tpucost.benchmarks.measured.Refitters;
 import dev.tpucost.benchmarks.report.ReportJson;
+import dev.tpucost.gnn.training.FineTuner;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.evaluation.Evaluator;
 import java.io.PrintWriter;
@@ -18,23 +20,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tpucost evaluate}: cost models against the simulator on a dataset split's test part. */
+/** {@code tpucost evaluate}: cost models against a dataset's runtimes (simulated or measured). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = {
-    "Evaluate cost models against the simulated runtimes of a dataset split's test part (or every sample",
-    "with --split all): tile task Kendall tau and top-1/5/10 slowdown per kernel and the paper's Tile-Size APE",
-    "per program; fusion task MAPE, tau across kernels and the error of per-program totals. Every model is",
-    "scored on the same samples; --report also writes an HTML page with the tables and charts."})
+    "Evaluate cost models against the runtimes of a dataset (simulated, or measured on hardware with",
+    "'dataset --from-tuning'): a split's test part, every sample (--split all), or leave-one-kernel-out",
+    "(--split kernel: each model is fitted to the measured samples of every other kernel, then scored on the",
+    "held-out one). Tile task Kendall tau and top-1/5/10 slowdown per kernel and the paper's Tile-Size APE per",
+    "program; fusion task MAPE, tau across kernels and the error of per-program totals; the runtime error over",
+    "every configuration, per kernel and overall. Every model is scored on the same samples; --report also",
+    "writes an HTML page with the tables and charts."})
 final class EvaluateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "A dataset.")
   Path data;
 
-  @Option(names = "--split", defaultValue = "random", description = "random, family or all (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--split", defaultValue = "random", description = "random, family, all or kernel (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--models", defaultValue = "analytical,gnn,hybrid", split = ",",
-      description = "Registered models (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--models", split = ",", description = {
+      "Registered models (default: analytical,gnn,hybrid; on a measured dataset also sim, the simulator; models",
+      "with nothing shipped for the chip are left out with a note). With --split kernel: sim and analytical are",
+      "calibrated per fold, gnn and hybrid fine-tuned per fold from their shipped or --model-file model."})
   List<String> models;
 
   @Option(names = "--model-file", paramLabel = "NAME=FILE",
@@ -51,32 +58,66 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   OutputFormat format;
 
+  @Option(names = "--fine-tune-epochs", defaultValue = "40", description = {
+      "With --split kernel: most fine-tuning epochs of gnn/hybrid per fold; the count is chosen by an inner",
+      "leave-one-kernel-out (default: ${DEFAULT-VALUE})."})
+  int fineTuneEpochs;
+
   @Override
   public Integer call() throws Exception {
     DatasetReader reader = DatasetReader.open(data);
     ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
-    List<CostModel> ms = new ArrayList<>();
-    for (String name : models) {
-      Path file = modelFiles.get(name.trim());
-      ms.add(file != null ? dev.tpucost.gnn.GnnModel.load(file, chip, name.trim()) : CostModels.create(name.trim(), chip));
-    }
-    for (Map.Entry<String, Path> e : modelFiles.entrySet()) {
-      if (!models.contains(e.getKey())) {
-        ms.add(dev.tpucost.gnn.GnnModel.load(e.getValue(), chip, e.getKey()));
+    boolean measured = reader.manifest().path("label_source").asText("simulated").equals("measured");
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> names = new ArrayList<>();
+    if (models != null) {
+      models.forEach(m -> names.add(m.trim()));
+    } else {
+      for (String m : measured ? List.of("sim", "analytical", "gnn", "hybrid") : List.of("analytical", "gnn", "hybrid")) {
+        if (modelFiles.containsKey(m) || available(m, chip)) {
+          names.add(m);
+        } else {
+          err.println("note: " + m + " left out: nothing shipped for chip " + chip.name() + " (give --model-file " + m + "=FILE)");
+        }
       }
     }
-    Evaluator.Report r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
+    for (String m : modelFiles.keySet()) {
+      if (!names.contains(m)) {
+        names.add(m);
+      }
+    }
+    Evaluator.Report r;
+    if (split.equals("kernel")) {
+      List<Evaluator.Refitter> refitters = new ArrayList<>();
+      for (String name : names) {
+        refitters.add(refitter(name, chip, err));
+      }
+      r = Evaluator.evaluateKernelFolds(reader, refitters, maxKernels);
+    } else {
+      List<CostModel> ms = new ArrayList<>();
+      for (String name : names) {
+        ms.add(model(name, chip));
+      }
+      r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (format == OutputFormat.json) {
       out.println(Json.line(ReportJson.of(r)));
     } else {
-      out.printf("%s split, %s: %d samples%n", split, split.equals("all") ? "every sample" : "test part", r.samples());
+      out.printf("%s split, %s: %d samples; ground truth: %s%n", split, switch (split) {
+        case "all" -> "every sample";
+        case "kernel" -> "each kernel held out in turn";
+        default -> "test part";
+      }, r.samples(), r.groundTruth());
       Table t = new Table("model", "kernels", "tile tau", "top-1", "top-5", "top-10", "tile APE", "fusion MAPE",
-          "fusion tau", "program err");
+          "fusion tau", "runtime MAPE");
       r.overall().forEach((name, s) -> t.row(name, s.tileKernels(), f3(s.kendallTau()), pct(s.top1Slowdown()),
           pct(s.top5Slowdown()), pct(s.top10Slowdown()), pct(s.tileApe()), pct(s.fusionMape()), f3(s.fusionKendallTau()),
-          pct(s.programTotalApe())));
+          pct(s.runtimeMape())));
       t.print(out);
+      if (measured || split.equals("kernel")) {
+        perKernel(out, r);
+      }
     }
     if (report != null) {
       HtmlReport.write(r, data.toString(), report);
@@ -84,6 +125,79 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** Per kernel: configurations, and per model tau, top-1 and runtime MAPE; the default's top-1 as baseline. */
+  private static void perKernel(PrintWriter out, Evaluator.Report r) {
+    List<String> models = new ArrayList<>(r.overall().keySet());
+    List<String> header = new ArrayList<>(List.of("kernel", "configs", "default top-1"));
+    for (String m : models) {
+      header.add(m + " tau");
+      header.add(m + " top-1");
+      header.add(m + " MAPE");
+    }
+    Table t = new Table(header.toArray(new String[0]));
+    List<Evaluator.KernelResult> first = r.overall().get(models.get(0)).kernels();
+    for (int i = 0; i < first.size(); i++) {
+      List<Object> row = new ArrayList<>(List.of(first.get(i).kernel(), first.get(i).configs(),
+          pct(first.get(i).defaultTop1Slowdown())));
+      for (String m : models) {
+        Evaluator.KernelResult k = r.overall().get(m).kernels().get(i);
+        row.add(f3(k.kendallTau()));
+        row.add(pct(k.top1Slowdown()));
+        row.add(pct(k.runtimeMape()));
+      }
+      t.row(row.toArray());
+    }
+    List<Object> mean = new ArrayList<>(List.of("mean over kernels", "", pct(r.overall().get(models.get(0)).defaultTop1Slowdown())));
+    for (String m : models) {
+      Evaluator.Scores s = r.overall().get(m);
+      mean.add(f3(s.kendallTau()));
+      mean.add(pct(s.top1Slowdown()));
+      mean.add(pct(s.runtimeMape()));
+    }
+    t.row(mean.toArray());
+    out.println();
+    out.println("per kernel (tau and top-1 over kernels with two or more configurations; default top-1: the compiler's own choice):");
+    t.print(out);
+    for (String m : models) {
+      out.printf("%s: mean tau over kernels with >= 10 configurations %s; runtime MAPE over every sample %s%n", m,
+          f3(r.overall().get(m).kendallTau(10)), pct(r.overall().get(m).sampleMape()));
+    }
+  }
+
+  private boolean available(String name, ChipSpec chip) {
+    try {
+      CostModels.create(name, chip);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private CostModel model(String name, ChipSpec chip) throws java.io.IOException {
+    Path file = modelFiles.get(name);
+    return file != null ? dev.tpucost.gnn.GnnModel.load(file, chip, name) : CostModels.create(name, chip);
+  }
+
+  private Evaluator.Refitter refitter(String name, ChipSpec chip, PrintWriter err) throws java.io.IOException {
+    if (name.equals("sim")) {
+      return Refitters.simulator(name);
+    }
+    if (name.equals("analytical")) {
+      return Refitters.analytical(name);
+    }
+    CostModel m = model(name, chip);
+    if (m instanceof dev.tpucost.gnn.GnnModel g) {
+      FineTuner.Options d = FineTuner.Options.defaults();
+      return Refitters.fineTuned(name, g.file(), new FineTuner.Options(fineTuneEpochs, d.learningRate(), d.rankWeight(),
+          d.seed()), line -> {
+            err.println(line);
+            err.flush();
+          });
+    }
+    err.println("note: " + name + " cannot be fitted to measurements; it is scored as it is in every fold");
+    return Refitters.asShipped(name, c -> m);
   }
 
   private static String f3(double v) {

@@ -63,7 +63,7 @@ public record Constants(
       "vpu_efficiency", "move_cost", "eup_cost", "xlu_cost", "memory_efficiency", "dma_cost");
 
   /** Lower bounds used by calibration. */
-  public static final double[] LOWER = {50, 5, 0.01, 1, 0.5, 0.1, 0.01, 0.5, 0.1, 0.8, 1};
+  public static final double[] LOWER = {50, 5, 0.01, 1, 0.1, 0.05, 0.01, 0.1, 0.05, 0.5, 1};
 
   /** Upper bounds used by calibration. */
   public static final double[] UPPER = {50_000, 5_000, 0.99, 5_000, 5, 50, 20, 100, 100, 10, 10_000};

@@ -4,6 +4,8 @@ package dev.tpucost.sim;
  * Every cost constant of the simulator, with where its value comes from. Costs are in core clock cycles
  * unless the name says otherwise. Sources: {@code shared/reference/tpu-chips.md} (TPU facts, published
  * measurements), XLA's TPU dumps (per-kernel cycle floors), and XLA's GPU op profiles for relative op costs.
+ * The kernel, step, latency, DMA-run and unit-overlap figures here are the priors of {@link SimCalibration};
+ * the simulator uses each chip's calibrated values, fitted to measurements.
  */
 public final class SimConstants {
   private SimConstants() {}
@@ -45,12 +47,6 @@ public final class SimConstants {
   public static final double DMA_RUN_OVERHEAD_BYTES = 1024;
 
   // ---------------------------------------------------------------- MXU
-
-  /** bf16 passes per f32 matmul (XLA's default f32 precision on TPU is bf16x3). */
-  public static final int F32_MXU_PASSES = 3;
-
-  /** bf16 passes per f32 matmul at HIGHEST precision (bf16x6). */
-  public static final int F32_HIGHEST_MXU_PASSES = 6;
 
   // ---------------------------------------------------------------- vector units (per (8,128) vreg)
 

@@ -37,18 +37,35 @@ import java.util.SplittableRandom;
  */
 public final class Simulator {
   private final ChipSpec chip;
+  private final SimCalibration cal;
   private final double noiseSigma;
   private final long noiseSeed;
 
-  private Simulator(ChipSpec chip, double noiseSigma, long noiseSeed) {
+  private Simulator(ChipSpec chip, SimCalibration cal, double noiseSigma, long noiseSeed) {
     this.chip = chip;
+    this.cal = cal;
     this.noiseSigma = noiseSigma;
     this.noiseSeed = noiseSeed;
   }
 
-  /** A noise-free simulator of {@code chip}. */
+  /**
+   * A noise-free simulator of {@code chip} with the chip's calibration ({@link SimCalibration#of(ChipSpec)}).
+   *
+   * @throws IllegalArgumentException if the chip's {@code simulator} section names an unknown constant or
+   *     gives one out of range
+   */
   public static Simulator of(ChipSpec chip) {
-    return new Simulator(chip, 0, 0);
+    return new Simulator(chip, SimCalibration.of(chip), 0, 0);
+  }
+
+  /** A noise-free simulator of {@code chip} with the constants {@code calibration} (for fitting them). */
+  public static Simulator of(ChipSpec chip, SimCalibration calibration) {
+    return new Simulator(chip, calibration, 0, 0);
+  }
+
+  /** The constants this simulator uses. */
+  public SimCalibration calibration() {
+    return cal;
   }
 
   /**
@@ -57,7 +74,7 @@ public final class Simulator {
    */
   public Simulator withNoise(double sigma, long seed) {
     checkArgument(sigma >= 0 && sigma < 1, "noise sigma must be in [0, 1), got %s", sigma);
-    return new Simulator(chip, sigma, seed);
+    return new Simulator(chip, cal, sigma, seed);
   }
 
   /** The simulated chip. */
@@ -92,17 +109,18 @@ public final class Simulator {
     double bytesPerCycle = chip.hbmBytesPerCycle() / cores;
 
     // Compute per step.
-    double mxu = MxuModel.stepCycles(kernel, fp, chip);
+    double mxu = MxuModel.stepCycles(kernel, fp, chip, cal.mxuFillShare(), cal.mxuScale());
     VectorModel.Cycles v = VectorModel.stepCycles(kernel, fp, chip);
-    double vpu = v.vpu() + v.eup();
-    double[] units = {mxu, v.vpu(), v.eup(), v.xlu()};
+    double vs = cal.vectorScale();
+    double vpu = vs * (v.vpu() + v.eup());
+    double[] units = {mxu, vs * v.vpu(), vs * v.eup(), vs * v.xlu()};
     double max = 0;
     double sum = 0;
     for (double u : units) {
       max = Math.max(max, u);
       sum += u;
     }
-    double compute = max + SimConstants.UNIT_SERIALIZATION * (sum - max);
+    double compute = max + cal.unitSerialization() * (sum - max);
 
     // DMA per load of each parameter block and of the output block: the bytes that exist (a partial block
     // moves its part), nothing for an operand already on chip.
@@ -116,16 +134,17 @@ public final class Simulator {
       Shape s = kernel.node(node).shape();
       long loads = Math.max(1, Math.min(fp.parameterLoads(p), steps));
       double bytesPerLoad = fp.parameterTransferBytes(p) / loads;
-      loadCycles[p] = spill * DmaModel.transferCycles(bytesPerLoad, DmaModel.runBytes(s, fp.nodeExtent(node)), bytesPerCycle);
+      loadCycles[p] = spill * DmaModel.transferCycles(bytesPerLoad, s, fp.nodeExtent(node), bytesPerCycle,
+          cal.dmaEfficiency(), cal.dmaRunOverheadBytes());
       period[p] = Math.max(1, steps / loads);
       dmaIn += loadCycles[p] * loads;
     }
     Shape out = kernel.outputShape();
     Shape outLeaf = out.isTuple() && !out.tupleShapes().isEmpty() ? out.leaves().get(0) : out;
     long writes = Math.max(1, fp.outputTiles());
-    loadCycles[np] = spill * DmaModel.transferCycles(fp.outputTransferBytes() / writes,
-        DmaModel.runBytes(outLeaf, fp.nodeRank(kernel.rootIndex()) == outLeaf.rank() ? fp.nodeExtent(kernel.rootIndex()) : outLeaf.dims()),
-        bytesPerCycle);
+    loadCycles[np] = spill * DmaModel.transferCycles(fp.outputTransferBytes() / writes, outLeaf,
+        fp.nodeRank(kernel.rootIndex()) == outLeaf.rank() ? fp.nodeExtent(kernel.rootIndex()) : outLeaf.dims(),
+        bytesPerCycle, cal.dmaEfficiency(), cal.dmaRunOverheadBytes());
     period[np] = Math.max(1, fp.reductionSteps());
     double dmaOut = loadCycles[np] * writes;
 
@@ -157,13 +176,13 @@ public final class Simulator {
     body += (steps - counted) * compute; // steps that move nothing
     body *= scale;
     stall *= scale;
-    double prologue = SimConstants.HBM_LATENCY_CYCLES;
+    double prologue = cal.hbmLatencyCycles();
     for (int p = 0; p < np; p++) {
       prologue += loadCycles[p];
     }
-    double epilogue = SimConstants.HBM_LATENCY_CYCLES + loadCycles[np];
-    long overhead = stepsPerCore * SimConstants.STEP_OVERHEAD_CYCLES;
-    double total = SimConstants.KERNEL_LAUNCH_CYCLES + prologue + body + overhead + epilogue;
+    double epilogue = cal.hbmLatencyCycles() + loadCycles[np];
+    long overhead = Math.round(stepsPerCore * cal.stepOverheadCycles());
+    double total = cal.launchCycles() + prologue + body + overhead + epilogue;
     long cycles = (long) Math.ceil(total);
     double ns = cycles / chip.clockGhz();
     if (noiseSigma > 0) {
@@ -173,7 +192,7 @@ public final class Simulator {
     SimResult.Breakdown b = new SimResult.Breakdown(
         Math.round(mxu * stepsPerCore),
         Math.round(vpu * stepsPerCore),
-        Math.round(v.xlu() * stepsPerCore),
+        Math.round(vs * v.xlu() * stepsPerCore),
         Math.round(dmaIn * scale),
         Math.round(dmaOut * scale),
         overhead,

@@ -14,10 +14,10 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Kernels for simulator tests: fixed ones and a seeded random generator in which every parameter has one user. */
-final class Kernels4Test {
+public final class Kernels4Test {
   private Kernels4Test() {}
 
-  static Kernel matmul(String lhs, String rhs, String out) {
+  public static Kernel matmul(String lhs, String rhs, String out) {
     ComputationBuilder b = ComputationBuilder.create("mm", 1, new AtomicLong(1));
     Instruction x = b.parameter(Shape.parse(lhs));
     Instruction w = b.parameter(Shape.parse(rhs));
@@ -27,7 +27,7 @@ final class Kernels4Test {
   }
 
   /** out = exp(x) * y + broadcast(v), all [rows, cols] f32 except v [cols]. */
-  static Kernel elementwise(long rows, long cols) {
+  public static Kernel elementwise(long rows, long cols) {
     ComputationBuilder b = ComputationBuilder.create("ew", 1, new AtomicLong(1));
     Shape s = Shape.parse("f32[" + rows + "," + cols + "]");
     Instruction x = b.parameter(s);

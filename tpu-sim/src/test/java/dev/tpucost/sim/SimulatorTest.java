@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 class SimulatorTest {
   private static final ChipSpec ONE_MXU = ChipSpec.V2;
 
+  /** The MXU's structural counts, at the prior constants (no fill hidden, one row per cycle). */
+  private static final Simulator PRIOR_ONE_MXU = Simulator.of(ONE_MXU, SimCalibration.PRIOR);
+
   @Test
   void singlePassMatchesTheWeightStationaryCount() {
     // bf16 [64,128] x [128,128] on v2 (one 128x128 MXU per core): one pass, 2R + C + M - 2 cycles.
     Kernel mm = Kernels4Test.matmul("bf16[64,128]", "bf16[128,128]", "f32[64,128]");
-    SimResult r = Simulator.simulate(mm, TileConfig.parse("16,1/8,1"), ONE_MXU);
+    SimResult r = PRIOR_ONE_MXU.simulate(mm, TileConfig.parse("16,1/8,1"));
     assertThat((double) r.breakdown().mxuBusy()).isCloseTo(2 * 128 + 128 + 64 - 2, within(0.05 * 446));
     assertThat(r.steps()).isEqualTo(1);
   }
@@ -31,7 +34,7 @@ class SimulatorTest {
       // K = 512, N = 256: 4 x 2 = 8 passes of M rows on one MXU, in one step.
       Kernel mm = Kernels4Test.matmul("bf16[" + m + ",512]", "bf16[512,256]", "f32[" + m + ",256]");
       TileSpace space = TileSpace.of(mm, ONE_MXU);
-      SimResult r = Simulator.of(ONE_MXU).simulate(space, TileConfig.of(space.kernelUnits(), space.outputUnits()));
+      SimResult r = PRIOR_ONE_MXU.simulate(space, TileConfig.of(space.kernelUnits(), space.outputUnits()));
       long passes = 8;
       long noOverlap = passes * (2 * 128 + 128 + m - 2);
       assertThat(r.breakdown().mxuBusy()).as("M=%d", m).isLessThan(noOverlap).isGreaterThanOrEqualTo(passes * m);
@@ -39,7 +42,8 @@ class SimulatorTest {
     // Four MXUs share the passes: never faster than one row per cycle per MXU.
     Kernel mm = Kernels4Test.matmul("bf16[512,512]", "bf16[512,256]", "f32[512,256]");
     TileSpace space = TileSpace.of(mm, ChipSpec.V5E);
-    SimResult r = Simulator.of(ChipSpec.V5E).simulate(space, TileConfig.of(space.kernelUnits(), space.outputUnits()));
+    SimResult r = Simulator.of(ChipSpec.V5E, SimCalibration.PRIOR).simulate(space,
+        TileConfig.of(space.kernelUnits(), space.outputUnits()));
     assertThat(r.breakdown().mxuBusy()).isGreaterThanOrEqualTo(8 * 512 / 4);
   }
 
@@ -107,7 +111,8 @@ class SimulatorTest {
   void smallBatchDotsAreDominatedByFillAndDrain() {
     Kernel mm = Kernels4Test.matmul("bf16[8,1024]", "bf16[1024,1024]", "f32[8,1024]");
     TileSpace space = TileSpace.of(mm, ChipSpec.V4);
-    SimResult r = Simulator.of(ChipSpec.V4).simulate(space, TileConfig.of(space.kernelUnits(), space.outputUnits()));
+    SimResult r = Simulator.of(ChipSpec.V4, SimCalibration.PRIOR).simulate(space,
+        TileConfig.of(space.kernelUnits(), space.outputUnits()));
     long passesPerMxu = 8 * 8 / 4;
     long streaming = passesPerMxu * 8;
     assertThat(r.breakdown().mxuBusy()).isGreaterThan(10 * streaming);

@@ -6,9 +6,10 @@ import dev.tpucost.corpus.evaluation.Evaluator;
 import java.util.Map;
 
 /**
- * An evaluation as JSON: {@code {"split", "samples", "models": {NAME: {"tile": {...}, "fusion": {...},
- * "per_family": {FAMILY: {"tile", "fusion"}}}}}}. Slowdowns, APE and MAPE are fractions (0.015 = 1.5%);
- * a metric with no kernels to average is {@code null}.
+ * An evaluation as JSON: {@code {"split", "part", "samples", "ground_truth", "models": {NAME: {"tile": {...},
+ * "fusion": {...}, "runtime": {"mape", "sample_mape"}, "per_family": {FAMILY: {...}}, "per_kernel": [{"program",
+ * "kernel", "configs", "kendall_tau", "top1_slowdown", "default_top1_slowdown", "runtime_mape"}]}}}}.
+ * Slowdowns, APE and MAPE are fractions (0.015 = 1.5%); a metric with no kernels to average is {@code null}.
  */
 public final class ReportJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,13 +18,22 @@ public final class ReportJson {
 
   /** The JSON tree of {@code r}. */
   public static ObjectNode of(Evaluator.Report r) {
-    ObjectNode n = JSON.createObjectNode().put("split", r.split()).put("part", r.part()).put("samples", r.samples());
+    ObjectNode n = JSON.createObjectNode().put("split", r.split()).put("part", r.part()).put("samples", r.samples())
+        .put("ground_truth", r.groundTruth());
     ObjectNode models = n.putObject("models");
     for (Map.Entry<String, Evaluator.Scores> e : r.overall().entrySet()) {
       ObjectNode m = models.putObject(e.getKey());
       scores(m, e.getValue());
       ObjectNode fam = m.putObject("per_family");
       r.perFamily().get(e.getKey()).forEach((f, s) -> scores(fam.putObject(f), s));
+      var kernels = m.putArray("per_kernel");
+      for (Evaluator.KernelResult k : e.getValue().kernels()) {
+        ObjectNode kn = kernels.addObject().put("program", k.program()).put("kernel", k.kernel()).put("configs", k.configs());
+        put(kn, "kendall_tau", k.kendallTau());
+        put(kn, "top1_slowdown", k.top1Slowdown());
+        put(kn, "default_top1_slowdown", k.defaultTop1Slowdown());
+        put(kn, "runtime_mape", k.runtimeMape());
+      }
     }
     return n;
   }
@@ -39,6 +49,10 @@ public final class ReportJson {
     put(fusion, "mape", s.fusionMape());
     put(fusion, "kendall_tau", s.fusionKendallTau());
     put(fusion, "program_total_ape", s.programTotalApe());
+    ObjectNode runtime = m.putObject("runtime");
+    put(runtime, "mape", s.runtimeMape());
+    put(runtime, "sample_mape", s.sampleMape());
+    put(tile, "default_top1_slowdown", s.defaultTop1Slowdown());
   }
 
   private static void put(ObjectNode n, String key, double v) {

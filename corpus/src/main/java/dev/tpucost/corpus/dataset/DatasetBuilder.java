@@ -17,10 +17,14 @@ import dev.tpucost.api.kernel.Kernels;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
+import dev.tpucost.corpus.dataset.wire.LabelSource;
 import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.corpus.zoo.Zoo;
 import dev.tpucost.hlo.binary.HloProtoWriter;
+import dev.tpucost.hlo.tuning.TunedKernel;
+import dev.tpucost.hlo.tuning.TuningRun;
+import dev.tpucost.sim.SimCalibration;
 import dev.tpucost.sim.Simulator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -65,22 +70,42 @@ public final class DatasetBuilder {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** A program to label: its id, family and (pre- or post-fusion) module. */
-  public record Source(String id, String family, HloModule module) {}
+  /**
+   * A program to label: its id, family and (pre- or post-fusion) module; or, for a measured dataset, one
+   * tuned kernel whose runs carry the labels ({@link #measured}).
+   */
+  public record Source(String id, String family, HloModule module, Optional<TunedKernel> tuned) {
+    /** A program whose kernels the simulator labels. */
+    public Source(String id, String family, HloModule module) {
+      this(id, family, module, Optional.empty());
+    }
 
-  /** What a build produced. */
-  public record Summary(int programs, int kernels, long samples, long errors, int shards, int shardsReused, double seconds) {}
+    /** A kernel measured on hardware: its runs are the labels, nothing is simulated. */
+    public static Source measured(String id, String family, TunedKernel tuned) {
+      return new Source(id, family, tuned.module(), Optional.of(tuned));
+    }
+  }
+
+  /**
+   * What a build produced.
+   *
+   * @param layoutRunsSkipped runs of measured kernels that configure layouts, not tiles: counted, not labelled
+   */
+  public record Summary(int programs, int kernels, long samples, long errors, int shards, int shardsReused, double seconds,
+      long layoutRunsSkipped) {}
 
   private record Owned(Source program, List<Kernel> kernels, List<String> fingerprints) {}
 
   private final DatasetOptions options;
   private final Path out;
   private final Progress progress;
+  private final ObjectNode inputs;
 
-  private DatasetBuilder(DatasetOptions options, Path out, Progress progress) {
+  private DatasetBuilder(DatasetOptions options, Path out, Progress progress, ObjectNode inputs) {
     this.options = options;
     this.out = out;
     this.progress = progress;
+    this.inputs = inputs;
   }
 
   /** Generates the zoo dataset described by {@code options} into {@code out}. */
@@ -89,7 +114,7 @@ public final class DatasetBuilder {
     for (int i = 0; i < options.programs(); i++) {
       indices.add(i);
     }
-    return new DatasetBuilder(options, out, progress).run(indices.size(), i -> {
+    return new DatasetBuilder(options, out, progress, null).run(indices.size(), i -> {
       Zoo.ProgramSpec p = Zoo.program(options.seed(), i);
       return new Source(p.id(), p.family(), p.module());
     });
@@ -97,7 +122,25 @@ public final class DatasetBuilder {
 
   /** Labels the given modules (pre-fusion ones go through the fusion pass) into {@code out}. */
   public static Summary label(List<Source> sources, DatasetOptions options, Path out, Progress progress) throws IOException {
-    return new DatasetBuilder(options.withPrograms(Math.max(1, sources.size())), out, progress)
+    return new DatasetBuilder(options.withPrograms(Math.max(1, sources.size())), out, progress, null)
+        .run(sources.size(), sources::get);
+  }
+
+  /**
+   * Writes a dataset labelled with measured runtimes: one program per tuned kernel ({@link Source#measured}),
+   * each of its tile runs a sample labelled {@code MEASURED} on {@code options.chip()} (a failed run is kept
+   * as rejected, the compiler's default is marked), layout runs counted and skipped. Kernels are not
+   * de-duplicated: every measured kernel is kept. {@code inputs} describes the files read (names and
+   * hashes) and is part of the options a rerun must match.
+   */
+  public static Summary measured(List<Source> sources, DatasetOptions options, ObjectNode inputs, Path out,
+      Progress progress) throws IOException {
+    for (Source s : sources) {
+      if (s.tuned().isEmpty()) {
+        throw new IllegalArgumentException("program " + s.id() + " has no measured runs");
+      }
+    }
+    return new DatasetBuilder(options.withPrograms(Math.max(1, sources.size())), out, progress, inputs)
         .run(sources.size(), sources::get);
   }
 
@@ -138,7 +181,7 @@ public final class DatasetBuilder {
         List<Kernel> ks = new ArrayList<>();
         List<String> fps = new ArrayList<>();
         for (int k = 0; k < p.kernels().size(); k++) {
-          if (seen.add(p.fingerprints().get(k))) {
+          if (seen.add(p.fingerprints().get(k)) || p.program().tuned().isPresent()) {
             ks.add(p.kernels().get(k));
             fps.add(p.fingerprints().get(k));
           }
@@ -200,6 +243,12 @@ public final class DatasetBuilder {
   private ObjectNode optionsJson() throws IOException {
     ObjectNode o = JSON.createObjectNode();
     o.put("generator_version", GENERATOR_VERSION);
+    if (inputs != null) {
+      o.put("label_source", "measured");
+      o.set("inputs", inputs);
+    } else {
+      o.put("label_source", "simulated");
+    }
     o.put("programs", options.programs());
     o.put("configs_per_kernel", options.configsPerKernel());
     o.put("fusion_variants", options.fusionVariants());
@@ -207,10 +256,18 @@ public final class DatasetBuilder {
     o.put("programs_per_shard", options.programsPerShard());
     o.put("held_out_family", options.heldOutFamily());
     o.set("chip", JSON.readTree(ChipFiles.toJson(options.chip())));
+    if (inputs == null) {
+      // The simulator's constants label the samples: a dataset labelled with other constants is another dataset.
+      o.set("simulator", JSON.valueToTree(SimCalibration.of(options.chip()).toMap()));
+    }
     return o;
   }
 
   private Owned kernelsOf(Source p, int index) {
+    if (p.tuned().isPresent()) {
+      Kernel k = p.tuned().get().kernel();
+      return new Owned(p, List.of(k), List.of(Fingerprint.of(k)));
+    }
     List<HloModule> variants = new ArrayList<>();
     boolean preFusion = p.module().computations().stream()
         .flatMap(c -> c.instructions().stream()).noneMatch(i -> i.opcode() == Opcode.FUSION);
@@ -257,14 +314,16 @@ public final class DatasetBuilder {
         return done;
       }
     }
-    Simulator sim = Simulator.of(options.chip());
+    Simulator sim = inputs == null ? Simulator.of(options.chip()) : null;
     List<KernelRecord> records = new ArrayList<>();
     long samples = 0;
     long errors = 0;
     Map<String, Long> kinds = new TreeMap<>();
     for (Owned p : programs) {
       for (int k = 0; k < p.kernels().size(); k++) {
-        KernelRecord r = label(sim, p.program(), p.kernels().get(k), p.fingerprints().get(k));
+        KernelRecord r = p.program().tuned().isPresent()
+            ? MeasuredLabels.record(p.program(), p.kernels().get(k), p.fingerprints().get(k), options.chip())
+            : label(sim, p.program(), p.kernels().get(k), p.fingerprints().get(k));
         records.add(r);
         samples += r.getSamplesCount();
         errors += r.getSamplesList().stream().filter(t -> !t.getError().isEmpty()).count();
@@ -288,6 +347,9 @@ public final class DatasetBuilder {
     ArrayNode ids = done.putArray("programs");
     programs.forEach(p -> ids.add(p.program().id()));
     done.set("fusion_kinds", JSON.valueToTree(kinds));
+    long layout = programs.stream().flatMap(p -> p.program().tuned().stream())
+        .mapToLong(t -> t.runs().stream().filter(r -> r.kind() == TuningRun.Kind.LAYOUT).count()).sum();
+    done.put("layout_runs_skipped", layout);
     AtomicFiles.writeString(sidecar, JSON.writeValueAsString(done));
     done.put("reused", false);
     return done;
@@ -309,13 +371,8 @@ public final class DatasetBuilder {
         .setOrigin(kernel.origin());
     for (int i = 0; i < tiles.size(); i++) {
       TileConfig t = tiles.get(i);
-      TileSample.Builder s = TileSample.newBuilder().setIsDefault(i == 0);
-      for (long x : t.kernelBounds()) {
-        s.addKernelBounds(x);
-      }
-      for (long x : t.outputBounds()) {
-        s.addOutputBounds(x);
-      }
+      TileSample.Builder s = Tiles.set(TileSample.newBuilder().setIsDefault(i == 0), t)
+          .setLabelSource(LabelSource.SIMULATED).setLabelChip(options.chip().name());
       var problem = space.check(t);
       if (problem.isPresent()) {
         s.setError(problem.get());
@@ -340,6 +397,7 @@ public final class DatasetBuilder {
     long kernels = 0;
     long samples = 0;
     long errors = 0;
+    long layout = 0;
     int reused = 0;
     Map<String, long[]> families = new TreeMap<>();
     Map<String, Long> kinds = new TreeMap<>();
@@ -353,6 +411,7 @@ public final class DatasetBuilder {
       kernels += s.path("kernels").asLong();
       samples += s.path("samples").asLong();
       errors += s.path("errors").asLong();
+      layout += s.path("layout_runs_skipped").asLong();
       reused += s.path("reused").asBoolean() ? 1 : 0;
       s.path("fusion_kinds").fields().forEachRemaining(e -> kinds.merge(e.getKey(), e.getValue().asLong(), Long::sum));
       ObjectNode copy = s.deepCopy();
@@ -363,13 +422,14 @@ public final class DatasetBuilder {
     m.put("kernels", kernels);
     m.put("samples", samples);
     m.put("rejected_samples", errors);
+    m.put("layout_runs_skipped", layout);
     ObjectNode fam = m.putObject("families");
     families.forEach((name, f) -> fam.putObject(name).put("programs", f[0]).put("kernels", f[1]));
     m.set("fusion_kinds", JSON.valueToTree(kinds));
     m.set("splits", splits.toJson(JSON, owned.stream().collect(
         java.util.stream.Collectors.toMap(o -> o.program().id(), o -> (long) o.kernels().size()))));
     AtomicFiles.writeString(out.resolve("manifest.json"), JSON.writeValueAsString(m));
-    return new Summary(owned.size(), (int) kernels, samples, errors, shards.size(), reused, seconds);
+    return new Summary(owned.size(), (int) kernels, samples, errors, shards.size(), reused, seconds, layout);
   }
 
   static String sha256(Path file) throws IOException {

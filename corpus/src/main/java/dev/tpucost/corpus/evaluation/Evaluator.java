@@ -47,6 +47,42 @@ public final class Evaluator {
     final List<double[]> fusionPairs = new ArrayList<>();
     /** Per program: runtime of the model's top-1 configs, best runtime, predicted and simulated default-tile totals. */
     final Map<String, double[]> programs = new TreeMap<>();
+    final List<KernelResult> kernels = new ArrayList<>();
+    double samplesApe;
+    long samplesScored;
+
+    /** Per kernel, in dataset order: its configurations and how the model did on them. */
+    public List<KernelResult> kernels() {
+      return java.util.Collections.unmodifiableList(kernels);
+    }
+
+    /**
+     * Runtime error over every configuration of a kernel (not only its default), averaged over kernels so that
+     * a kernel with many configurations does not dominate.
+     */
+    public double runtimeMape() {
+      return mean(kernels.stream().mapToDouble(KernelResult::runtimeMape).toArray());
+    }
+
+    /** Runtime error over every scored sample (configurations of every kernel pooled). */
+    public double sampleMape() {
+      return samplesScored == 0 ? Double.NaN : samplesApe / samplesScored;
+    }
+
+    /** Mean Kendall tau over the kernels with at least {@code minConfigs} configurations. */
+    public double kendallTau(int minConfigs) {
+      return mean(kernels.stream().filter(k -> k.configs() >= minConfigs && k.configs() >= 2)
+          .mapToDouble(KernelResult::kendallTau).toArray());
+    }
+
+    /**
+     * Mean top-1 slowdown of the default configuration (on measured data the compiler's choice without
+     * autotuning): the baseline a model's top-1 must beat. Over the tile-task kernels that have a default.
+     */
+    public double defaultTop1Slowdown() {
+      return mean(kernels.stream().filter(k -> k.configs() >= 2 && Double.isFinite(k.defaultTop1Slowdown()))
+          .mapToDouble(KernelResult::defaultTop1Slowdown).toArray());
+    }
 
     /** Mean Kendall tau of the tile task. */
     public double kendallTau() {
@@ -123,9 +159,45 @@ public final class Evaluator {
     }
   }
 
-  /** The evaluation of several models on one split part. */
+  /**
+   * One kernel's result for one model.
+   *
+   * @param program the kernel's program id
+   * @param kernel the kernel's name
+   * @param configs configurations scored (that ran)
+   * @param kendallTau Kendall's tau over them ({@code NaN} with fewer than two)
+   * @param top1Slowdown slowdown of the model's first choice over the best ({@code NaN} with fewer than two)
+   * @param defaultTop1Slowdown slowdown of the default configuration over the best ({@code NaN} without one)
+   * @param runtimeMape mean absolute percentage error of the predicted runtimes over the configurations
+   */
+  public record KernelResult(String program, String kernel, int configs, double kendallTau, double top1Slowdown,
+      double defaultTop1Slowdown, double runtimeMape) {}
+
+  /**
+   * The evaluation of several models on one split part.
+   *
+   * @param groundTruth what the runtimes are: {@code measured on TPU v3}, or {@code simulated (tpucost
+   *     simulator, v4)}
+   */
   public record Report(String split, String part, long samples, Map<String, Scores> overall,
-      Map<String, Map<String, Scores>> perFamily) {}
+      Map<String, Map<String, Scores>> perFamily, String groundTruth) {}
+
+  /** Fits a model on the measured kernels of a fold (for {@link #evaluateKernelFolds}). */
+  public interface Refitter {
+    /** The model's name in the report. */
+    String name();
+
+    /** A model fitted on {@code training} (every record but the held-out kernel's) for {@code chip}. */
+    CostModel fit(dev.tpucost.api.chip.ChipSpec chip, List<KernelRecord> training) throws IOException;
+  }
+
+  /** What the labels of {@code data} are, from its manifest. */
+  public static String groundTruth(DatasetReader data) {
+    String chip = data.manifest().path("chip").path("name").asText("?");
+    return data.manifest().path("label_source").asText("simulated").equals("measured")
+        ? "measured on TPU " + chip
+        : "simulated (tpucost simulator, chip " + chip + ")";
+  }
 
   private Evaluator() {}
 
@@ -157,31 +229,117 @@ public final class Evaluator {
         return;
       }
       kernels[0]++;
-      Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
-      List<TileConfig> tiles = new ArrayList<>();
-      List<Double> actual = new ArrayList<>();
-      int defaultIndex = -1;
-      for (TileSample s : r.getSamplesList()) {
-        if (s.getError().isEmpty()) {
-          if (s.getIsDefault()) {
-            defaultIndex = tiles.size();
-          }
-          tiles.add(Tiles.of(s));
-          actual.add(s.getRuntimeNs());
-        }
-      }
-      samples[0] += tiles.size();
-      double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
-      for (CostModel m : models) {
-        double[] p = m.predictAll(k, tiles);
-        Scores o = overall.get(m.name());
-        Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
-        for (Scores s : List.of(o, f)) {
-          add(s, r.getProgramId(), p, a, defaultIndex);
-        }
-      }
+      samples[0] += score(r, models, overall, perFamily);
     });
-    return new Report(split, part, samples[0], overall, perFamily);
+    return new Report(split, part, samples[0], overall, perFamily, groundTruth(data));
+  }
+
+  /**
+   * Leave-one-kernel-out ({@code --split kernel}): for every kernel of {@code data}, each refitter fits its
+   * model on the other kernels' records only, and that model is scored on the held-out kernel. For measured
+   * datasets, where a few hundred samples of a handful of kernels would otherwise be memorised.
+   */
+  public static Report evaluateKernelFolds(DatasetReader data, List<Refitter> refitters, int maxKernels) throws IOException {
+    dev.tpucost.api.chip.ChipSpec chip = dev.tpucost.api.chip.ChipFiles.parse(data.manifest().path("chip").toString(),
+        "manifest.json");
+    List<KernelRecord> all = new ArrayList<>();
+    data.forEach(all::add);
+    if (all.size() < 2) {
+      throw new IllegalArgumentException("leave-one-kernel-out needs two or more kernels; the dataset has " + all.size());
+    }
+    Map<String, Scores> overall = new LinkedHashMap<>();
+    Map<String, Map<String, Scores>> perFamily = new LinkedHashMap<>();
+    for (Refitter f : refitters) {
+      overall.put(f.name(), new Scores());
+      perFamily.put(f.name(), new TreeMap<>());
+    }
+    long samples = 0;
+    int n = maxKernels > 0 ? Math.min(maxKernels, all.size()) : all.size();
+    for (int held = 0; held < n; held++) {
+      List<KernelRecord> training = new ArrayList<>(all);
+      KernelRecord test = training.remove(held);
+      List<CostModel> fold = new ArrayList<>();
+      for (Refitter f : refitters) {
+        CostModel m = f.fit(chip, training);
+        fold.add(new Renamed(m, f.name()));
+      }
+      samples += score(test, fold, overall, perFamily);
+    }
+    return new Report("kernel", "held-out kernel", samples, overall, perFamily, groundTruth(data));
+  }
+
+  /** Scores {@code models} on record {@code r}; returns the samples scored. */
+  private static long score(KernelRecord r, List<CostModel> models, Map<String, Scores> overall,
+      Map<String, Map<String, Scores>> perFamily) {
+    Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+    List<TileConfig> tiles = new ArrayList<>();
+    List<Double> actual = new ArrayList<>();
+    int defaultIndex = -1;
+    for (TileSample s : r.getSamplesList()) {
+      if (s.getError().isEmpty()) {
+        if (s.getIsDefault() && defaultIndex < 0) {
+          defaultIndex = tiles.size();
+        }
+        tiles.add(Tiles.of(s));
+        actual.add(s.getRuntimeNs());
+      }
+    }
+    double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
+    for (CostModel m : models) {
+      double[] p = m.predictAll(k, tiles);
+      Scores o = overall.get(m.name());
+      Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
+      for (Scores s : List.of(o, f)) {
+        add(s, r.getProgramId(), p, a, defaultIndex);
+        s.kernels.add(kernelResult(r, p, a, defaultIndex));
+        for (int i = 0; i < a.length; i++) {
+          if (!Double.isNaN(p[i])) {
+            s.samplesApe += Metrics.ape(p[i], a[i]);
+            s.samplesScored++;
+          }
+        }
+      }
+    }
+    return tiles.size();
+  }
+
+  private static KernelResult kernelResult(KernelRecord r, double[] p, double[] a, int defaultIndex) {
+    double ape = 0;
+    int n = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (!Double.isNaN(p[i])) {
+        ape += Metrics.ape(p[i], a[i]);
+        n++;
+      }
+    }
+    double best = Arrays.stream(a).min().orElse(Double.NaN);
+    boolean tile = a.length >= 2;
+    return new KernelResult(r.getProgramId(), r.getKernelName(), a.length, tile ? Metrics.kendallTau(p, a) : Double.NaN,
+        tile ? Metrics.topKSlowdown(p, a, 1) : Double.NaN, defaultIndex >= 0 && tile ? a[defaultIndex] / best - 1 : Double.NaN,
+        n == 0 ? Double.NaN : ape / n);
+  }
+
+  /** A fold's model under its refitter's name. */
+  private record Renamed(CostModel model, String name) implements CostModel {
+    @Override
+    public dev.tpucost.api.chip.ChipSpec chip() {
+      return model.chip();
+    }
+
+    @Override
+    public dev.tpucost.api.model.Estimate predict(Kernel kernel, TileConfig tile) {
+      return model.predict(kernel, tile);
+    }
+
+    @Override
+    public dev.tpucost.api.tile.TileSpace tileSpace(Kernel kernel) {
+      return model.tileSpace(kernel);
+    }
+
+    @Override
+    public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
+      return model.predictAll(kernel, tiles);
+    }
   }
 
   private static void add(Scores s, String program, double[] p, double[] a, int defaultIndex) {

@@ -21,7 +21,9 @@ import java.util.Set;
  * {@code clock_ghz}, {@code vpu_sublanes}, {@code vpu_lanes}, {@code vpu_alus}, {@code vmem_bytes},
  * {@code smem_bytes}, {@code hbm_bytes}, {@code hbm_gbps}, {@code dma_engines}). A file may say
  * {@code "base": "v4"} and give only the keys it overrides; without a base every key is required.
- * Unknown keys are errors (a misspelt key must not be silently ignored).
+ * Unknown keys are errors (a misspelt key must not be silently ignored). An optional {@code simulator}
+ * object holds the simulator's calibrated constants for the chip ({@code tpucost calibrate --target sim}
+ * writes it; numbers only, the simulator checks their names), making the file a chip calibration file.
  */
 public final class ChipFiles {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -30,6 +32,9 @@ public final class ChipFiles {
   public static final List<String> KEYS = List.of(
       "name", "tensor_cores", "megacore", "mxus_per_core", "mxu_rows", "mxu_cols", "clock_ghz", "vpu_sublanes",
       "vpu_lanes", "vpu_alus", "vmem_bytes", "smem_bytes", "hbm_bytes", "hbm_gbps", "dma_engines");
+
+  /** The optional key of the simulator's constants. */
+  public static final String SIMULATOR = "simulator";
 
   private ChipFiles() {}
 
@@ -77,6 +82,7 @@ public final class ChipFiles {
     }
     Set<String> allowed = new LinkedHashSet<>(KEYS);
     allowed.add("base");
+    allowed.add(SIMULATOR);
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
@@ -96,7 +102,7 @@ public final class ChipFiles {
       merged = JSON.createObjectNode();
     }
     root.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("base")) {
+      if (!e.getKey().equals("base") && !e.getKey().equals(SIMULATOR)) {
         merged.set(e.getKey(), e.getValue());
       }
     });
@@ -121,7 +127,8 @@ public final class ChipFiles {
           longInteger(merged, "smem_bytes", source),
           longInteger(merged, "hbm_bytes", source),
           number(merged, "hbm_gbps", source),
-          integer(merged, "dma_engines", source));
+          integer(merged, "dma_engines", source),
+          simulator(root.get(SIMULATOR), source));
     } catch (IllegalArgumentException e) {
       if (e instanceof ChipFileException) {
         throw e;
@@ -144,6 +151,23 @@ public final class ChipFiles {
     dev.tpucost.api.io.AtomicFiles.writeString(file, toJson(chip));
   }
 
+  private static java.util.Map<String, Double> simulator(JsonNode n, String source) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw new ChipFileException(source + ": '" + SIMULATOR + "' must be an object of numbers, got " + n);
+    }
+    n.fields().forEachRemaining(e -> {
+      if (!e.getValue().isNumber()) {
+        throw new ChipFileException(source + ": '" + SIMULATOR + "." + e.getKey() + "' must be a number, got " + e.getValue());
+      }
+      out.put(e.getKey(), e.getValue().asDouble());
+    });
+    return out;
+  }
+
   private static ObjectNode toJsonNode(ChipSpec c) {
     ObjectNode n = JSON.createObjectNode();
     n.put("name", c.name());
@@ -161,6 +185,10 @@ public final class ChipFiles {
     n.put("hbm_bytes", c.hbmBytes());
     n.put("hbm_gbps", c.hbmGbps());
     n.put("dma_engines", c.dmaEngines());
+    if (!c.simulator().isEmpty()) {
+      ObjectNode sim = n.putObject(SIMULATOR);
+      c.simulator().forEach(sim::put);
+    }
     return n;
   }
 

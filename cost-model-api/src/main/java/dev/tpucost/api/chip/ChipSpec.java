@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,10 @@ import java.util.Optional;
  * @param hbmBytes HBM capacity per chip, bytes
  * @param hbmGbps HBM bandwidth per chip, GB/s (10^9 bytes per second)
  * @param dmaEngines DMA engines per TensorCore that can run concurrently
+ * @param simulator the simulator's calibrated constants for this chip, by name (a chip file's
+ *     {@code simulator} section, written by {@code tpucost calibrate --target sim}); empty for the presets
+ *     and for chip files without one, which the simulator gives its shipped calibration. Opaque to this
+ *     module: the simulator validates the names and values.
  */
 public record ChipSpec(
     String name,
@@ -45,7 +50,8 @@ public record ChipSpec(
     long smemBytes,
     long hbmBytes,
     double hbmGbps,
-    int dmaEngines) {
+    int dmaEngines,
+    Map<String, Double> simulator) {
 
   private static final long KIB = 1024;
   private static final long MIB = 1024 * KIB;
@@ -73,6 +79,14 @@ public record ChipSpec(
   private static final Map<String, ChipSpec> PRESETS =
       ImmutableMap.of("v2", V2, "v3", V3, "v4", V4, "v5e", V5E);
 
+  /** A chip without simulator constants of its own (the simulator uses its shipped calibration). */
+  public ChipSpec(String name, int tensorCores, boolean megacore, int mxusPerCore, int mxuRows, int mxuCols,
+      double clockGhz, int vpuSublanes, int vpuLanes, int vpuAlus, long vmemBytes, long smemBytes, long hbmBytes,
+      double hbmGbps, int dmaEngines) {
+    this(name, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes, vpuLanes, vpuAlus,
+        vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, ImmutableSortedMap.of());
+  }
+
   /** Validates every field, naming the chip file key of the one that is wrong. */
   public ChipSpec {
     checkNotNull(name, "name");
@@ -90,6 +104,10 @@ public record ChipSpec(
     checkArgument(hbmBytes >= 1, "hbm_bytes must be >= 1, got %s", hbmBytes);
     checkArgument(hbmGbps > 0 && Double.isFinite(hbmGbps), "hbm_gbps must be a positive number, got %s", hbmGbps);
     checkArgument(dmaEngines >= 1, "dma_engines must be >= 1, got %s", dmaEngines);
+    checkNotNull(simulator, "simulator");
+    simulator.forEach((k, v) -> checkArgument(v != null && Double.isFinite(v),
+        "simulator.%s must be a finite number, got %s", k, v));
+    simulator = ImmutableSortedMap.copyOf(simulator);
   }
 
   /** The preset called {@code name} ({@code v2}, {@code v3}, {@code v4}, {@code v5e}), if there is one. */
@@ -145,6 +163,29 @@ public record ChipSpec(
   /** This chip under another name. */
   public ChipSpec withName(String newName) {
     return new ChipSpec(newName, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes,
-        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines);
+        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, simulator);
+  }
+
+  /** This chip with {@code constants} as its simulator section (replacing any it had). */
+  public ChipSpec withSimulator(Map<String, Double> constants) {
+    return new ChipSpec(name, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes,
+        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, constants);
+  }
+
+  /**
+   * True if {@code other} has the same hardware figures, whatever its name and simulator section: chips are
+   * compared by value, so a chip file called {@code v4} with other figures is not v4.
+   */
+  public boolean sameHardware(ChipSpec other) {
+    return tensorCores == other.tensorCores && megacore == other.megacore && mxusPerCore == other.mxusPerCore
+        && mxuRows == other.mxuRows && mxuCols == other.mxuCols && clockGhz == other.clockGhz
+        && vpuSublanes == other.vpuSublanes && vpuLanes == other.vpuLanes && vpuAlus == other.vpuAlus
+        && vmemBytes == other.vmemBytes && smemBytes == other.smemBytes && hbmBytes == other.hbmBytes
+        && hbmGbps == other.hbmGbps && dmaEngines == other.dmaEngines;
+  }
+
+  /** The preset with the same hardware figures as this chip ({@link #sameHardware}), if any. */
+  public Optional<ChipSpec> matchingPreset() {
+    return PRESETS.values().stream().filter(this::sameHardware).findFirst();
   }
 }

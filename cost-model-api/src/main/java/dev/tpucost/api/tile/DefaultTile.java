@@ -14,7 +14,9 @@ import java.util.Arrays;
  *   <li>then, for up to {@value #PASSES} passes, set each free bound in turn (every space dimension and every
  *       weight reduction dimension) to the best of its candidates ({@link TileEnumeration#candidates}: powers
  *       of two, the whole dimension, halves and thirds of it, all at most {@value TileEnumeration#MAX_CANDIDATES}),
- *       the others held, until a pass changes nothing;
+ *       the others held, until a pass changes nothing; on the second-minor dimension of a packed type
+ *       (bf16) no bound below one native tile ({@code 16} rows) is proposed, since such a block still moves
+ *       whole native tiles;
  *   <li>the closed form's working set ignores convolution halos, so the footprint checks the result: if it
  *       does not fit VMEM, the descent runs again (up to {@value #ROUNDS} rounds) with the closed form's
  *       working set scaled by how far it was off, and as a last resort the widest bound is halved until the
@@ -88,8 +90,9 @@ final class DefaultTile {
         long[] side = onOutput ? out : k;
         long units = onOutput ? g.units[pos] : g.wUnits[pos];
         long keep = side[pos];
+        long min = g.minimumDefaultBound(!onOutput, pos);
         for (long c : TileEnumeration.candidates(units)) {
-          if (c == keep) {
+          if (c == keep || (c < min && c != units)) {
             continue;
           }
           side[pos] = c;
@@ -115,7 +118,7 @@ final class DefaultTile {
     long widest = 0;
     for (int p = 0; p < out.length; p++) {
       long e = g.spaceExtent(p, out[p]);
-      if (out[p] > 1 && e > widest) {
+      if (out[p] > g.minimumDefaultBound(false, p) && e > widest) {
         side = 0;
         pos = p;
         widest = e;
@@ -123,7 +126,7 @@ final class DefaultTile {
     }
     for (int p = 0; p < k.length; p++) {
       long e = g.weightExtent(p, k[p]);
-      if (g.wReduction[p] && k[p] > 1 && e > widest) {
+      if (g.wReduction[p] && k[p] > g.minimumDefaultBound(true, p) && e > widest) {
         side = 1;
         pos = p;
         widest = e;

@@ -159,7 +159,7 @@ public final class TileProfile {
           outRole[p] = logicalRole[g.order[p]];
         }
       }
-      passes = lhs.elementType().bits() > 16 || rhs.elementType().bits() > 16 ? 3 : 1;
+      passes = dev.tpucost.api.hlo.MatmulPrecision.bf16Passes(ci, lhs.elementType().bits(), rhs.elementType().bits());
     }
     batch = b;
     m = mm;

@@ -425,4 +425,20 @@ public final class TilingGeometry {
     }
     return "the output " + space;
   }
+
+  /**
+   * The smallest bound the default search proposes at position {@code pos} of the space ({@code onWeight}
+   * false) or the weight: on the second-minor dimension of a packed type (bf16: two rows per 32-bit sublane)
+   * a native tile is {@code 32 / bits} row units (16 bf16 rows), and a block of fewer rows still moves and
+   * computes whole native tiles; elsewhere 1. A bound covering the whole dimension is always allowed.
+   */
+  long minimumDefaultBound(boolean onWeight, int pos) {
+    Shape shape = onWeight ? weight : space;
+    int rank = onWeight ? wOrder.length : order.length;
+    if (shape == null || !shape.isArray() || rank < 2 || pos != rank - 2) {
+      return 1;
+    }
+    int bits = shape.elementType().bits();
+    return bits > 0 && bits < 32 ? NativeTiling.packing(bits) : 1;
+  }
 }

@@ -84,7 +84,7 @@ public final class Trainer {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Example(Kernel kernel, KernelGraph graph, float[][] configs, double[] targets, double[] runtimes,
+  record Example(Kernel kernel, KernelGraph graph, float[][] configs, double[] targets, double[] runtimes,
       double[] analyticalNs, int defaultIndex) {}
 
   private Trainer() {}
@@ -254,7 +254,7 @@ public final class Trainer {
     };
   }
 
-  private static SameDiffNet.Item item(Example e, Options o, Normalizer cfgNorm, double mean, double std, Random r) {
+  static SameDiffNet.Item item(Example e, Options o, Normalizer cfgNorm, double mean, double std, Random r) {
     List<Integer> pick = new ArrayList<>();
     if (o.task().equals("fusion")) {
       pick.add(e.defaultIndex());
@@ -319,7 +319,7 @@ public final class Trainer {
     return m;
   }
 
-  private static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, Options o, int max) {
+  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, Options o, int max) {
     List<Example> out = new ArrayList<>();
     for (KernelRecord r : records) {
       if (max > 0 && out.size() >= max) {
@@ -367,7 +367,7 @@ public final class Trainer {
   }
 
 
-  private static Weights copy(Weights w) {
+  static Weights copy(Weights w) {
     Weights c = new Weights();
     w.all().forEach((k, m) -> c.put(k, m.rows(), m.cols(), m.data().clone()));
     return c;

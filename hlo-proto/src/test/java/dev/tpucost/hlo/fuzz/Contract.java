@@ -52,6 +52,35 @@ public final class Contract {
   }
 
   /**
+   * A TpuGraphs tuning file: its kernels, each extracted, tiled at every tile run's bounds it accepts; or an
+   * {@link HloParseException} naming the file (and the field path).
+   */
+  public static void tuning(byte[] data) {
+    long t0 = System.nanoTime();
+    java.util.List<dev.tpucost.hlo.tuning.TunedKernel> kernels;
+    try {
+      kernels = dev.tpucost.hlo.tuning.TuningFiles.parse(data, "fuzz.pb");
+    } catch (HloParseException expected) {
+      check(expected, t0);
+      return;
+    }
+    for (var t : kernels) {
+      try {
+        Kernel k = t.kernel();
+        TileSpace space = TileSpace.of(k, ChipSpec.V3);
+        for (var run : t.measurements()) {
+          space.check(run.tile().orElseThrow());
+        }
+      } catch (HloValidationException expected) {
+        if (expected.getMessage() == null || expected.getMessage().isBlank()) {
+          throw new AssertionError("a validation error needs a message", expected);
+        }
+      }
+    }
+    time(t0);
+  }
+
+  /**
    * What a caller does with a module: extract its kernels, cost them, and find each one's default tile. A
    * module that parses but is beyond what tpucost can cost is refused with a (documented)
    * {@link HloValidationException} naming the instruction.

@@ -4,6 +4,7 @@ import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.hlo.ConvolutionDimensionNumbers;
 import dev.tpucost.api.hlo.DotDimensionNumbers;
 import dev.tpucost.api.hlo.Instruction;
+import dev.tpucost.api.hlo.MatmulPrecision;
 import dev.tpucost.api.hlo.Opcode;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.shape.ElementType;
@@ -14,7 +15,7 @@ import java.util.List;
 /**
  * Weight-stationary systolic arrays of R x C (the chip's {@code mxu_rows x mxu_cols}), several per core.
  * A matmul step of M rows, K contracting and N output columns is {@code ceil(K/R) * ceil(N/C)} weight
- * passes (K and N padded to the array), times 3 for f32 operands (bf16x3). Passes are spread over the
+ * passes (K and N padded to the array), times the bf16 passes of its precision ({@link MatmulPrecision}). Passes are spread over the
  * core's MXUs. On one MXU the first pass costs the no-overlap weight-stationary count {@code 2R + C + M - 2}
  * (R cycles of weight load, M streamed rows, C - 1 drain, R - 1 skew); each later pass costs
  * {@code max(M, R)}: its weight push is double-buffered behind the previous pass's streaming, and rows
@@ -25,27 +26,41 @@ public final class MxuModel {
 
   /** Cycles of {@code passes} passes of {@code rows} streamed rows each, spread over {@code mxus} arrays. */
   public static long passCycles(long passes, long rows, int r, int c, int mxus) {
+    return Math.round(passCycles(passes, rows, r, c, mxus, 1, 1));
+  }
+
+  /**
+   * Like {@link #passCycles(long, long, int, int, int)} with calibrated constants: {@code fillShare} of the
+   * fill and drain {@code 2R + C - 2} is paid (the rest hides behind the previous step's passes), and the
+   * streaming cycles are scaled by {@code scale}.
+   */
+  public static double passCycles(long passes, long rows, int r, int c, int mxus, double fillShare, double scale) {
     if (passes <= 0 || rows <= 0) {
       return 0;
     }
     long perMxu = (passes + mxus - 1) / mxus;
-    return (2L * r + c + rows - 2) + (perMxu - 1) * Math.max(rows, r);
+    return fillShare * (2L * r + c - 2) + scale * (rows + (perMxu - 1) * Math.max(rows, r));
+  }
+
+  /** MXU cycles of one grid step of {@code k} at the prior constants. */
+  public static long stepCycles(Kernel k, TileFootprint fp, ChipSpec chip) {
+    return Math.round(stepCycles(k, fp, chip, 1, 1));
   }
 
   /** MXU cycles of one grid step of {@code k}: the sum over its dots and convolutions. */
-  public static long stepCycles(Kernel k, TileFootprint fp, ChipSpec chip) {
-    long total = 0;
+  public static double stepCycles(Kernel k, TileFootprint fp, ChipSpec chip, double fillShare, double scale) {
+    double total = 0;
     for (int i = 0; i < k.nodeCount(); i++) {
       Instruction n = k.node(i);
       if ((n.opcode() == Opcode.DOT || n.opcode() == Opcode.CONVOLUTION) && k.operandCount(i) >= 2
           && n.shape().isArray()) {
-        total += n.opcode() == Opcode.DOT ? dot(k, i, fp, chip) : convolution(k, i, fp, chip);
+        total += n.opcode() == Opcode.DOT ? dot(k, i, fp, chip, fillShare, scale) : convolution(k, i, fp, chip, fillShare, scale);
       }
     }
     return total;
   }
 
-  private static long dot(Kernel k, int i, TileFootprint fp, ChipSpec chip) {
+  private static double dot(Kernel k, int i, TileFootprint fp, ChipSpec chip, double fillShare, double scale) {
     Instruction dot = k.node(i);
     DotDimensionNumbers dn = dot.dotDimensions().orElse(DotDimensionNumbers.matmul());
     int lhs = k.operand(i, 0);
@@ -63,10 +78,10 @@ public final class MxuModel {
     }
     long n = free(re, dn.rhsContracting(), dn.rhsBatch());
     long passes = batch * ceilDiv(kk, chip.mxuRows()) * ceilDiv(n, chip.mxuCols()) * precisionPasses(k, i);
-    return passCycles(passes, m, chip.mxuRows(), chip.mxuCols(), chip.mxusPerCore());
+    return passCycles(passes, m, chip.mxuRows(), chip.mxuCols(), chip.mxusPerCore(), fillShare, scale);
   }
 
-  private static long convolution(Kernel k, int i, TileFootprint fp, ChipSpec chip) {
+  private static double convolution(Kernel k, int i, TileFootprint fp, ChipSpec chip, double fillShare, double scale) {
     Instruction conv = k.node(i);
     long[] out = fp.nodeExtent(i);
     long[] we = fp.nodeExtent(k.operand(i, 1));
@@ -93,18 +108,13 @@ public final class MxuModel {
       passes = ceilDiv(taps * kin, chip.mxuRows()) * ceilDiv(nout, chip.mxuCols());
     }
     passes *= precisionPasses(k, i);
-    return passCycles(passes, rows, chip.mxuRows(), chip.mxuCols(), chip.mxusPerCore());
+    return passCycles(passes, rows, chip.mxuRows(), chip.mxuCols(), chip.mxusPerCore(), fillShare, scale);
   }
 
-  /** bf16 passes per pass of the array: 1 for 16-bit and narrower operands, 3 (or 6 at HIGHEST) for f32. */
+  /** bf16 passes per pass of the array ({@link MatmulPrecision}: 1 at DEFAULT precision, 3 at HIGH, 6 at HIGHEST). */
   static int precisionPasses(Kernel k, int i) {
-    ElementType a = k.node(k.operand(i, 0)).shape().elementType();
-    ElementType b = k.node(k.operand(i, 1)).shape().elementType();
-    if (a.bits() <= 16 && b.bits() <= 16) {
-      return 1;
-    }
-    String precision = k.node(i).attributes().getOrDefault("operand_precision", "");
-    return precision.contains("highest") ? SimConstants.F32_HIGHEST_MXU_PASSES : SimConstants.F32_MXU_PASSES;
+    return MatmulPrecision.bf16Passes(k.node(i), k.node(k.operand(i, 0)).shape().elementType().bits(),
+        k.node(k.operand(i, 1)).shape().elementType().bits());
   }
 
   private static long free(long[] e, List<Long> contracting, List<Long> batch) {
