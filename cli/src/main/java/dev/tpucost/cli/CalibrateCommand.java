@@ -53,7 +53,7 @@ final class CalibrateCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--split", description = {"random, family or all: the part of the dataset fitted on, its train part",
-      "(default: random; all for --target sim, whose evaluation is 'evaluate --split kernel')."})
+      "(default: random; all on a measured dataset, whose held-out figures come from 'evaluate --split kernel')."})
   String split;
 
   @Option(names = "--max-samples", defaultValue = "200000", description = "Samples used at most, drawn with --seed (default: ${DEFAULT-VALUE}).")
@@ -73,10 +73,11 @@ final class CalibrateCommand implements Callable<Integer> {
     if (data == null) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--target analytical needs --data DIR");
     }
-    if (split == null) {
-      split = "random";
-    }
     DatasetReader reader = DatasetReader.open(data);
+    if (split == null) {
+      // A measured dataset has a handful of kernels: fit on all of them ('evaluate --split kernel' holds each out).
+      split = reader.manifest().path("label_source").asText("simulated").equals("measured") ? "all" : "random";
+    }
     ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
     List<KernelRecord> records = split.equals("all") ? all(reader) : Evaluator.records(reader, split, "train");
     long total = 0;
@@ -102,7 +103,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Calibration.Result res = cal.fit(Constants.priors(chip.name()));
     res.constants().save(out);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf("calibrated %s on %d of %d training samples (%s split, %d kernels) in %.1f s, %d iterations:"
+    o.printf("calibrated %s on %d of %d samples (%s split, %d kernels) in %.1f s, %d iterations:"
         + " log-RMSE %.4f, MAPE %.2f%%%n", chip.name(), res.samples(), total, split, records.size(),
         (System.nanoTime() - start) / 1e9, res.iterations(), res.logRmse(), 100 * res.mape());
     double[] v = res.constants().values();

@@ -33,6 +33,9 @@ final class DatasetInfoCommand implements Callable<Integer> {
     }
     out.printf("%s: %s, seed %d, chip %s%n", dir, m.path("generator_version").asText(), m.path("seed").asLong(),
         m.path("chip").path("name").asText());
+    boolean measured = m.path("label_source").asText("simulated").equals("measured");
+    out.printf("labels: %s on %s%s%n", measured ? "measured" : "simulated", m.path("chip").path("name").asText(),
+        measured ? String.format(" (%d layout runs skipped)", m.path("layout_runs_skipped").asLong()) : "");
     out.printf("%d programs, %d distinct kernels, %d samples (%d rejected configs), %d shards%n",
         m.path("total_programs").asLong(), m.path("kernels").asLong(), m.path("samples").asLong(),
         m.path("rejected_samples").asLong(), m.path("shards").size());

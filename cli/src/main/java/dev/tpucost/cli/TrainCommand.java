@@ -1,6 +1,14 @@
 package dev.tpucost.cli;
 
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.corpus.dataset.DatasetReader;
+import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.gnn.ConfigFeatures;
+import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.training.FineTuner;
+import java.util.ArrayList;
+import java.util.List;
 import dev.tpucost.gnn.net.Hyper;
 import dev.tpucost.gnn.training.Trainer;
 import java.io.PrintWriter;
@@ -14,7 +22,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train the GraphSAGE model on the training part of a dataset split, keeping the epoch that scores best",
     "on the validation part; a checkpoint (OUT.checkpoint) is written after every epoch and --resume continues",
-    "from it. Fully seeded: one seed gives one model."})
+    "from it. Fully seeded: one seed gives one model. With --init MODEL on a measured dataset ('dataset",
+    "--from-tuning'), fine-tunes that model on every measured kernel instead, the number of epochs chosen by",
+    "leave-one-kernel-out validation (fine-tune on all kernels but one, score the held-out one, every kernel in",
+    "turn), so that a few hundred samples are not memorised."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -60,8 +71,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from OUT.checkpoint.")
   boolean resume;
 
+  @Option(names = "--init", paramLabel = "MODEL", description = {
+      "Fine-tune this trained model (gnn or hybrid, for the dataset's chip) on a measured dataset."})
+  Path init;
+
+  @Option(names = "--learning-rate", description = "With --init: Adam step size (default: 5e-4).")
+  Double learningRate;
+
   @Override
   public Integer call() throws Exception {
+    if (init != null) {
+      return fineTune();
+    }
     Trainer.Options d = Trainer.Options.defaults();
     if (!join.equals("late") && !join.equals("early")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--join must be late or early, not '" + join + "'");
@@ -75,6 +96,42 @@ final class TrainCommand implements Callable<Integer> {
       console.println(line);
       console.flush();
     });
+    return 0;
+  }
+
+  /** {@code --init}: leave-one-kernel-out selection of the epochs, then fine-tuning on every kernel. */
+  private int fineTune() throws Exception {
+    PrintWriter console = spec.commandLine().getOut();
+    DatasetReader reader = DatasetReader.open(data);
+    if (!reader.manifest().path("label_source").asText("simulated").equals("measured")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), data + " is labelled by the simulator;"
+          + " --init fine-tunes on measured runtimes ('tpucost dataset --from-tuning'); train on simulated data without it");
+    }
+    ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
+    ModelFile model = ModelFile.load(init);
+    if (!model.chip().sameHardware(chip)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), init + " was trained for chip " + model.chip().name()
+          + ", the measurements are from " + chip.name() + "; train a model on a simulated " + chip.name() + " dataset first");
+    }
+    List<KernelRecord> records = new ArrayList<>();
+    reader.forEach(records::add);
+    FineTuner.Options d = FineTuner.Options.defaults();
+    FineTuner.Options o = new FineTuner.Options(epochs, learningRate != null ? learningRate : d.learningRate(), rankWeight, seed);
+    long t0 = System.nanoTime();
+    console.printf("fine-tuning %s (%s) on %d measured kernels of %s; choosing 0..%d epochs by leave-one-kernel-out%n",
+        init, model.kind(), records.size(), chip.name(), o.maxEpochs());
+    FineTuner.Selection sel = FineTuner.select(model, records, o, line -> {
+      console.println("  " + line);
+      console.flush();
+    });
+    double[] l = sel.heldOutLoss();
+    console.printf("held-out log-RMSE over kernels: %.3f before fine-tuning, %.3f at the chosen %d epochs, %.3f at %d%n",
+        Math.sqrt(l[0]), Math.sqrt(l[sel.epochs()]), sel.epochs(), Math.sqrt(l[l.length - 1]), l.length - 1);
+    ModelFile tuned = FineTuner.fineTune(model, records, o, sel.epochs(), sel);
+    tuned.save(out);
+    console.printf("wrote %s (%d epochs on all %d kernels) in %.0f s%n", out, sel.epochs(), records.size(),
+        (System.nanoTime() - t0) / 1e9);
+    console.flush();
     return 0;
   }
 }

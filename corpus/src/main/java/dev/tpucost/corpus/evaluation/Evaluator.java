@@ -50,6 +50,12 @@ public final class Evaluator {
     final List<KernelResult> kernels = new ArrayList<>();
     double samplesApe;
     long samplesScored;
+    final List<double[]> samplePairs = new ArrayList<>();
+
+    /** Every scored (predicted, true) runtime pair in nanoseconds, every configuration of every kernel. */
+    public List<double[]> samplePoints() {
+      return java.util.Collections.unmodifiableList(samplePairs);
+    }
 
     /** Per kernel, in dataset order: its configurations and how the model did on them. */
     public List<KernelResult> kernels() {
@@ -296,6 +302,9 @@ public final class Evaluator {
           if (!Double.isNaN(p[i])) {
             s.samplesApe += Metrics.ape(p[i], a[i]);
             s.samplesScored++;
+            if (s == o) {
+              s.samplePairs.add(new double[] {p[i], a[i]});
+            }
           }
         }
       }
