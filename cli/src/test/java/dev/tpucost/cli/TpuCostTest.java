@@ -41,6 +41,52 @@ class TpuCostTest {
     assertThat(run("demo", "--configs", "1").code()).isEqualTo(2);
   }
 
+  /** The shared TPU v3 measurements, or a skipped test without them. */
+  private static Path measured() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path f = d.resolve("shared/measured/tpugraphs_op_tuning_subset.pb");
+      if (Files.exists(f)) {
+        return f;
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(false, "shared/measured not found");
+    return null;
+  }
+
+  @Test
+  void measuredDatasetCalibrationAndLeaveOneKernelOut() throws Exception {
+    Path data = dir.resolve("measured");
+    Result ds = run("dataset", "--from-tuning", measured().toString(), "--out", data.toString());
+    assertThat(ds.code()).as(ds.err()).isZero();
+    assertThat(ds.out()).contains("10 distinct kernels, 153 labelled samples", "labels: measured on v3",
+        "0 layout (module_config) runs skipped");
+    assertThat(run("dataset-info", data.toString()).out()).contains("labels: measured on v3");
+    // The simulator's calibration file: a chip file that --chip takes, and the shipped v3 one reproduced.
+    Path cal = dir.resolve("v3-cal.json");
+    Result c = run("calibrate", "--target", "sim", "--data", data.toString(), "--out", cal.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    ChipSpec fitted = ChipFiles.load(cal);
+    assertThat(fitted.sameHardware(ChipSpec.V3)).isTrue();
+    assertThat(dev.tpucost.sim.SimCalibration.of(fitted)).isEqualTo(dev.tpucost.sim.SimCalibration.of(ChipSpec.V3));
+    Result pub = run("calibrate", "--target", "sim", "--published", "--out", dir.resolve("v5e-cal.json").toString());
+    assertThat(pub.code()).as(pub.err()).isZero();
+    assertThat(pub.out()).contains("8192", "test", "dispatch offset");
+    assertThat(run("calibrate", "--target", "sim", "--out", cal.toString()).code()).isEqualTo(2);
+    // Leave-one-kernel-out, as JSON: ten kernels per model, the ground truth named.
+    Result ev = run("evaluate", "--data", data.toString(), "--split", "kernel", "--models", "sim,analytical",
+        "--format", "json");
+    assertThat(ev.code()).as(ev.err()).isZero();
+    JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ev.out());
+    assertThat(j.path("ground_truth").asText()).isEqualTo("measured on TPU v3");
+    assertThat(j.path("models").path("sim").path("per_kernel")).hasSize(10);
+    assertThat(j.path("models").path("sim").path("runtime").path("mape").asDouble()).isBetween(0.05, 0.25);
+    // Every sample, as shipped (in-sample for sim: its v3 constants were fitted to these runs), with the report.
+    Result sim = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "sim", "--report",
+        dir.resolve("r.html").toString());
+    assertThat(sim.code()).as(sim.err()).isZero();
+    assertThat(Files.readString(dir.resolve("r.html"))).contains("Ground truth: measured on TPU v3", "Predicted against measured");
+  }
+
   @Test
   void helpAndVersion() {
     Result help = run("--help");
