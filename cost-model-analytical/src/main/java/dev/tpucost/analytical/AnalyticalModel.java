@@ -51,7 +51,10 @@ public final class AnalyticalModel implements CostModel {
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
   public static AnalyticalModel create(ChipSpec chip) {
-    return new AnalyticalModel(chip, Constants.shipped(chip.name()).orElseGet(() -> Constants.priors(chip.name())));
+    // By hardware figures, not by name: a renamed preset keeps its constants, a chip file named like a preset
+    // with other figures does not get them.
+    return new AnalyticalModel(chip, chip.matchingPreset().flatMap(p -> Constants.shipped(p.name()))
+        .map(c -> Constants.of(chip.name(), c.values())).orElseGet(() -> Constants.priors(chip.name())));
   }
 
   /**

@@ -54,8 +54,9 @@ public final class GnnModel implements CostModel {
       throw new IllegalArgumentException("a model needs a non-blank name");
     }
     this.name = name;
-    if (!file.chip().name().equals(chip.name())) {
-      throw new IllegalArgumentException("the model was trained for chip " + file.chip().name() + ", not " + chip.name());
+    if (!file.chip().sameHardware(chip)) {
+      throw new IllegalArgumentException("the model was trained for chip " + file.chip().name() + ", not " + chip.name()
+          + " (chips are compared by their hardware figures)");
     }
     if (!file.kind().equals("gnn") && !file.kind().equals("hybrid")) {
       throw new IllegalArgumentException("model kind '" + file.kind() + "' is neither gnn nor hybrid");
@@ -108,13 +109,19 @@ public final class GnnModel implements CostModel {
     }
   }
 
-  /** The default model of {@code kind} shipped in the jar for {@code chip}. */
+  /**
+   * The default model of {@code kind} shipped in the jar for {@code chip}, chosen by the chip's hardware
+   * figures ({@link ChipSpec#matchingPreset}), not its name: a chip file called {@code v4} with other figures
+   * does not get v4's model.
+   */
   public static GnnModel shipped(String kind, ChipSpec chip) {
-    String resource = "default-" + kind + "-" + chip.name() + ".zip";
-    try (InputStream in = GnnModel.class.getResourceAsStream(resource)) {
+    String preset = chip.matchingPreset().map(ChipSpec::name).orElse(null);
+    String resource = "default-" + kind + "-" + preset + ".zip";
+    try (InputStream in = preset == null ? null : GnnModel.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("no default " + kind + " model is shipped for chip " + chip.name()
-            + " (there is one for v4); train one with 'tpucost train' and load it from its file");
+            + (preset == null ? " (its figures match no preset)" : "") + "; there are ones for v3 and v4; train one"
+            + " with 'tpucost train' and load it from its file");
       }
       ModelFile f = ModelFile.read(in, resource);
       return new GnnModel(f, chip, f.kind());

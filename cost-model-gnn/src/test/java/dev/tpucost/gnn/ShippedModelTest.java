@@ -74,6 +74,11 @@ class ShippedModelTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no default gnn model is shipped for chip v5e")
         .hasMessageContaining("tpucost train");
+    // Chosen by hardware figures, not by name: a "v4" with twice the bandwidth has no shipped model, a renamed
+    // v3 has v3's.
+    ChipSpec fakeV4 = dev.tpucost.api.chip.ChipFiles.parse("{\"base\": \"v4\", \"hbm_gbps\": 2400}", "fake.json");
+    assertThatThrownBy(() -> CostModels.create("hybrid", fakeV4)).hasMessageContaining("its figures match no preset");
+    assertThat(CostModels.create("gnn", ChipSpec.V3.withName("lab-v3")).predict(kernels(3).get(0)).nanoseconds()).isPositive();
   }
 
   @Test

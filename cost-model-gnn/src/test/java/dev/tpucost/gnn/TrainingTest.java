@@ -121,7 +121,7 @@ class TrainingTest {
     Path wrongChip = dir.resolve("wrong-chip.zip");
     Files.write(wrongChip, good);
     assertThatThrownBy(() -> GnnModel.load(wrongChip, ChipSpec.V5E))
-        .hasMessage(wrongChip + ": the model was trained for chip v4, not v5e");
+        .hasMessage(wrongChip + ": the model was trained for chip v4, not v5e (chips are compared by their hardware figures)");
 
     Path future = dir.resolve("future.zip");
     rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 2", "\"format_version\" : 99"));
