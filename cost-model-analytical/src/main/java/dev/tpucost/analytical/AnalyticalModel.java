@@ -239,7 +239,7 @@ public final class AnalyticalModel implements CostModel {
 
     @Override
     public String description() {
-      return "hand-written roofline with overlap, per-step and launch costs; 11 constants per chip calibrated on the simulator";
+      return "hand-written roofline with overlap, per-step and launch costs; 11 constants per chip calibrated on the (measurement-calibrated) simulator";
     }
 
     @Override

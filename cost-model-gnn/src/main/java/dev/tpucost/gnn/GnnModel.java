@@ -226,7 +226,7 @@ public final class GnnModel implements CostModel {
 
     @Override
     public String description() {
-      return "learned GraphSAGE model (Kaufman et al.), default model shipped for v4";
+      return "learned GraphSAGE model (Kaufman et al.), default models shipped for v3 and v4";
     }
 
     @Override
@@ -244,7 +244,7 @@ public final class GnnModel implements CostModel {
 
     @Override
     public String description() {
-      return "analytical model corrected by a learned GraphSAGE model of its error, default shipped for v4";
+      return "analytical model corrected by a learned GraphSAGE model of its error, defaults shipped for v3 and v4";
     }
 
     @Override
