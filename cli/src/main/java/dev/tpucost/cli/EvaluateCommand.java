@@ -88,6 +88,11 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     Evaluator.Report r;
     if (split.equals("kernel")) {
+      if (!measured) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--split kernel refits every model once per"
+            + " kernel: it is for measured datasets ('dataset --from-tuning'); " + data + " is simulated, use --split"
+            + " random, family or all");
+      }
       List<Evaluator.Refitter> refitters = new ArrayList<>();
       for (String name : names) {
         refitters.add(refitter(name, chip, err));
