@@ -1,6 +1,2 @@
-/**
- * The accuracy harness's report layer: an {@link dev.tpucost.corpus.evaluation.Evaluator.Report} as JSON
- * ({@link dev.tpucost.benchmarks.report.ReportJson}) and as one self-contained HTML page with charts
- * ({@link dev.tpucost.benchmarks.report.HtmlReport}).
- */
+/** JMH results as a markdown table headed by the machine ({@link dev.tpucost.benchmarks.report.JmhTable}). */
 package dev.tpucost.benchmarks.report;

@@ -1,4 +1,4 @@
-package dev.tpucost.benchmarks.real;
+package dev.tpucost.accuracy.real;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,4 +1,4 @@
-package dev.tpucost.benchmarks.report;
+package dev.tpucost.accuracy.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

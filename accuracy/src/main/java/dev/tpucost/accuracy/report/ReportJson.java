@@ -1,4 +1,4 @@
-package dev.tpucost.benchmarks.report;
+package dev.tpucost.accuracy.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

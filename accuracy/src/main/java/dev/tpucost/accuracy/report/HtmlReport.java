@@ -1,4 +1,4 @@
-package dev.tpucost.benchmarks.report;
+package dev.tpucost.accuracy.report;
 
 import dev.tpucost.api.io.AtomicFiles;
 import dev.tpucost.corpus.evaluation.Evaluator;

@@ -22,7 +22,6 @@ import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.features.Normalizer;
 import dev.tpucost.gnn.net.Forward;
 import dev.tpucost.gnn.net.Hyper;
-import dev.tpucost.gnn.net.SameDiffNet;
 import dev.tpucost.gnn.net.Weights;
 import dev.tpucost.hlo.binary.HloProtoReader;
 import java.io.IOException;

@@ -1,9 +1,9 @@
-package dev.tpucost.benchmarks.real;
+package dev.tpucost.accuracy.real;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tpucost.api.chip.ChipSpec;
-import dev.tpucost.benchmarks.measured.Refitters;
+import dev.tpucost.accuracy.refit.Refitters;
 import dev.tpucost.corpus.dataset.DatasetBuilder;
 import dev.tpucost.corpus.dataset.DatasetOptions;
 import dev.tpucost.corpus.dataset.DatasetReader;

@@ -1,5 +1,8 @@
-package dev.tpucost.gnn;
+package dev.tpucost.gnn.training;
 
+import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.GnnModel;
+import dev.tpucost.gnn.ConfigFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.tpucost.gnn;
+package dev.tpucost.gnn.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -12,7 +12,7 @@ import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.features.Normalizer;
 import dev.tpucost.gnn.net.Forward;
 import dev.tpucost.gnn.net.Hyper;
-import dev.tpucost.gnn.net.SameDiffNet;
+import dev.tpucost.gnn.training.SameDiffNet;
 import dev.tpucost.gnn.net.Weights;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.tpucost.benchmarks.measured;
+package dev.tpucost.accuracy.refit;
 
 import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.analytical.Calibration;

@@ -10,7 +10,6 @@ import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.net.Forward;
-import dev.tpucost.gnn.net.SameDiffNet;
 import dev.tpucost.gnn.net.Weights;
 import java.util.ArrayList;
 import java.util.List;

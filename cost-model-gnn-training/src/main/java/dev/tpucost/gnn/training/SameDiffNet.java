@@ -1,6 +1,8 @@
-package dev.tpucost.gnn.net;
+package dev.tpucost.gnn.training;
 
 import dev.tpucost.gnn.features.KernelGraph;
+import dev.tpucost.gnn.net.Hyper;
+import dev.tpucost.gnn.net.Weights;
 import dev.tpucost.gnn.features.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;

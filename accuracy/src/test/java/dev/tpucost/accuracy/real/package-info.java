@@ -1,2 +1,2 @@
 /** Tests on real data from {@code ../shared}: XLA modules by others and measured TPU v3 tile configurations. */
-package dev.tpucost.benchmarks.real;
+package dev.tpucost.accuracy.real;
