@@ -81,27 +81,14 @@ final class RankCommand implements Callable<Integer> {
       candidates.addAll(space.validConfigs(100_000));
       candidates.forEach(c -> parseErrors.add(null));
     }
-    // The chip decides validity (bounds, VMEM); the model ranks the valid candidates.
-    List<TileConfig> valid = new ArrayList<>();
-    List<Integer> at = new ArrayList<>();
-    String[] errors = new String[candidates.size()];
+    // The model refuses impossible bounds with their reason; a line that did not parse is refused with its own.
+    List<dev.tpucost.api.model.TilePrediction> batch = new ArrayList<>(m.predictAll(k, candidates));
     for (int i = 0; i < candidates.size(); i++) {
-      errors[i] = parseErrors.get(i) != null ? parseErrors.get(i) : space.check(candidates.get(i)).orElse(null);
-      if (errors[i] == null) {
-        valid.add(candidates.get(i));
-        at.add(i);
+      if (parseErrors.get(i) != null) {
+        batch.set(i, dev.tpucost.api.model.TilePrediction.refused(candidates.get(i), parseErrors.get(i)));
       }
     }
-    double[] predicted = new double[candidates.size()];
-    java.util.Arrays.fill(predicted, Double.NaN);
-    double[] p = m.predictAll(k, valid);
-    for (int j = 0; j < p.length; j++) {
-      predicted[at.get(j)] = p[j];
-      if (Double.isNaN(p[j])) {
-        errors[at.get(j)] = "the " + m.name() + " model rejects this config";
-      }
-    }
-    Ranking r = Ranking.of(candidates, predicted, errors);
+    Ranking r = Ranking.of(batch);
     print(r, m);
     return 0;
   }

@@ -9,7 +9,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModelProvider;
 import dev.tpucost.api.model.Estimate;
-import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.model.TilePrediction;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileQuantities;
@@ -136,25 +136,15 @@ public final class AnalyticalModel implements CostModel {
         chip.vmemBytes() / (double) (1 << 20), chip.name()));
   }
 
+  /** Every tile of one kernel against one analysis of it: a runtime, or the reason a tile is refused. */
   @Override
-  public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
-    return nanoseconds(kernel, tiles, new String[tiles.size()]);
-  }
-
-  @Override
-  public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
-    String[] errors = new String[tiles.size()];
-    return Ranking.of(tiles, nanoseconds(kernel, tiles, errors), errors);
-  }
-
-  /** Predictions for tiles of one kernel, NaN with the reason in {@code errors} for rejected ones. */
-  private double[] nanoseconds(Kernel kernel, List<TileConfig> tiles, String[] errors) {
+  public List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
     TileSpace s = tileSpace(kernel);
-    double[] out = new double[tiles.size()];
-    for (int i = 0; i < out.length; i++) {
-      TileConfig t = tiles.get(i);
-      errors[i] = s.check(t).orElse(null);
-      out[i] = errors[i] != null ? Double.NaN : quantities(s, t).cycles(weights) / chip.clockGhz();
+    List<TilePrediction> out = new ArrayList<>(tiles.size());
+    for (TileConfig t : tiles) {
+      Optional<String> problem = s.check(t);
+      out.add(problem.isPresent() ? TilePrediction.refused(t, problem.get())
+          : TilePrediction.of(t, quantities(s, t).cycles(weights) / chip.clockGhz()));
     }
     return out;
   }

@@ -27,20 +27,30 @@ public final class ConfigFeatures {
   }
 
   /**
-   * The raw features of every tile of one kernel, or null for a tile the analytical model rejects (its
-   * reason goes to {@code problems}); the kernel is analysed once.
+   * The raw features of every tile of one kernel (the kernel analysed once).
+   *
+   * @param rows per tile its features, or null if the analytical model refuses the tile
+   * @param refusals per tile why it is refused, or null
    */
-  public static float[][] ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
-      String[] problems) {
+  public record Batch(float[][] rows, String[] refusals) {
+    /** True if tile {@code i} is refused. */
+    public boolean refused(int i) {
+      return rows[i] == null;
+    }
+  }
+
+  /** The raw features of every tile of one kernel, or its refusal. */
+  public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles) {
     List<AnalyticalModel.TileFeatures> q = analytical.tileFeaturesAll(kernel, tiles);
     float[][] out = new float[q.size()][];
+    String[] refusals = new String[q.size()];
     for (int i = 0; i < out.length; i++) {
       AnalyticalModel.TileFeatures f = q.get(i);
-      problems[i] = f.problem();
+      refusals[i] = f.problem();
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
       out[i] = f.accepted() ? assemble(analytical.tileSpace(kernel).effective(tiles.get(i)), f.features(), graph) : null;
     }
-    return out;
+    return new Batch(out, refusals);
   }
 
   private static float[] assemble(TileConfig tile, double[] q, KernelGraph graph) {

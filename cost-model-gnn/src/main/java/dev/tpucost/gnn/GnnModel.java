@@ -11,7 +11,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModelProvider;
 import dev.tpucost.api.model.Estimate;
-import dev.tpucost.api.model.Ranking;
+import dev.tpucost.api.model.TilePrediction;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.gnn.features.Featurizer;
@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -174,32 +175,22 @@ public final class GnnModel implements CostModel {
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
-    String[] problem = new String[1];
-    double ns = nanoseconds(kernel, List.of(tile), problem)[0];
-    if (problem[0] != null) {
-      throw new InvalidTileException(problem[0]);
+    TilePrediction p = predictAll(kernel, List.of(tile)).get(0);
+    if (p.isRefused()) {
+      throw new InvalidTileException(p.refusal().orElseThrow());
     }
-    return Estimate.of(ns);
-  }
-
-  @Override
-  public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
-    return nanoseconds(kernel, tiles, new String[tiles.size()]);
-  }
-
-  @Override
-  public Ranking rank(Kernel kernel, List<TileConfig> tiles) {
-    String[] errors = new String[tiles.size()];
-    return Ranking.of(tiles, nanoseconds(kernel, tiles, errors), errors);
+    return Estimate.of(p.nanoseconds());
   }
 
   /**
-   * Predictions for tiles of one kernel (NaN, with the reason in {@code errors}, for the ones the analytical
-   * model rejects): the kernel is analysed and encoded once (and cached), then the head runs per config.
+   * Every tile of one kernel: the kernel is analysed and encoded once (and cached), then the head runs per
+   * config; a tile the analytical model refuses gets its reason.
    */
-  private double[] nanoseconds(Kernel kernel, List<TileConfig> tiles, String[] errors) {
+  @Override
+  public List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
     Embedded e = embedded(kernel);
-    float[][] cfg = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, errors);
+    ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles);
+    float[][] cfg = batch.rows();
     double[] analyticalNs = new double[cfg.length];
     for (int i = 0; i < cfg.length; i++) {
       if (cfg[i] != null) {
@@ -209,12 +200,16 @@ public final class GnnModel implements CostModel {
     }
     float[] out = new float[cfg.length];
     forward.outputs(e.graph(), e.base(), e.headInput(), cfg, out);
-    double[] ns = new double[cfg.length];
-    for (int i = 0; i < ns.length; i++) {
+    List<TilePrediction> result = new ArrayList<>(cfg.length);
+    for (int i = 0; i < cfg.length; i++) {
+      if (batch.refused(i)) {
+        result.add(TilePrediction.refused(tiles.get(i), batch.refusals()[i]));
+        continue;
+      }
       double target = out[i] * file.targetStd() + file.targetMean();
-      ns[i] = cfg[i] == null ? Double.NaN : hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target);
+      result.add(TilePrediction.of(tiles.get(i), hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target)));
     }
-    return ns;
+    return result;
   }
 
   /** Registers the shipped default as {@code gnn}. */

@@ -292,7 +292,7 @@ public final class Evaluator {
     }
     double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
     for (CostModel m : models) {
-      double[] p = m.predictAll(k, tiles);
+      double[] p = nanosecondsOrNaN(m.predictAll(k, tiles));
       Scores o = overall.get(m.name());
       Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
       for (Scores s : List.of(o, f)) {
@@ -310,6 +310,18 @@ public final class Evaluator {
       }
     }
     return tiles.size();
+  }
+
+  /**
+   * The metrics' view of a batch: a refused tile becomes NaN here, which ranks last and is never a model's
+   * top-1 choice unless it refuses every tile (the metrics in {@link Metrics} treat NaN so).
+   */
+  private static double[] nanosecondsOrNaN(List<dev.tpucost.api.model.TilePrediction> batch) {
+    double[] out = new double[batch.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = batch.get(i).isRefused() ? Double.NaN : batch.get(i).nanoseconds();
+    }
+    return out;
   }
 
   private static KernelResult kernelResult(KernelRecord r, double[] p, double[] a, int defaultIndex) {
@@ -346,7 +358,7 @@ public final class Evaluator {
     }
 
     @Override
-    public double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
+    public List<dev.tpucost.api.model.TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
       return model.predictAll(kernel, tiles);
     }
   }

@@ -17,8 +17,9 @@ import java.util.Optional;
  *
  * <p>Implementations are bound to one {@link ChipSpec}, must be thread-safe, do no I/O in
  * {@link #predict}, and never return a silently wrong number: an impossible tile is an
- * {@link InvalidTileException}. The defaults here validate candidates through {@link TileSpace} and
- * share it across the candidates of one call; models override {@link #predictAll} to share more.
+ * {@link InvalidTileException}, and a batch ({@link #predictAll}) gives each tile a runtime or a reason
+ * ({@link TilePrediction}). A model implements {@link #predict(Kernel, TileConfig)} and, to share per-kernel
+ * work across tiles, {@link #predictAll}; ranking and module estimates are built on those here, once.
  */
 public interface CostModel {
   /** The name this model is registered under (e.g. {@code analytical}, {@code gnn}). */
@@ -44,49 +45,37 @@ public interface CostModel {
 
   /**
    * Predicted runtime of {@code kernel} at the compiler's tile when the kernel carries one (an XLA:TPU
-   * dump's {@code window_config}), else at its default tile ({@link TileChoice}).
+   * dump's {@code window_config}), else at its default tile ({@link TileChoice}); the estimate says which
+   * ({@link Estimate#tileSource()}).
    */
   default Estimate predict(Kernel kernel) {
     TileChoice choice = TileChoice.of(tileSpace(kernel));
-    return predict(kernel, choice.tile()).withWarnings(choice.warnings());
+    return predict(kernel, choice.tile()).at(choice);
   }
 
   /**
-   * Predicted nanoseconds of {@code kernel} at each of {@code tiles}; {@code NaN} marks a candidate that is
-   * invalid for the kernel on this chip (see {@link #rank} for the reasons).
+   * Predictions for many tiles of one kernel, in the caller's order: each tile has a runtime or the reason it
+   * is refused ({@link TilePrediction}). The batch method models override to share per-kernel work (the
+   * kernel's analysis, a graph encoding); {@link #rank} is built on it. The default validates each tile
+   * against {@link #tileSpace} and calls {@link #predict(Kernel, TileConfig)}.
    */
-  default double[] predictAll(Kernel kernel, List<TileConfig> tiles) {
+  default List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
     TileSpace space = tileSpace(kernel);
-    double[] out = new double[tiles.size()];
-    for (int i = 0; i < out.length; i++) {
-      TileConfig t = tiles.get(i);
-      out[i] = space.check(t).isPresent() ? Double.NaN : predict(kernel, t).nanoseconds();
+    List<TilePrediction> out = new ArrayList<>(tiles.size());
+    for (TileConfig t : tiles) {
+      Optional<String> problem = space.check(t);
+      out.add(problem.isPresent() ? TilePrediction.refused(t, problem.get())
+          : TilePrediction.of(t, predict(kernel, t).nanoseconds()));
     }
     return out;
   }
 
-  /** Ranks {@code tiles} by predicted runtime; invalid candidates are reported with their reason, not dropped. */
+  /**
+   * Ranks {@code tiles} by predicted runtime, from {@link #predictAll}; refused candidates are reported with
+   * their reason, not dropped. Models do not override this: they override {@link #predictAll}.
+   */
   default Ranking rank(Kernel kernel, List<TileConfig> tiles) {
-    TileSpace space = tileSpace(kernel);
-    String[] errors = new String[tiles.size()];
-    List<TileConfig> valid = new ArrayList<>();
-    List<Integer> where = new ArrayList<>();
-    for (int i = 0; i < errors.length; i++) {
-      Optional<String> problem = space.check(tiles.get(i));
-      if (problem.isPresent()) {
-        errors[i] = problem.get();
-      } else {
-        valid.add(tiles.get(i));
-        where.add(i);
-      }
-    }
-    double[] predicted = new double[tiles.size()];
-    java.util.Arrays.fill(predicted, Double.NaN);
-    double[] validPredictions = predictAll(kernel, valid);
-    for (int j = 0; j < validPredictions.length; j++) {
-      predicted[where.get(j)] = validPredictions[j];
-    }
-    return Ranking.of(tiles, predicted, errors);
+    return Ranking.of(predictAll(kernel, tiles));
   }
 
   /**
@@ -107,7 +96,7 @@ public interface CostModel {
     List<ModuleEstimate.KernelEstimate> out = new ArrayList<>();
     for (Kernel k : Kernels.of(m)) {
       TileChoice choice = TileChoice.of(tileSpace(k));
-      Estimate e = predict(k, choice.tile()).withWarnings(choice.warnings());
+      Estimate e = predict(k, choice.tile()).at(choice);
       out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e));
     }
     return new ModuleEstimate(module.name(), name(), out, fuse);

@@ -16,8 +16,10 @@ import java.util.Map;
  * @param nanoseconds predicted runtime, finite and {@code >= 0}
  * @param breakdown optional named components (may be empty)
  * @param warnings one line each (may be empty)
+ * @param tileSource where the tile came from: {@link TileSource#GIVEN} for {@code predict(kernel, tile)}, the
+ *     compiler's or the default for {@code predict(kernel)}
  */
-public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings) {
+public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings, TileSource tileSource) {
   /** Validates the runtime and copies the breakdown and warnings. */
   public Estimate {
     checkArgument(
@@ -26,6 +28,12 @@ public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<S
         nanoseconds);
     breakdown = ImmutableMap.copyOf(breakdown);
     warnings = ImmutableList.copyOf(warnings);
+    com.google.common.base.Preconditions.checkNotNull(tileSource, "tileSource");
+  }
+
+  /** An estimate at a tile the caller gave. */
+  public Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings) {
+    this(nanoseconds, breakdown, warnings, TileSource.GIVEN);
   }
 
   /** An estimate with a breakdown and no warnings. */
@@ -43,6 +51,13 @@ public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<S
     if (more.isEmpty()) {
       return this;
     }
-    return new Estimate(nanoseconds, breakdown, ImmutableList.<String>builder().addAll(warnings).addAll(more).build());
+    return new Estimate(nanoseconds, breakdown, ImmutableList.<String>builder().addAll(warnings).addAll(more).build(),
+        tileSource);
+  }
+
+  /** This estimate for a tile chosen as {@code choice} says: its source, and its warnings appended. */
+  public Estimate at(TileChoice choice) {
+    return new Estimate(nanoseconds, breakdown, ImmutableList.<String>builder().addAll(warnings)
+        .addAll(choice.warnings()).build(), choice.source());
   }
 }

@@ -45,27 +45,27 @@ public record Ranking(List<Entry> entries) {
     return entries.stream().filter(e -> e.rank() == 1).findFirst();
   }
 
-  /**
-   * Ranks candidates by their predictions ({@code NaN} marks an invalid one, whose reason is in
-   * {@code errors}). Ties keep the caller's order.
-   */
-  public static Ranking of(List<TileConfig> tiles, double[] predictedNs, String[] errors) {
-    Integer[] order = new Integer[tiles.size()];
-    for (int i = 0; i < order.length; i++) {
+  /** Ranks a batch of predictions ({@link CostModel#predictAll}); ties keep the caller's order. */
+  public static Ranking of(List<TilePrediction> predictions) {
+    int n = predictions.size();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> predictedNs[i]).thenComparingInt(i -> i));
-    int[] rank = new int[order.length];
+    java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> predictions.get(i).isRefused()
+        ? Double.POSITIVE_INFINITY : predictions.get(i).nanoseconds()).thenComparingInt(i -> i));
+    int[] rank = new int[n];
     int r = 1;
     for (Integer i : order) {
-      if (errors[i] == null && !Double.isNaN(predictedNs[i])) {
+      if (!predictions.get(i).isRefused()) {
         rank[i] = r++;
       }
     }
     ImmutableList.Builder<Entry> b = ImmutableList.builder();
-    for (int i = 0; i < order.length; i++) {
-      String err = errors[i] != null ? errors[i] : Double.isNaN(predictedNs[i]) ? "no prediction" : null;
-      b.add(new Entry(i, tiles.get(i), err == null ? predictedNs[i] : Double.NaN, err == null ? rank[i] : 0, err));
+    for (int i = 0; i < n; i++) {
+      TilePrediction p = predictions.get(i);
+      b.add(p.isRefused() ? new Entry(i, p.tile(), Double.NaN, 0, p.refusal().orElseThrow())
+          : new Entry(i, p.tile(), p.nanoseconds(), rank[i], null));
     }
     return new Ranking(b.build());
   }

@@ -64,9 +64,13 @@ class CostModelsTest {
     assertThat(r.best().orElseThrow().index()).isEqualTo(3);
     assertThat(r.entries().get(2).rank()).isEqualTo(2);
     assertThat(r.entries().get(0).rank()).isEqualTo(3);
-    double[] all = m.predictAll(dot, candidates);
-    assertThat(all[1]).isNaN();
-    assertThat(all[2]).isEqualTo(r.entries().get(2).predictedNs());
+    List<TilePrediction> all = m.predictAll(dot, candidates);
+    assertThat(all.get(1).isRefused()).isTrue();
+    assertThat(all.get(1).refusal()).hasValueSatisfying(reason -> assertThat(reason).contains("kernel_bounds[0]=600"));
+    assertThatThrownBy(() -> all.get(1).nanoseconds()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("600,1/16,1 was refused");
+    assertThat(all.get(2).nanoseconds()).isEqualTo(r.entries().get(2).predictedNs());
+    assertThat(all).extracting(TilePrediction::tile).containsExactlyElementsOf(candidates);
     assertThatThrownBy(() -> m.predict(dot, candidates.get(1))).isInstanceOf(InvalidTileException.class);
   }
 
@@ -105,6 +109,10 @@ class CostModelsTest {
     assertThat(c.tile()).isEqualTo(TileConfig.parse("64,4/64,4"));
     assertThat(c.window().orElseThrow().estimatedCycles()).hasValue(123456);
     assertThat(m.predict(withConfig).nanoseconds()).isEqualTo(m.predict(withConfig, TileConfig.parse("64,4/64,4")).nanoseconds());
+    // The estimate says where its tile came from.
+    assertThat(m.predict(withConfig).tileSource()).isEqualTo(TileSource.COMPILER);
+    assertThat(m.predict(k).tileSource()).isEqualTo(TileSource.DEFAULT);
+    assertThat(m.predict(withConfig, TileConfig.parse("64,4/64,4")).tileSource()).isEqualTo(TileSource.GIVEN);
     // A window config of the wrong rank for tpucost's reading: the default, with a warning; never dropped.
     Kernel odd = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(),
         config.replace("[\"64\",\"4\"],\"input", "[\"64\"],\"input"));
@@ -113,6 +121,7 @@ class CostModelsTest {
     assertThat(d.warnings()).singleElement().asString().contains("the compiler's window_config does not fit")
         .contains("output_bounds has 1 entries");
     assertThat(m.predict(odd).warnings()).hasSize(1);
+    assertThat(m.predict(odd).tileSource()).isEqualTo(TileSource.DEFAULT);
     // A malformed one is named.
     Kernel bad = Kernel.of(k.name(), k.fusionKind().orElseThrow(), k.body(), k.calledComputations(), k.origin(),
         config.replace("\"64\",\"4\"],\"input", "\"64\",\"x\"],\"input"));

@@ -335,7 +335,7 @@ public final class Trainer {
         }
       }
       // Tiles the models reject up front (null features) are left out: nothing to learn from them.
-      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles, new String[tiles.size()]);
+      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles).rows();
       List<float[]> cfg = new ArrayList<>();
       List<Double> targets = new ArrayList<>();
       List<Double> runtimes = new ArrayList<>();
