@@ -1,9 +1,7 @@
 package dev.tpucost.analytical;
 
-import com.google.common.cache.CacheBuilder;
-import com.google.common.cache.CacheLoader;
-import com.google.common.cache.LoadingCache;
-import com.google.common.util.concurrent.UncheckedExecutionException;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
@@ -41,12 +39,11 @@ public final class AnalyticalModel implements CostModel {
     this.chip = chip;
     this.constants = constants;
     this.weights = constants.values();
-    this.spaces = CacheBuilder.newBuilder().weakKeys().maximumSize(1 << 16)
-        .build(CacheLoader.from(k -> {
-          TileSpace s = TileSpace.of(k, chip);
-          s.profile();
-          return s;
-        }));
+    this.spaces = Caffeine.newBuilder().weakKeys().maximumSize(1 << 16).build(k -> {
+      TileSpace s = TileSpace.of(k, chip);
+      s.profile();
+      return s;
+    });
   }
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
@@ -96,14 +93,7 @@ public final class AnalyticalModel implements CostModel {
   /** The kernel's tile space on this model's chip, cached with its profile and default tile. */
   @Override
   public TileSpace tileSpace(Kernel kernel) {
-    try {
-      return spaces.getUnchecked(kernel);
-    } catch (UncheckedExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
+    return spaces.get(kernel); // a loader's exception (an invalid kernel) propagates as it is
   }
 
   @Override

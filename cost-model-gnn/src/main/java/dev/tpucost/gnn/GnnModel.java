@@ -1,9 +1,7 @@
 package dev.tpucost.gnn;
 
-import com.google.common.cache.CacheBuilder;
-import com.google.common.cache.CacheLoader;
-import com.google.common.cache.LoadingCache;
-import com.google.common.util.concurrent.UncheckedExecutionException;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.hlo.Opcode;
@@ -82,7 +80,7 @@ public final class GnnModel implements CostModel {
     for (Opcode op : ops) {
       opcodeIndex[op.ordinal() + 1] = rows.getOrDefault(op.text(), 0);
     }
-    this.embeddings = CacheBuilder.newBuilder().weakKeys().maximumSize(1 << 16).build(CacheLoader.from(this::embed));
+    this.embeddings = Caffeine.newBuilder().weakKeys().maximumSize(1 << 16).build(this::embed);
   }
 
   /** The model in {@code file}, for {@code chip} (which must be the chip it was trained for). */
@@ -157,14 +155,7 @@ public final class GnnModel implements CostModel {
   }
 
   private Embedded embedded(Kernel k) {
-    try {
-      return embeddings.getUnchecked(k);
-    } catch (UncheckedExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
+    return embeddings.get(k); // a loader's exception (an invalid kernel) propagates as it is
   }
 
   /** The analytical model's cached tile space of {@code kernel}: the default is searched once per kernel. */

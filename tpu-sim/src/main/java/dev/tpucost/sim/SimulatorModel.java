@@ -1,7 +1,7 @@
 package dev.tpucost.sim;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
@@ -12,7 +12,6 @@ import dev.tpucost.api.tile.TileSpace;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The simulator as a cost model ({@code sim}): its runtime is the estimate, so it can be evaluated against
@@ -23,11 +22,12 @@ import java.util.concurrent.ExecutionException;
 public final class SimulatorModel implements CostModel {
   private final Simulator sim;
   private final String name;
-  private final Cache<Kernel, TileSpace> spaces = CacheBuilder.newBuilder().weakKeys().maximumSize(10_000).build();
+  private final LoadingCache<Kernel, TileSpace> spaces;
 
   private SimulatorModel(Simulator sim, String name) {
     this.sim = sim;
     this.name = name;
+    this.spaces = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build(k -> TileSpace.of(k, sim.chip()));
   }
 
   /** The simulator of {@code chip} with its calibration, as model {@code sim}. */
@@ -52,11 +52,7 @@ public final class SimulatorModel implements CostModel {
 
   @Override
   public TileSpace tileSpace(Kernel kernel) {
-    try {
-      return spaces.get(kernel, () -> TileSpace.of(kernel, sim.chip()));
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    }
+    return spaces.get(kernel);
   }
 
   @Override
