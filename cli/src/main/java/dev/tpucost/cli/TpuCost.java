@@ -19,7 +19,9 @@ public final class TpuCost implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    // UTF-8 whatever the platform default: tables print µ, τ and ×.
+    System.exit(run(new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true),
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true), args));
   }
 
   /** Runs the command line with the given output streams; returns the exit code (0, 1 or 2). */

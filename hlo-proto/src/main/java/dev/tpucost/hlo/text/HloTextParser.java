@@ -467,8 +467,6 @@ public final class HloTextParser {
     }
   }
 
-  private static final List<String> DOT_KEYS =
-      List.of("lhs_batch_dims", "lhs_contracting_dims", "rhs_batch_dims", "rhs_contracting_dims");
   private static final List<String> GATHER_KEYS = List.of("offset_dims", "collapsed_slice_dims", "start_index_map",
       "index_vector_dim", "operand_batching_dims", "start_indices_batching_dims");
   private static final List<String> SCATTER_KEYS = List.of("update_window_dims", "inserted_window_dims",
