@@ -41,8 +41,9 @@ public final class Forward {
     float[][] mOut = new float[0][];
     float[] invIn = new float[0];
     float[] invOut = new float[0];
-    final float[] x;
-    final float[] cat;
+    float[][] embRows = new float[0][];
+    float[][] features = new float[0][];
+    final int nodeFeatures;
     final float[] cfg;
     final float[] z1;
     final float[] z2;
@@ -50,8 +51,7 @@ public final class Forward {
 
     Scratch(Hyper h) {
       hidden = h.hidden();
-      x = new float[h.nodeFeatures()];
-      cat = new float[3 * h.hidden()];
+      nodeFeatures = h.nodeFeatures();
       cfg = new float[h.hidden()];
       z1 = new float[h.head1()];
       z2 = new float[h.head2()];
@@ -66,6 +66,8 @@ public final class Forward {
         mOut = new float[size][hidden];
         invIn = new float[size];
         invOut = new float[size];
+        embRows = new float[size][];
+        features = new float[size][nodeFeatures];
       }
     }
   }
@@ -146,23 +148,24 @@ public final class Forward {
     int n = g.size();
     int e = h.embed();
     int d = h.nodeFeatures();
-    float[] x = scratch.get().x;
+    Scratch s = scratch.get();
+    s.ensure(n);
+    float[][] embRows = s.embRows;
+    float[][] x = s.features;
+    float[] mean = norm.mean();
+    float[] std = norm.std();
     float[][] base = new float[n][];
     for (int i = 0; i < n; i++) {
-      float[] out = b0.clone();
-      float[] embRow = emb[Math.min(Math.max(0, g.opcodes()[i]), emb.length - 1)];
-      for (int r = 0; r < e; r++) {
-        axpy(embRow[r], w0[r], out);
-      }
+      base[i] = b0.clone();
+      embRows[i] = emb[Math.min(Math.max(0, g.opcodes()[i]), emb.length - 1)];
       float[] raw = g.nodes()[i];
+      float[] xi = x[i];
       for (int k = 0; k < d; k++) {
-        x[k] = (raw[k] - norm.mean()[k]) / norm.std()[k];
+        xi[k] = (raw[k] - mean[k]) / std[k];
       }
-      for (int k = 0; k < d; k++) {
-        axpy(x[k], w0[e + k], out);
-      }
-      base[i] = out;
     }
+    Gemm.accumulate(embRows, n, w0, 0, e, base);
+    Gemm.accumulate(x, n, w0, e, d, base);
     return base;
   }
 
@@ -217,7 +220,6 @@ public final class Forward {
     }
     float[][] mIn = s.mIn;
     float[][] mOut = s.mOut;
-    float[] cat = s.cat;
     for (int l = 0; l < h.layers(); l++) {
       for (int i = 0; i < n; i++) {
         Arrays.fill(mIn[i], 0);
@@ -227,16 +229,16 @@ public final class Forward {
         axpy(invIn[dst[k]], state[src[k]], mIn[dst[k]]);
         axpy(invOut[src[k]], state[dst[k]], mOut[src[k]]);
       }
+      // next = bl + [state, mIn, mOut] . W, as three products over the row blocks of W (same sum order).
       float[][] w = wl[l];
       for (int i = 0; i < n; i++) {
-        System.arraycopy(state[i], 0, cat, 0, hd);
-        System.arraycopy(mIn[i], 0, cat, hd, hd);
-        System.arraycopy(mOut[i], 0, cat, 2 * hd, hd);
+        System.arraycopy(bl[l], 0, next[i], 0, hd);
+      }
+      Gemm.accumulate(state, n, w, 0, hd, next);
+      Gemm.accumulate(mIn, n, w, hd, hd, next);
+      Gemm.accumulate(mOut, n, w, 2 * hd, hd, next);
+      for (int i = 0; i < n; i++) {
         float[] out = next[i];
-        System.arraycopy(bl[l], 0, out, 0, hd);
-        for (int r = 0; r < 3 * hd; r++) {
-          axpy(cat[r], w[r], out);
-        }
         float[] st = state[i];
         for (int c = 0; c < hd; c++) {
           out[c] = Math.max(0, out[c]) + st[c];
