@@ -68,7 +68,10 @@ public record Constants(
   /** Upper bounds used by calibration. */
   public static final double[] UPPER = {50_000, 5_000, 0.99, 5_000, 5, 50, 20, 100, 100, 10, 10_000};
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Writes constants files; created on first use (an ObjectMapper costs 150+ ms of class loading). */
+  private static final class Writer {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** Validates every constant against its bounds. */
   public Constants {
@@ -108,7 +111,7 @@ public record Constants(
    * read as other numbers.
    */
   public String toJson() {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Writer.JSON.createObjectNode();
     n.put("format_version", FORMAT_VERSION);
     n.put("chip", chip);
     ObjectNode c = n.putObject("constants");
@@ -118,7 +121,7 @@ public record Constants(
     }
     n.put("sha256", checksum(chip, v));
     try {
-      return JSON.writeValueAsString(n) + "\n";
+      return Writer.JSON.writeValueAsString(n) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -128,7 +131,7 @@ public record Constants(
   public static Constants parse(String json, String source) {
     JsonNode n;
     try {
-      n = JSON.readTree(json);
+      n = dev.tpucost.api.io.JsonTrees.parse(json);
     } catch (IOException e) {
       throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage(), e);
     }

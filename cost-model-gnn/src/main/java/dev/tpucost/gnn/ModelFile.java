@@ -72,11 +72,14 @@ public record ModelFile(
   /** The tile semantics this code's features follow, recorded in version-2 files. */
   public static final String TILE_SEMANTICS = "xla-tpu";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Writes model headers; created on first use (an ObjectMapper costs 150+ ms of class loading). */
+  private static final class Writer {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** Writes the model to {@code file} atomically. */
   public void save(Path file) throws IOException {
-    byte[] json = JSON.writeValueAsBytes(header());
+    byte[] json = Writer.JSON.writeValueAsBytes(header());
     byte[] weightBytes = weightBytes(weights);
     Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
     entries.put("model.json", json);
@@ -99,7 +102,7 @@ public record ModelFile(
   }
 
   private ObjectNode header() {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Writer.JSON.createObjectNode();
     n.put("format_version", FORMAT_VERSION);
     n.put("kind", kind);
     ObjectNode hy = n.putObject("hyper");
@@ -108,12 +111,12 @@ public record ModelFile(
     if (hyper.earlyJoin()) {
       hy.put("early_join", true); // absent in late-join files, which keeps version-1 files byte-identical
     }
-    n.set("vocabulary", JSON.valueToTree(vocabulary));
+    n.set("vocabulary", Writer.JSON.valueToTree(vocabulary));
     n.set("node_norm", norm(nodeNorm));
     n.set("config_norm", norm(configNorm));
     n.put("target_mean", targetMean).put("target_std", targetStd);
     try {
-      n.set("chip", JSON.readTree(ChipFiles.toJson(chip)));
+      n.set("chip", Writer.JSON.readTree(ChipFiles.toJson(chip)));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -122,9 +125,9 @@ public record ModelFile(
   }
 
   private static JsonNode norm(Normalizer z) {
-    ObjectNode n = JSON.createObjectNode();
-    n.set("mean", JSON.valueToTree(z.mean()));
-    n.set("std", JSON.valueToTree(z.std()));
+    ObjectNode n = Writer.JSON.createObjectNode();
+    n.set("mean", Writer.JSON.valueToTree(z.mean()));
+    n.set("std", Writer.JSON.valueToTree(z.std()));
     return n;
   }
 
@@ -150,7 +153,10 @@ public record ModelFile(
     if (!h.hash().toString().equals(new String(sum, StandardCharsets.UTF_8))) {
       throw new IOException(source + ": checksum mismatch; the model file is corrupt");
     }
-    JsonNode n = JSON.readTree(entries.get("model.json"));
+    JsonNode n = dev.tpucost.api.io.JsonTrees.parse(entries.get("model.json"));
+    if (n == null || !n.isObject()) {
+      throw new IOException(source + ": model.json is not a JSON object");
+    }
     int version = n.path("format_version").asInt(-1);
     if (version < 1 || version > FORMAT_VERSION) {
       throw new IOException(source + ": model format version " + n.path("format_version") + " is not supported (this"
@@ -166,7 +172,7 @@ public record ModelFile(
         hy.path("early_join").asBoolean(false));
     List<String> vocab = new java.util.ArrayList<>();
     n.path("vocabulary").forEach(v -> vocab.add(v.asText()));
-    ChipSpec chip = ChipFiles.parse(n.path("chip").toString(), source + " (chip)");
+    ChipSpec chip = ChipFiles.fromTree(n.path("chip"), source + " (chip)");
     Map<String, byte[]> extras = new HashMap<>(entries);
     extras.remove("model.json");
     extras.remove("weights.bin");

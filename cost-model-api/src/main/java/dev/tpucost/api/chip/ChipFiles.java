@@ -26,7 +26,13 @@ import java.util.Set;
  * writes it; numbers only, the simulator checks their names), making the file a chip calibration file.
  */
 public final class ChipFiles {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Writes chip files; created on first use (an ObjectMapper costs 150+ ms of class loading). */
+  private static final class Writer {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
+
+  private static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES =
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
 
   /** The keys of a chip file, in the order {@link #toJson} writes them. */
   public static final List<String> KEYS = List.of(
@@ -73,10 +79,15 @@ public final class ChipFiles {
   public static ChipSpec parse(String json, String source) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = dev.tpucost.api.io.JsonTrees.parse(json);
     } catch (JsonProcessingException e) {
       throw new ChipFileException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
     }
+    return fromTree(root, source);
+  }
+
+  /** A chip from chip-file JSON already parsed (e.g. the {@code chip} object inside a model file). */
+  public static ChipSpec fromTree(JsonNode root, String source) {
     if (root == null || !root.isObject()) {
       throw new ChipFileException(source + ": a chip file must be a JSON object");
     }
@@ -99,7 +110,7 @@ public final class ChipFiles {
           source + ": 'base' is '" + base.asText() + "', not a preset " + ChipSpec.presets().keySet()));
       merged = toJsonNode(b);
     } else {
-      merged = JSON.createObjectNode();
+      merged = NODES.objectNode();
     }
     root.fields().forEachRemaining(e -> {
       if (!e.getKey().equals("base") && !e.getKey().equals(SIMULATOR)) {
@@ -140,7 +151,7 @@ public final class ChipFiles {
   /** The chip file JSON of {@code chip}, every key given. */
   public static String toJson(ChipSpec chip) {
     try {
-      return JSON.writeValueAsString(toJsonNode(chip)) + "\n";
+      return Writer.JSON.writeValueAsString(toJsonNode(chip)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise chip " + chip.name(), e);
     }
@@ -169,7 +180,7 @@ public final class ChipFiles {
   }
 
   private static ObjectNode toJsonNode(ChipSpec c) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = NODES.objectNode();
     n.put("name", c.name());
     n.put("tensor_cores", c.tensorCores());
     n.put("megacore", c.megacore());

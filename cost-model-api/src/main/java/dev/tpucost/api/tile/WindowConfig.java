@@ -2,7 +2,6 @@ package dev.tpucost.api.tile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tpucost.api.hlo.HloValidationException;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -31,8 +30,6 @@ public record WindowConfig(
     String costModelType,
     OptionalDouble mlEstimatedMicroseconds,
     OptionalLong estimatedVmemBytes) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /**
    * The window config the compiler recorded for {@code kernel}, if its backend config holds one.
    *
@@ -55,7 +52,7 @@ public record WindowConfig(
     }
     JsonNode root;
     try {
-      root = JSON.readTree(backendConfig);
+      root = dev.tpucost.api.io.JsonTrees.parse(backendConfig);
     } catch (JsonProcessingException e) {
       return Optional.empty();
     }
