@@ -1,14 +1,13 @@
 package dev.tpucost.gnn.net;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Gemm#accumulate} on the Vector API: a register-blocked micro-kernel of 4 rows of {@code a} by 2
  * vectors of columns, 8 accumulators kept in registers across the whole reduction (each weight vector loaded
  * once per 4 rows, each {@code a} value broadcast once per 2 vectors), with 1-row and 1-vector blocks and a
- * masked tail for the edges. Loaded only when {@code jdk.incubator.vector} is in the boot layer.
+ * scalar tail for the edges (no masked operations: they are not intrinsified everywhere). Loaded only when {@code jdk.incubator.vector} is in the boot layer.
  */
 final class VectorGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -31,16 +30,29 @@ final class VectorGemm {
         block1x2(a[i], w, w0, k, out[i], c);
       }
     }
-    for (; c < m; c += L) {
-      VectorMask<Float> mask = S.indexInRange(c, m);
+    for (; c + L <= m; c += L) {
       for (int i = 0; i < n; i++) {
         float[] ai = a[i];
         float[] oi = out[i];
-        FloatVector acc = FloatVector.fromArray(S, oi, c, mask);
+        FloatVector acc = FloatVector.fromArray(S, oi, c);
         for (int r = 0; r < k; r++) {
-          acc = FloatVector.fromArray(S, w[w0 + r], c, mask).fma(FloatVector.broadcast(S, ai[r]), acc);
+          acc = FloatVector.fromArray(S, w[w0 + r], c).fma(FloatVector.broadcast(S, ai[r]), acc);
         }
-        acc.intoArray(oi, c, mask);
+        acc.intoArray(oi, c);
+      }
+    }
+    if (c < m) {
+      // Fewer columns than a vector: scalar (masked vector operations are not intrinsified everywhere).
+      for (int i = 0; i < n; i++) {
+        float[] ai = a[i];
+        float[] oi = out[i];
+        for (int r = 0; r < k; r++) {
+          float x = ai[r];
+          float[] wr = w[w0 + r];
+          for (int cc = c; cc < m; cc++) {
+            oi[cc] += x * wr[cc];
+          }
+        }
       }
     }
   }

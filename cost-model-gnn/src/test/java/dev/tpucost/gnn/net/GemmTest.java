@@ -29,12 +29,23 @@ class GemmTest {
       for (int i = 0; i < n; i++) {
         s[i] = v[i].clone();
       }
+      double[][] exact = new double[n][m];
+      for (int i = 0; i < n; i++) {
+        for (int c = 0; c < m; c++) {
+          exact[i][c] = v[i][c];
+          for (int q = 0; q < k; q++) {
+            exact[i][c] += (double) a[i][q] * w[3 + q][c];
+          }
+        }
+      }
       VectorGemm.accumulate(a, n, w, 3, k, v);
       Gemm.scalar(a, n, w, 3, k, s);
       for (int i = 0; i < n; i++) {
         for (int c = 0; c < m; c++) {
           assertThat(Math.abs(v[i][c] - s[i][c])).as("%dx%dx%d at %d,%d", n, k, m, i, c)
               .isLessThanOrEqualTo(1e-5f * (1 + Math.abs(s[i][c])));
+          assertThat(Math.abs(s[i][c] - exact[i][c])).as("scalar vs exact, %dx%dx%d at %d,%d", n, k, m, i, c)
+              .isLessThanOrEqualTo(1e-5 * (1 + Math.abs(exact[i][c])));
         }
       }
     }
