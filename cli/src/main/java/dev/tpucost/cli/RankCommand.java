@@ -118,7 +118,7 @@ final class RankCommand implements Callable<Integer> {
         if (e.isValid()) {
           c.put("predicted_ns", e.predictedNs()).put("rank", e.rank());
         } else {
-          c.put("error", e.error());
+          c.put("error", e.error().orElseThrow());
         }
       }
       out.println(Json.line(n));
@@ -126,7 +126,7 @@ final class RankCommand implements Callable<Integer> {
       Table t = new Table("rank", "index", "tile", "predicted us", "error");
       for (Ranking.Entry e : shown) {
         t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), e.isValid() ? String.format("%.3f", e.predictedNs() / 1e3) : "",
-            e.isValid() ? "" : e.error());
+            e.error().orElse(""));
       }
       t.print(out);
     }

@@ -88,7 +88,7 @@ class ShippedModelTest {
     TileConfig wrongRank = TileConfig.parse("/1,1,1,1,1,1,1,1,1");
     assertThatThrownBy(() -> m.predict(k, wrongRank)).isInstanceOf(InvalidTileException.class)
         .hasMessageContaining("output_bounds has 9 entries");
-    assertThat(m.rank(k, List.of(wrongRank)).entries().get(0).error()).contains("output_bounds has 9 entries");
+    assertThat(m.rank(k, List.of(wrongRank)).entries().get(0).error()).hasValueSatisfying(e -> assertThat(e).contains("output_bounds has 9 entries"));
   }
 
   @Test

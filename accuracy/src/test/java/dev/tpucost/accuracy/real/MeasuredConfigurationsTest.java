@@ -74,7 +74,7 @@ class MeasuredConfigurationsTest {
         Ranking r = m.rank(k, tiles);
         double[] p = new double[ns.length];
         for (Ranking.Entry e : r.entries()) {
-          assertThat(e.error()).as("%s %s by %s", k.name(), e.tile(), m.name()).isNull();
+          assertThat(e.error()).as("%s %s by %s", k.name(), e.tile(), m.name()).isEmpty();
           p[e.index()] = e.predictedNs();
         }
         predicted.add(p);

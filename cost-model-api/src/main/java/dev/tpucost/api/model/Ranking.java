@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Candidate tile configurations ranked by predicted runtime. Each {@link Entry} keeps its candidate's
- * 0-based index in the caller's list; rank 1 is the fastest; an invalid candidate has no prediction, rank
- * 0 and the reason in {@code error}.
+ * 0-based index in the caller's list; rank 1 is the fastest; a refused candidate has rank 0 and its reason
+ * ({@link Entry#error()}), never a runtime.
  *
  * @param entries one entry per candidate, in the caller's order
  */
@@ -18,15 +18,32 @@ public record Ranking(List<Entry> entries) {
    * One candidate.
    *
    * @param index 0-based position among the candidates
-   * @param tile the candidate
-   * @param predictedNs predicted runtime (NaN if invalid)
-   * @param rank 1 = fastest; 0 if invalid
-   * @param error why the candidate is invalid, or null
+   * @param prediction its prediction or refusal
+   * @param rank 1 = fastest; 0 if refused
    */
-  public record Entry(int index, TileConfig tile, double predictedNs, int rank, String error) {
+  public record Entry(int index, TilePrediction prediction, int rank) {
+    /** The candidate. */
+    public TileConfig tile() {
+      return prediction.tile();
+    }
+
     /** True if the candidate was valid and has a prediction. */
     public boolean isValid() {
-      return error == null;
+      return !prediction.isRefused();
+    }
+
+    /**
+     * The predicted runtime in nanoseconds.
+     *
+     * @throws IllegalStateException naming the candidate and the reason if it was refused
+     */
+    public double predictedNs() {
+      return prediction.nanoseconds();
+    }
+
+    /** Why the candidate was refused; empty if it was ranked. */
+    public Optional<String> error() {
+      return prediction.refusal();
     }
   }
 
@@ -64,8 +81,7 @@ public record Ranking(List<Entry> entries) {
     ImmutableList.Builder<Entry> b = ImmutableList.builder();
     for (int i = 0; i < n; i++) {
       TilePrediction p = predictions.get(i);
-      b.add(p.isRefused() ? new Entry(i, p.tile(), Double.NaN, 0, p.refusal().orElseThrow())
-          : new Entry(i, p.tile(), p.nanoseconds(), rank[i], null));
+      b.add(new Entry(i, p, p.isRefused() ? 0 : rank[i]));
     }
     return new Ranking(b.build());
   }

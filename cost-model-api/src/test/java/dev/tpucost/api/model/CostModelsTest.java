@@ -57,7 +57,7 @@ class CostModelsTest {
         TileConfig.parse("512,32/512,32")); // whole arrays: beyond VMEM, costed (as spilling), not refused
     Ranking r = m.rank(dot, candidates);
     assertThat(r.entries()).extracting(Ranking.Entry::index).containsExactly(0, 1, 2, 3);
-    assertThat(r.entries().get(1).error()).contains("kernel_bounds[0]=600 is beyond");
+    assertThat(r.entries().get(1).error()).hasValueSatisfying(e -> assertThat(e).contains("kernel_bounds[0]=600 is beyond"));
     assertThat(r.entries().get(1).rank()).isZero();
     assertThat(r.entries().get(3).isValid()).isTrue();
     // This test model has no spill cost: the whole arrays in one step win, the tiniest tiles lose.
