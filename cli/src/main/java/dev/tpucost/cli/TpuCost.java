@@ -30,7 +30,13 @@ public final class TpuCost implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof IllegalStateException) {
+      if (e instanceof java.nio.file.FileSystemException f) {
+        // A missing file, a directory, no permission: the path and the reason, in one line.
+        commandLine.getErr().println("tpucost: " + f.getFile() + ": " + (f instanceof java.nio.file.NoSuchFileException
+            ? "no such file" : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName()));
+      } else if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof IllegalStateException
+          || e instanceof dev.tpucost.hlo.HloParseException) {
+        // Bad input (HloParseException names the file and the line or field path): one line, no stack trace.
         commandLine.getErr().println("tpucost: " + e.getMessage());
       } else {
         commandLine.getErr().println("tpucost: internal error: " + e);

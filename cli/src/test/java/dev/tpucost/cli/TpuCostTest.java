@@ -80,6 +80,28 @@ class TpuCostTest {
     assertThat(j.path("ground_truth").asText()).isEqualTo("measured on TPU v3");
     assertThat(j.path("models").path("sim").path("per_kernel")).hasSize(10);
     assertThat(j.path("models").path("sim").path("runtime").path("mape").asDouble()).isBetween(0.05, 0.25);
+    // Bad tuning files: one line naming the file, exit 1, no stack trace.
+    Path truncated = dir.resolve("truncated.pb");
+    byte[] all = Files.readAllBytes(measured());
+    Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 7));
+    for (String bad : List.of(truncated.toString(), dir.resolve("missing.pb").toString(), dir.toString())) {
+      Result r = run("dataset", "--from-tuning", bad, "--out", dir.resolve("bad-out").toString());
+      assertThat(r.code()).as(bad).isEqualTo(1);
+      assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+      assertThat(r.err()).startsWith("tpucost: " + bad).doesNotContain("\tat ").doesNotContain("internal error");
+    }
+    assertThat(run("dataset", "--from-tuning", dir.resolve("missing.pb").toString(), "--out", dir.resolve("b").toString()).err())
+        .contains("missing.pb: no such file");
+    // The same for HLO: a malformed module names file, line and column; a directory names itself.
+    Path badHlo = dir.resolve("bad.hlo");
+    Files.writeString(badHlo, "HloModule m\nENTRY e {\n a = f32[8 parameter(0)\n}\n");
+    for (String[] cmd : List.of(new String[] {"predict", badHlo.toString()}, new String[] {"simulate", badHlo.toString()},
+        new String[] {"predict", dir.toString()})) {
+      Result r = run(cmd);
+      assertThat(r.code()).as(String.join(" ", cmd)).isEqualTo(1);
+      assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+      assertThat(r.err()).startsWith("tpucost: " + cmd[1]).doesNotContain("\tat ");
+    }
     // Every sample, as shipped (in-sample for sim: its v3 constants were fitted to these runs), with the report.
     Result sim = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "sim", "--report",
         dir.resolve("r.html").toString());

@@ -43,6 +43,9 @@ public final class HloFiles {
    * @throws IOException if the file cannot be read
    */
   public static Loaded load(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not an HLO file");
+    }
     byte[] bytes = Files.readAllBytes(file);
     return parse(bytes, file);
   }

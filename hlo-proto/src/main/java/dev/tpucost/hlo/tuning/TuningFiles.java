@@ -35,6 +35,9 @@ public final class TuningFiles {
    * @throws IOException if the file cannot be read
    */
   public static List<TunedKernel> read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not a tuning file");
+    }
     return parse(Files.readAllBytes(file), file.toString());
   }
 
