@@ -2,17 +2,14 @@ package dev.tpucost.cli;
 
 import dev.tpucost.analytical.Calibration;
 import dev.tpucost.analytical.Constants;
-import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
-import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.dataset.KernelModules;
 import dev.tpucost.corpus.dataset.Tiles;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.corpus.evaluation.Evaluator;
-import dev.tpucost.hlo.binary.HloProtoReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,9 +73,9 @@ final class CalibrateCommand implements Callable<Integer> {
     DatasetReader reader = DatasetReader.open(data);
     if (split == null) {
       // A measured dataset has a handful of kernels: fit on all of them ('evaluate --split kernel' holds each out).
-      split = reader.manifest().path("label_source").asText("simulated").equals("measured") ? "all" : "random";
+      split = reader.measured() ? "all" : "random";
     }
-    ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
+    ChipSpec chip = reader.chip();
     List<KernelRecord> records = split.equals("all") ? all(reader) : Evaluator.records(reader, split, "train");
     long total = 0;
     for (KernelRecord r : records) {
@@ -94,7 +91,7 @@ final class CalibrateCommand implements Callable<Integer> {
           continue;
         }
         if (k == null) {
-          k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+          k = KernelModules.fromRecord(r);
         }
         cal.add(k, Tiles.of(s), s.getRuntimeNs());
       }

@@ -1,6 +1,5 @@
 package dev.tpucost.cli;
 
-import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModels;
@@ -66,8 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DatasetReader reader = DatasetReader.open(data);
-    ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
-    boolean measured = reader.manifest().path("label_source").asText("simulated").equals("measured");
+    ChipSpec chip = reader.chip();
+    boolean measured = reader.measured();
     PrintWriter err = spec.commandLine().getErr();
     List<String> names = new ArrayList<>();
     if (models != null) {
@@ -171,9 +170,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
+  /** Models created while choosing the defaults, kept so that each is loaded once. */
+  private final Map<String, CostModel> created = new java.util.HashMap<>();
+
   private boolean available(String name, ChipSpec chip) {
     try {
-      CostModels.create(name, chip);
+      created.put(name, CostModels.create(name, chip));
       return true;
     } catch (RuntimeException e) {
       return false;
@@ -182,7 +184,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
   private CostModel model(String name, ChipSpec chip) throws java.io.IOException {
     Path file = modelFiles.get(name);
-    return file != null ? dev.tpucost.gnn.GnnModel.load(file, chip, name) : CostModels.create(name, chip);
+    if (file != null) {
+      return dev.tpucost.gnn.GnnModel.load(file, chip, name);
+    }
+    CostModel m = created.get(name);
+    return m != null ? m : CostModels.create(name, chip);
   }
 
   private Evaluator.Refitter refitter(String name, ChipSpec chip, PrintWriter err) throws java.io.IOException {

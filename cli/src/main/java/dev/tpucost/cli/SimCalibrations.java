@@ -4,18 +4,14 @@ import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.corpus.dataset.DatasetReader;
-import dev.tpucost.corpus.dataset.KernelModules;
-import dev.tpucost.corpus.dataset.Tiles;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
-import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.corpus.evaluation.Evaluator;
-import dev.tpucost.hlo.binary.HloProtoReader;
+import dev.tpucost.accuracy.refit.Refitters;
 import dev.tpucost.sim.SimCalibration;
 import dev.tpucost.sim.Simulator;
 import dev.tpucost.sim.calibration.PublishedMatmuls;
 import dev.tpucost.sim.calibration.SimFitter;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +46,12 @@ final class SimCalibrations {
       }
       List<PublishedMatmuls.Row> rows = PublishedMatmuls.v5e();
       SimCalibration start = SimCalibration.shipped(ChipSpec.V3);
-      SimFitter.Result r = SimFitter.of(chip, PublishedMatmuls.samples(rows, true)).fit(start, MATMUL_FREE, true);
+      List<SimFitter.Sample> train = PublishedMatmuls.samples(rows, true);
+      SimFitter.Result r = SimFitter.of(chip, train).fit(start, MATMUL_FREE, true);
       result = r.calibration();
       double dispatch = r.offsetsNs().getOrDefault(PublishedMatmuls.SOURCE, 0.0);
       o.printf("fitted %s to %d published Pallas matmul timings (n = 1024, 4096) in %d evaluations; dispatch offset"
-          + " %.1f us (part of the wall times, not of the kernels)%n", chip.name(), PublishedMatmuls.samples(rows, true).size(),
+          + " %.1f us (part of the wall times, not of the kernels)%n", chip.name(), train.size(),
           r.evaluations(), dispatch / 1e3);
       Simulator uncalibrated = Simulator.of(chip, SimCalibration.PRIOR);
       Simulator prior = Simulator.of(chip, start);
@@ -73,30 +70,20 @@ final class SimCalibrations {
       t.print(o);
     } else {
       DatasetReader reader = DatasetReader.open(c.data);
-      if (!reader.manifest().path("label_source").asText("simulated").equals("measured")) {
+      if (!reader.measured()) {
         throw new ParameterException(c.spec.commandLine(), c.data + " is labelled by the simulator; --target sim needs"
             + " measured runtimes ('tpucost dataset --from-tuning')");
       }
-      chip = ChipFiles.parse(reader.manifest().path("chip").toString(), c.data + "/manifest.json");
+      chip = reader.chip();
       String split = c.split == null ? "all" : c.split;
       List<KernelRecord> records = split.equals("all") ? CalibrateCommand.all(reader) : Evaluator.records(reader, split, "train");
-      List<SimFitter.Sample> samples = new ArrayList<>();
-      for (KernelRecord rec : records) {
-        Kernel k = KernelModules.fromModule(HloProtoReader.read(rec.getKernel().toByteArray(), rec.getKernelName()).module(),
-            rec.getOrigin());
-        for (TileSample s : rec.getSamplesList()) {
-          if (s.getError().isEmpty()) {
-            samples.add(new SimFitter.Sample(rec.getProgramId(), "measured", k, Tiles.of(s), s.getRuntimeNs()));
-          }
-        }
-      }
-      SimFitter fitter = SimFitter.of(chip, samples);
+      SimFitter fitter = Refitters.simulatorFitter(chip, records);
       SimFitter.Result prior = fitter.fit(SimCalibration.PRIOR, Set.of(), false);
       SimFitter.Result r = fitter.fit(SimCalibration.PRIOR, SimFitter.MEASURED_FREE, false);
       result = r.calibration();
       o.printf("fitted %s's simulator to %d measured runs of %d kernels (%s) in %d evaluations: mean per-kernel runtime"
           + " MAPE %.1f%% -> %.1f%% (in-sample; 'evaluate --split kernel' gives the held-out figures)%n", chip.name(),
-          samples.size(), fitter.groups().size(), split.equals("all") ? "every kernel" : split + " split, train part",
+          fitter.size(), fitter.groups().size(), split.equals("all") ? "every kernel" : split + " split, train part",
           r.evaluations(), 100 * prior.meanGroupMape(), 100 * r.meanGroupMape());
     }
     Table t = new Table("constant", "prior", "fitted");

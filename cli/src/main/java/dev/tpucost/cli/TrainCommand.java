@@ -1,6 +1,5 @@
 package dev.tpucost.cli;
 
-import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
@@ -103,11 +102,11 @@ final class TrainCommand implements Callable<Integer> {
   private int fineTune() throws Exception {
     PrintWriter console = spec.commandLine().getOut();
     DatasetReader reader = DatasetReader.open(data);
-    if (!reader.manifest().path("label_source").asText("simulated").equals("measured")) {
+    if (!reader.measured()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), data + " is labelled by the simulator;"
           + " --init fine-tunes on measured runtimes ('tpucost dataset --from-tuning'); train on simulated data without it");
     }
-    ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), data + "/manifest.json");
+    ChipSpec chip = reader.chip();
     ModelFile model = ModelFile.load(init);
     if (!model.chip().sameHardware(chip)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), init + " was trained for chip " + model.chip().name()

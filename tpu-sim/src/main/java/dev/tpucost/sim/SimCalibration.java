@@ -107,19 +107,24 @@ public record SimCalibration(
    */
   public static SimCalibration of(ChipSpec chip) {
     SimCalibration base = shipped(chip);
-    if (chip.simulator().isEmpty()) {
-      return base;
-    }
-    double[] v = base.values();
-    for (Map.Entry<String, Double> e : chip.simulator().entrySet()) {
+    return chip.simulator().isEmpty() ? base : base.with(chip.simulator(), "chip " + chip.name());
+  }
+
+  /**
+   * These constants with {@code section}'s (a chip file's {@code simulator} object) in their place; errors
+   * start with {@code where}.
+   */
+  private SimCalibration with(Map<String, Double> section, String where) {
+    double[] v = values();
+    for (Map.Entry<String, Double> e : section.entrySet()) {
       int i = NAMES.indexOf(e.getKey());
-      checkArgument(i >= 0, "chip %s: unknown simulator constant '%s'; the simulator takes %s", chip.name(), e.getKey(), NAMES);
+      checkArgument(i >= 0, "%s: unknown simulator constant '%s'; the simulator takes %s", where, e.getKey(), NAMES);
       v[i] = e.getValue();
     }
     try {
       return of(v);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("chip " + chip.name() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
   }
 
@@ -138,13 +143,7 @@ public record SimCalibration(
           continue;
         }
         ChipSpec file = ChipFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
-        double[] v = PRIOR.values();
-        file.simulator().forEach((k, x) -> {
-          int i = NAMES.indexOf(k);
-          checkArgument(i >= 0, "%s: unknown simulator constant '%s'", resource, k);
-          v[i] = x;
-        });
-        b.put(preset, of(v));
+        b.put(preset, PRIOR.with(file.simulator(), resource));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read shipped " + resource, e);
       }

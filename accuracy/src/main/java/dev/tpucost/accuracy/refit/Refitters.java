@@ -14,7 +14,6 @@ import dev.tpucost.corpus.evaluation.Evaluator;
 import dev.tpucost.gnn.GnnModel;
 import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.training.FineTuner;
-import dev.tpucost.hlo.binary.HloProtoReader;
 import dev.tpucost.sim.SimCalibration;
 import dev.tpucost.sim.Simulator;
 import dev.tpucost.sim.SimulatorModel;
@@ -44,13 +43,21 @@ public final class Refitters {
   /** The simulator with constants fitted on the fold ({@code name}: e.g. {@code sim}). */
   public static Evaluator.Refitter simulator(String name) {
     return refitter(name, (chip, training) -> {
-      List<SimFitter.Sample> samples = new ArrayList<>();
-      forEachMeasured(training, (r, k, s) -> samples.add(new SimFitter.Sample(r.getProgramId(), "measured", k,
-          Tiles.of(s), s.getRuntimeNs())));
       // From the prior, not the shipped calibration: the shipped one may have been fitted on the held-out kernel.
-      SimFitter.Result r = SimFitter.of(chip, samples).fit(SimCalibration.PRIOR, SimFitter.MEASURED_FREE, false);
+      SimFitter.Result r = simulatorFitter(chip, training).fit(SimCalibration.PRIOR, SimFitter.MEASURED_FREE, false);
       return SimulatorModel.of(Simulator.of(chip, r.calibration()), name);
     });
+  }
+
+  /**
+   * A fitter of the simulator's constants over every sample of {@code records} that ran, one group per kernel
+   * (record), one measurement source: what {@link #simulator} and {@code tpucost calibrate --target sim} fit.
+   */
+  public static SimFitter simulatorFitter(ChipSpec chip, List<KernelRecord> records) {
+    List<SimFitter.Sample> samples = new ArrayList<>();
+    forEachMeasured(records, (r, k, s) -> samples.add(new SimFitter.Sample(r.getProgramId(), "measured", k,
+        Tiles.of(s), s.getRuntimeNs())));
+    return SimFitter.of(chip, samples);
   }
 
   /** The analytical model with its constants fitted on the fold. */
@@ -110,7 +117,7 @@ public final class Refitters {
           continue;
         }
         if (k == null) {
-          k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+          k = KernelModules.fromRecord(r);
         }
         sink.accept(r, k, s);
       }

@@ -41,6 +41,16 @@ public final class DatasetReader {
     return manifest;
   }
 
+  /** The chip the dataset was labelled for (the manifest's {@code chip}, a chip file's JSON). */
+  public dev.tpucost.api.chip.ChipSpec chip() {
+    return dev.tpucost.api.chip.ChipFiles.fromTree(manifest.path("chip"), dir.resolve("manifest.json") + " (chip)");
+  }
+
+  /** True if the labels were measured on hardware ({@code dataset --from-tuning}); older datasets are simulated. */
+  public boolean measured() {
+    return manifest.path("label_source").asText("simulated").equals("measured");
+  }
+
   /** The shard files listed in the manifest. */
   public List<Path> shards() {
     List<Path> out = new ArrayList<>();

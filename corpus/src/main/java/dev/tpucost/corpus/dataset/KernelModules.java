@@ -58,6 +58,12 @@ public final class KernelModules {
     return HloModule.of(kernel.name(), 0, comps, main.id()).renumbered();
   }
 
+  /** The kernel of a dataset record (its {@link #toModule} module, decoded). */
+  public static Kernel fromRecord(dev.tpucost.corpus.dataset.wire.KernelRecord r) {
+    return fromModule(dev.tpucost.hlo.binary.HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(),
+        r.getOrigin());
+  }
+
   /** The kernel a {@link #toModule} module holds. */
   public static Kernel fromModule(HloModule module, String origin) {
     List<Kernel> ks = Kernels.of(module);

@@ -9,7 +9,6 @@ import dev.tpucost.corpus.dataset.KernelModules;
 import dev.tpucost.corpus.dataset.Tiles;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
-import dev.tpucost.hlo.binary.HloProtoReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -200,7 +199,7 @@ public final class Evaluator {
   /** What the labels of {@code data} are, from its manifest. */
   public static String groundTruth(DatasetReader data) {
     String chip = data.manifest().path("chip").path("name").asText("?");
-    return data.manifest().path("label_source").asText("simulated").equals("measured")
+    return data.measured()
         ? "measured on TPU " + chip
         : "simulated (tpucost simulator, chip " + chip + ")";
   }
@@ -246,8 +245,7 @@ public final class Evaluator {
    * datasets, where a few hundred samples of a handful of kernels would otherwise be memorised.
    */
   public static Report evaluateKernelFolds(DatasetReader data, List<Refitter> refitters, int maxKernels) throws IOException {
-    dev.tpucost.api.chip.ChipSpec chip = dev.tpucost.api.chip.ChipFiles.parse(data.manifest().path("chip").toString(),
-        "manifest.json");
+    dev.tpucost.api.chip.ChipSpec chip = data.chip();
     List<KernelRecord> all = new ArrayList<>();
     data.forEach(all::add);
     if (all.size() < 2) {
@@ -277,7 +275,7 @@ public final class Evaluator {
   /** Scores {@code models} on record {@code r}; returns the samples scored. */
   private static long score(KernelRecord r, List<CostModel> models, Map<String, Scores> overall,
       Map<String, Map<String, Scores>> perFamily) {
-    Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+    Kernel k = KernelModules.fromRecord(r);
     List<TileConfig> tiles = new ArrayList<>();
     List<Double> actual = new ArrayList<>();
     int defaultIndex = -1;
@@ -295,18 +293,22 @@ public final class Evaluator {
       double[] p = nanosecondsOrNaN(m.predictAll(k, tiles));
       Scores o = overall.get(m.name());
       Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
-      for (Scores s : List.of(o, f)) {
-        add(s, r.getProgramId(), p, a, defaultIndex);
-        s.kernels.add(kernelResult(r, p, a, defaultIndex));
-        for (int i = 0; i < a.length; i++) {
-          if (!Double.isNaN(p[i])) {
-            s.samplesApe += Metrics.ape(p[i], a[i]);
-            s.samplesScored++;
-            if (s == o) {
-              s.samplePairs.add(new double[] {p[i], a[i]});
-            }
-          }
+      // Per kernel once (tau and top-1 included), then added to the overall and the family scores.
+      KernelResult kr = kernelResult(r, p, a, defaultIndex);
+      double ape = 0;
+      int scored = 0;
+      for (int i = 0; i < a.length; i++) {
+        if (!Double.isNaN(p[i])) {
+          ape += Metrics.ape(p[i], a[i]);
+          scored++;
+          o.samplePairs.add(new double[] {p[i], a[i]});
         }
+      }
+      for (Scores s : List.of(o, f)) {
+        add(s, r.getProgramId(), p, a, defaultIndex, kr);
+        s.kernels.add(kr);
+        s.samplesApe += ape;
+        s.samplesScored += scored;
       }
     }
     return tiles.size();
@@ -363,7 +365,7 @@ public final class Evaluator {
     }
   }
 
-  private static void add(Scores s, String program, double[] p, double[] a, int defaultIndex) {
+  private static void add(Scores s, String program, double[] p, double[] a, int defaultIndex, KernelResult kr) {
     double[] totals = s.programs.computeIfAbsent(program, x -> new double[4]);
     if (a.length >= 1) {
       int chosen = 0;
@@ -380,8 +382,8 @@ public final class Evaluator {
       totals[3] += a[defaultIndex];
     }
     if (a.length >= 2) {
-      s.tau += Metrics.kendallTau(p, a);
-      s.top1 += Metrics.topKSlowdown(p, a, 1);
+      s.tau += kr.kendallTau();
+      s.top1 += kr.top1Slowdown();
       s.top5 += Metrics.topKSlowdown(p, a, 5);
       s.top10 += Metrics.topKSlowdown(p, a, 10);
       s.tileKernels++;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.analytical.AnalyticalModel;
-import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.net.Forward;
@@ -162,10 +161,6 @@ public final class FineTuner {
   }
 
   private static List<Trainer.Example> examples(ModelFile init, List<KernelRecord> records) {
-    ChipSpec chip = init.chip();
-    AnalyticalModel analytical = AnalyticalModel.create(chip);
-    Trainer.Options o = new Trainer.Options("both", "random", 1, 1, init.kind().equals("hybrid"), 1, CONFIGS_PER_KERNEL, 1e-3,
-        0.2, 1, init.hyper(), 0);
-    return Trainer.examples(records, analytical, o, 0);
+    return Trainer.examples(records, AnalyticalModel.create(init.chip()), init.kind().equals("hybrid"), 0);
   }
 }

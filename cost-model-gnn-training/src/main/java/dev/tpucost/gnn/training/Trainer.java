@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.hash.Hashing;
 import dev.tpucost.analytical.AnalyticalModel;
-import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
@@ -23,7 +22,6 @@ import dev.tpucost.gnn.features.Normalizer;
 import dev.tpucost.gnn.net.Forward;
 import dev.tpucost.gnn.net.Hyper;
 import dev.tpucost.gnn.net.Weights;
-import dev.tpucost.hlo.binary.HloProtoReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,11 +93,11 @@ public final class Trainer {
   public static ModelFile train(Path dataDir, Options o, Path out, boolean resume, Consumer<String> log) throws IOException {
     long start = System.nanoTime();
     DatasetReader reader = DatasetReader.open(dataDir);
-    ChipSpec chip = ChipFiles.parse(reader.manifest().path("chip").toString(), dataDir + "/manifest.json");
+    ChipSpec chip = reader.chip();
     AnalyticalModel analytical = AnalyticalModel.create(chip);
     String datasetHash = Hashing.sha256().hashBytes(Files.readAllBytes(dataDir.resolve("manifest.json"))).toString();
-    List<Example> train = examples(Evaluator.records(reader, o.split(), "train"), analytical, o, o.maxKernels());
-    List<Example> val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o,
+    List<Example> train = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels());
+    List<Example> val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
         o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4));
     log.accept(String.format("training %s (%s task, %s split) on %d kernels, validating on %d; chip %s",
         o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(), chip.name()));
@@ -318,13 +316,13 @@ public final class Trainer {
     return m;
   }
 
-  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, Options o, int max) {
+  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, boolean hybrid, int max) {
     List<Example> out = new ArrayList<>();
     for (KernelRecord r : records) {
       if (max > 0 && out.size() >= max) {
         break;
       }
-      Kernel k = KernelModules.fromModule(HloProtoReader.read(r.getKernel().toByteArray(), r.getKernelName()).module(), r.getOrigin());
+      Kernel k = KernelModules.fromRecord(r);
       KernelGraph g = Featurizer.graph(k);
       List<TileSample> ran = new ArrayList<>();
       List<TileConfig> tiles = new ArrayList<>();
@@ -351,7 +349,7 @@ public final class Trainer {
           def = cfg.size();
         }
         cfg.add(features[i]);
-        targets.add(Math.log(s.getRuntimeNs()) - (o.hybrid() ? Math.log(base) : 0));
+        targets.add(Math.log(s.getRuntimeNs()) - (hybrid ? Math.log(base) : 0));
         runtimes.add(s.getRuntimeNs());
         analyticalNs.add(base);
       }

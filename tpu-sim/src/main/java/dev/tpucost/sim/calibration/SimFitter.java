@@ -104,6 +104,11 @@ public final class SimFitter {
     return new SimFitter(chip, samples);
   }
 
+  /** Number of samples. */
+  public int size() {
+    return samples.size();
+  }
+
   /** The groups (kernels) in sample order. */
   public List<String> groups() {
     return groups;

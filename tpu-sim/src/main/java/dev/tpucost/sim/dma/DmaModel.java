@@ -51,31 +51,12 @@ public final class DmaModel {
     return run;
   }
 
-  /** Fraction of peak bandwidth a transfer of runs of {@code runBytes} achieves at the prior constants. */
-  public static double efficiency(double runBytes) {
-    return efficiency(runBytes, 1, SimConstants.DMA_RUN_OVERHEAD_BYTES);
-  }
-
   /**
    * Fraction of peak bandwidth a transfer of runs of {@code runBytes} achieves: {@code peakShare} of it for
    * long runs, less by a setup worth {@code runOverheadBytes} per run.
    */
   public static double efficiency(double runBytes, double peakShare, double runOverheadBytes) {
     return peakShare * runBytes / (runBytes + runOverheadBytes);
-  }
-
-  /** Cycles to move {@code bytes} in runs of {@code runBytes} at {@code bytesPerCycle}, issue included. */
-  public static double transferCycles(double bytes, double runBytes, double bytesPerCycle) {
-    return transferCycles(bytes, runBytes, bytesPerCycle, 1, SimConstants.DMA_RUN_OVERHEAD_BYTES);
-  }
-
-  /** Like {@link #transferCycles(double, double, double)} with calibrated efficiency constants. */
-  public static double transferCycles(double bytes, double runBytes, double bytesPerCycle, double peakShare,
-      double runOverheadBytes) {
-    if (bytes <= 0) {
-      return 0;
-    }
-    return SimConstants.DMA_ISSUE_CYCLES + bytes / (bytesPerCycle * efficiency(runBytes, peakShare, runOverheadBytes));
   }
 
   /**

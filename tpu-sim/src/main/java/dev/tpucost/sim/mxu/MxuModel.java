@@ -7,9 +7,7 @@ import dev.tpucost.api.hlo.Instruction;
 import dev.tpucost.api.hlo.MatmulPrecision;
 import dev.tpucost.api.hlo.Opcode;
 import dev.tpucost.api.kernel.Kernel;
-import dev.tpucost.api.shape.ElementType;
 import dev.tpucost.api.tile.TileFootprint;
-import dev.tpucost.sim.SimConstants;
 import java.util.List;
 
 /**
@@ -24,15 +22,10 @@ import java.util.List;
 public final class MxuModel {
   private MxuModel() {}
 
-  /** Cycles of {@code passes} passes of {@code rows} streamed rows each, spread over {@code mxus} arrays. */
-  public static long passCycles(long passes, long rows, int r, int c, int mxus) {
-    return Math.round(passCycles(passes, rows, r, c, mxus, 1, 1));
-  }
-
   /**
-   * Like {@link #passCycles(long, long, int, int, int)} with calibrated constants: {@code fillShare} of the
-   * fill and drain {@code 2R + C - 2} is paid (the rest hides behind the previous step's passes), and the
-   * streaming cycles are scaled by {@code scale}.
+   * Cycles of {@code passes} passes of {@code rows} streamed rows each, spread over {@code mxus} arrays:
+   * {@code fillShare} of the fill and drain {@code 2R + C - 2} is paid (the rest hides behind the previous
+   * step's passes), and the streaming cycles are scaled by {@code scale} (both 1 at the prior constants).
    */
   public static double passCycles(long passes, long rows, int r, int c, int mxus, double fillShare, double scale) {
     if (passes <= 0 || rows <= 0) {
@@ -40,11 +33,6 @@ public final class MxuModel {
     }
     long perMxu = (passes + mxus - 1) / mxus;
     return fillShare * (2L * r + c - 2) + scale * (rows + (perMxu - 1) * Math.max(rows, r));
-  }
-
-  /** MXU cycles of one grid step of {@code k} at the prior constants. */
-  public static long stepCycles(Kernel k, TileFootprint fp, ChipSpec chip) {
-    return Math.round(stepCycles(k, fp, chip, 1, 1));
   }
 
   /** MXU cycles of one grid step of {@code k}: the sum over its dots and convolutions. */
