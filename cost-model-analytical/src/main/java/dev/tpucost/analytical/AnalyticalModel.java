@@ -1,7 +1,5 @@
 package dev.tpucost.analytical;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
@@ -33,17 +31,11 @@ public final class AnalyticalModel implements CostModel {
   private final ChipSpec chip;
   private final Constants constants;
   private final double[] weights;
-  private final LoadingCache<Kernel, TileSpace> spaces;
 
   private AnalyticalModel(ChipSpec chip, Constants constants) {
     this.chip = chip;
     this.constants = constants;
     this.weights = constants.values();
-    this.spaces = Caffeine.newBuilder().weakKeys().maximumSize(1 << 16).build(k -> {
-      TileSpace s = TileSpace.of(k, chip);
-      s.profile();
-      return s;
-    });
   }
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
@@ -90,10 +82,13 @@ public final class AnalyticalModel implements CostModel {
     return constants;
   }
 
-  /** The kernel's tile space on this model's chip, cached with its profile and default tile. */
+  /**
+   * The kernel's tile space on this model's chip, computed once per kernel and chip with its profile and
+   * default tile and kept with the kernel ({@link TileSpace#kept}, shared by every model of the same chip).
+   */
   @Override
   public TileSpace tileSpace(Kernel kernel) {
-    return spaces.get(kernel); // a loader's exception (an invalid kernel) propagates as it is
+    return TileSpace.kept(kernel, chip);
   }
 
   @Override

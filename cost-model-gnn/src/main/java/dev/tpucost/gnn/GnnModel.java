@@ -1,7 +1,5 @@
 package dev.tpucost.gnn;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.hlo.Opcode;
@@ -25,7 +23,7 @@ import java.util.Map;
 
 /**
  * The learned cost model: a trained {@link ModelFile} run by the plain-Java {@link Forward} pass. The
- * kernel's graph encoding is computed once per kernel and cached (weak keys); with a late-join model each
+ * kernel's graph encoding is computed once per kernel and kept with it ({@link Kernel#derived}); with a late-join model each
  * config then costs its features and the head, so {@link #rank} shares the graph work across candidates
  * (an early-join model shares the first-layer input and re-runs the GraphSAGE layers per config). {@code gnn} predicts the log
  * runtime; {@code hybrid} predicts the log of the simulator's runtime over the analytical model's and
@@ -40,7 +38,8 @@ public final class GnnModel implements CostModel {
   private final AnalyticalModel analytical;
   private final int[] opcodeIndex;
   private final boolean hybrid;
-  private final LoadingCache<Kernel, Embedded> embeddings;
+  /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
+  private final Object embeddingKey = new Object();
 
   /**
    * A kernel's cached encoder work: its graph, first-layer input and, with a late join, the kernel's share of
@@ -80,7 +79,6 @@ public final class GnnModel implements CostModel {
     for (Opcode op : ops) {
       opcodeIndex[op.ordinal() + 1] = rows.getOrDefault(op.text(), 0);
     }
-    this.embeddings = Caffeine.newBuilder().weakKeys().maximumSize(1 << 16).build(this::embed);
   }
 
   /** The model in {@code file}, for {@code chip} (which must be the chip it was trained for). */
@@ -155,7 +153,7 @@ public final class GnnModel implements CostModel {
   }
 
   private Embedded embedded(Kernel k) {
-    return embeddings.get(k); // a loader's exception (an invalid kernel) propagates as it is
+    return k.derived(embeddingKey, Embedded.class, this::embed); // an invalid kernel's exception propagates
   }
 
   /** The analytical model's cached tile space of {@code kernel}: the default is searched once per kernel. */

@@ -141,4 +141,25 @@ class ShippedModelTest {
   }
 
   private static final double[] RECORDED_2 = {8700.806007245315, 2929.6884680417256, 2655.1767720634057};
+
+  @Test
+  void aModelKeepsNoKernelAliveAfterItsCallerDropsIt() throws Exception {
+    // A compiler predicts over many short-lived kernels: the encoding and tile space kept for a kernel must
+    // go with it (a weak-key cache whose values reach their key kept ~65 000 of them, 1 GB, before).
+    CostModel m = CostModels.create("gnn", ChipSpec.V4);
+    Kernel k = kernels(1).get(0);
+    java.lang.ref.WeakReference<Kernel> dropped = predictOnACopy(m, k);
+    for (int i = 0; i < 50 && dropped.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(dropped.get()).as("the dropped kernel was collected").isNull();
+    assertThat(m.predict(k, TileSpace.of(k, ChipSpec.V4).defaultConfig()).nanoseconds()).isPositive();
+  }
+
+  private static java.lang.ref.WeakReference<Kernel> predictOnACopy(CostModel m, Kernel k) {
+    Kernel copy = Kernel.of(k.name(), k.fusionKind().orElse(null), k.body(), k.calledComputations(), "copy");
+    assertThat(m.rank(copy, List.of(TileSpace.of(copy, ChipSpec.V4).defaultConfig())).best()).isPresent();
+    return new java.lang.ref.WeakReference<>(copy);
+  }
 }

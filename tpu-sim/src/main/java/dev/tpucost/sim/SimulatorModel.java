@@ -1,7 +1,5 @@
 package dev.tpucost.sim;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
@@ -22,12 +20,10 @@ import java.util.Map;
 public final class SimulatorModel implements CostModel {
   private final Simulator sim;
   private final String name;
-  private final LoadingCache<Kernel, TileSpace> spaces;
 
   private SimulatorModel(Simulator sim, String name) {
     this.sim = sim;
     this.name = name;
-    this.spaces = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build(k -> TileSpace.of(k, sim.chip()));
   }
 
   /** The simulator of {@code chip} with its calibration, as model {@code sim}. */
@@ -52,7 +48,7 @@ public final class SimulatorModel implements CostModel {
 
   @Override
   public TileSpace tileSpace(Kernel kernel) {
-    return spaces.get(kernel);
+    return TileSpace.kept(kernel, sim.chip());
   }
 
   @Override

@@ -31,7 +31,9 @@ import java.util.Optional;
  * graph holds the ops they run.
  *
  * <p>Immutable and thread-safe. Graph structure is precomputed as index arrays (operand and user lists
- * per node) so that cost models can walk it without lookups.
+ * per node) so that cost models can walk it without lookups. Values cost models derive from a kernel (its
+ * tile space on a chip, a learned model's encoding) are kept with it ({@link #derived}), so they live exactly
+ * as long as the kernel: no global cache holds a kernel or its derivations after its caller drops it.
  */
 public final class Kernel {
   private final String name;
@@ -49,6 +51,10 @@ public final class Kernel {
   private final double[] nodeFlops;
   private final double[] nodeTranscendentals;
   private final String backendConfig;
+  /** Derived values as key, value pairs; replaced (copy on write) under {@code this}' lock, read without it. */
+  private volatile Object[] derived = NO_DERIVED;
+
+  private static final Object[] NO_DERIVED = {};
 
   private Kernel(String name, FusionKind kind, Computation body, Map<Long, Computation> called, String origin,
       String backendConfig) {
@@ -310,6 +316,40 @@ public final class Kernel {
   /** Static counts, computed once. */
   public KernelStats stats() {
     return stats;
+  }
+
+  /**
+   * The value derived from this kernel under {@code key}: computed by {@code compute} on the first call with a
+   * key equal to {@code key} and kept, with this kernel, for later calls. Keys identify a derivation and
+   * everything it depends on besides the kernel (e.g. a record of the chip for a tile space, a private token
+   * per model instance for a model's encoding); they and the values are held as long as the kernel is.
+   *
+   * <p>Thread-safe. {@code compute} runs without a lock, so two threads asking at once may both compute the
+   * value; the first stored is kept and returned to both. An exception from {@code compute} propagates and
+   * stores nothing.
+   */
+  public <T> T derived(Object key, Class<T> type, java.util.function.Function<? super Kernel, ? extends T> compute) {
+    checkNotNull(key, "key");
+    Object[] d = derived;
+    for (int i = 0; i < d.length; i += 2) {
+      if (d[i].equals(key)) {
+        return type.cast(d[i + 1]);
+      }
+    }
+    T value = checkNotNull(compute.apply(this), "derived value for %s", key);
+    synchronized (this) {
+      d = derived;
+      for (int i = 0; i < d.length; i += 2) {
+        if (d[i].equals(key)) {
+          return type.cast(d[i + 1]);
+        }
+      }
+      Object[] grown = java.util.Arrays.copyOf(d, d.length + 2);
+      grown[d.length] = key;
+      grown[d.length + 1] = type.cast(value);
+      derived = grown;
+    }
+    return value;
   }
 
   @Override

@@ -56,6 +56,18 @@ public final class TileSpace {
     return new TileSpace(kernel, chip);
   }
 
+  /**
+   * The kernel's tile space on {@code chip}, made once per kernel and chip (chips compared by value) and
+   * kept with the kernel ({@link Kernel#derived}): every model of the same chip shares it, and it goes when
+   * the kernel does. Its profile and default blocking are computed lazily, once.
+   */
+  public static TileSpace kept(Kernel kernel, ChipSpec chip) {
+    return kernel.derived(new Key(chip), TileSpace.class, k -> of(k, chip));
+  }
+
+  /** The key of {@link #kept}. */
+  private record Key(ChipSpec chip) {}
+
   /** The kernel. */
   public Kernel kernel() {
     return geometry.kernel;

@@ -128,4 +128,26 @@ class KernelsTest {
     // The negate's flops now count, once: 256 x 256 plus the dot's 2 x 256^3.
     assertThat(k.stats().flops()).isEqualTo(256.0 * 256 + 2.0 * 256 * 256 * 256);
   }
+
+  private record ChipKey(String chip) {}
+
+  @Test
+  void aDerivedValueIsComputedOncePerKeyKeptWithTheKernelAndAFailureStoresNothing() {
+    Kernel k = Kernel.of("negate", FusionKind.LOOP, fusedNegate(7), java.util.Map.of(), "test");
+    AtomicLong computed = new AtomicLong();
+    java.util.function.Function<Kernel, String> compute = kernel -> kernel.name() + "#" + computed.incrementAndGet();
+    assertThat(k.derived(new ChipKey("v4"), String.class, compute)).isEqualTo("negate#1");
+    // An equal key finds the kept value; another key derives its own.
+    assertThat(k.derived(new ChipKey("v4"), String.class, compute)).isEqualTo("negate#1");
+    assertThat(k.derived(new ChipKey("v3"), String.class, compute)).isEqualTo("negate#2");
+    Object token = new Object();
+    assertThatThrownBy(() -> k.derived(token, String.class, kernel -> {
+      throw new IllegalStateException("invalid kernel");
+    })).hasMessage("invalid kernel");
+    assertThat(k.derived(token, String.class, compute)).isEqualTo("negate#3");
+    assertThat(computed.get()).isEqualTo(3);
+    // Another kernel with the same contents keeps its own values.
+    Kernel twin = Kernel.of("negate", FusionKind.LOOP, k.body(), java.util.Map.of(), "test");
+    assertThat(twin.derived(new ChipKey("v4"), String.class, compute)).isEqualTo("negate#4");
+  }
 }

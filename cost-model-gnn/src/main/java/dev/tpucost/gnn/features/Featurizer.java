@@ -89,7 +89,9 @@ public final class Featurizer {
       sum += dim;
     }
     f[11] = log(sum);
-    f[12] = log(s.elementCount());
+    long elements = s.elementCount();
+    long bytes = s.byteSize();
+    f[12] = log(elements);
     Layout l = s.isArray() ? s.layoutOrDefault() : null;
     for (int d = 0; l != null && d < Math.min(6, l.rank()); d++) {
       f[13 + d] = l.minorToMajor(d);
@@ -127,14 +129,18 @@ public final class Featurizer {
       f[26] = log(kk);
     }
     if (ins.opcode() == Opcode.REDUCE && k.operandCount(i) > 0) {
-      f[27] = log(k.node(k.operand(i, 0)).shape().elementCount() / Math.max(1.0, s.elementCount()));
+      f[27] = log(k.node(k.operand(i, 0)).shape().elementCount() / Math.max(1.0, elements));
     }
-    f[28] = log(s.byteSize());
+    f[28] = log(bytes);
     int cat = ins.opcode().category().ordinal();
     f[29 + Math.min(cat, OpCategory.values().length - 1)] = 1;
-    f[37] = s.isArray() && s.byteSize() > 0 ? (float) (NativeTiling.paddedBytes(s) / (double) s.byteSize() - 1) : 0;
+    f[37] = s.isArray() && bytes > 0 ? (float) (NativeTiling.paddedBytes(s) / (double) bytes - 1) : 0;
     f[38] = ins.dimensionCount();
-    f[39] = log(ins.featureGroupCount() - 1 + ins.padding().stream().mapToLong(PaddingDimension::interior).sum());
+    long interior = 0;
+    for (PaddingDimension p : ins.padding()) {
+      interior += p.interior();
+    }
+    f[39] = log(ins.featureGroupCount() - 1 + interior);
     return f;
   }
 

@@ -13,8 +13,11 @@ import java.util.Arrays;
  * <p>Weight matrices and node states are held as arrays of rows, and every inner loop has the form
  * {@code out[c] += a * row[c]}: HotSpot's C2 (JDK 17) vectorises that with AVX, but not the same loop over
  * one flat array at a row offset, where it cannot rule out that the two arrays overlap (measured: ~1.3 vs
- * ~8 GMAC/s on this machine's core). Per-thread scratch buffers and no other shared mutable state: the pass
- * is thread-safe, and the only allocations per call are the returned arrays.
+ * ~8 GMAC/s on this machine's core). The encoder's scalar products skip the zeros of their left operand
+ * ({@link Gemm#scalar}). Per-thread scratch buffers, and one shared value computed on first use
+ * (the first layer folded with the normaliser, an immutable record published through a volatile field; a
+ * race computes it twice, the same): the pass is thread-safe, and the only allocations per call are the
+ * returned arrays and the scalar products' index buffers.
  */
 public final class Forward {
   private final Hyper h;
@@ -32,18 +35,16 @@ public final class Forward {
   private final float b3;
   private final ThreadLocal<Scratch> scratch;
   private final ThreadLocal<Block> blocks;
+  private volatile Folded folded;
 
   /** Per-thread buffers, grown to the largest graph seen. */
   private static final class Scratch {
     float[][] state = new float[0][];
     float[][] next = new float[0][];
-    float[][] mIn = new float[0][];
-    float[][] mOut = new float[0][];
+    float[][] qIn = new float[0][];
+    float[][] qOut = new float[0][];
     float[] invIn = new float[0];
     float[] invOut = new float[0];
-    float[][] embRows = new float[0][];
-    float[][] features = new float[0][];
-    final int nodeFeatures;
     final float[] cfg;
     final float[] z1;
     final float[] z2;
@@ -51,7 +52,6 @@ public final class Forward {
 
     Scratch(Hyper h) {
       hidden = h.hidden();
-      nodeFeatures = h.nodeFeatures();
       cfg = new float[h.hidden()];
       z1 = new float[h.head1()];
       z2 = new float[h.head2()];
@@ -62,12 +62,10 @@ public final class Forward {
         int size = Math.max(nodes, 64);
         state = new float[size][hidden];
         next = new float[size][hidden];
-        mIn = new float[size][hidden];
-        mOut = new float[size][hidden];
+        qIn = new float[size][hidden];
+        qOut = new float[size][hidden];
         invIn = new float[size];
         invOut = new float[size];
-        embRows = new float[size][];
-        features = new float[size][nodeFeatures];
       }
     }
   }
@@ -142,31 +140,64 @@ public final class Forward {
 
   /**
    * The first layer's pre-activations, {@code [nodes][hidden]}: the opcode embedding and the node features
-   * (normalised with {@code norm}) times {@code w0}, plus {@code b0}.
+   * (normalised with {@code norm}) times {@code w0}, plus {@code b0}. Computed with the normalisation folded
+   * into the weights ({@link Folded}): a node's row starts from its opcode's projected embedding and adds
+   * only its non-zero raw features (about two thirds are zero).
    */
   public float[][] base(KernelGraph g, Normalizer norm) {
+    Folded f = folded(norm);
     int n = g.size();
+    float[][] base = new float[n][];
+    int[] ops = g.opcodes();
+    for (int i = 0; i < n; i++) {
+      base[i] = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)].clone();
+    }
+    Gemm.accumulate(g.nodes(), n, f.featureRows, 0, h.nodeFeatures(), base);
+    return base;
+  }
+
+  /**
+   * The first layer folded for one normaliser: {@code opcodeRows[v] = b0 + emb[v] . W0[embedding rows] -
+   * sum_k (mean[k] / std[k]) W0[feature row k]} and {@code featureRows[k] = W0[feature row k] / std[k]}, so
+   * that {@code base = opcodeRows[op] + raw . featureRows} equals {@code b0 + [emb[op], (raw - mean) / std] .
+   * W0} (constants summed in double).
+   */
+  private record Folded(Normalizer norm, float[][] opcodeRows, float[][] featureRows) {}
+
+  private Folded folded(Normalizer norm) {
+    Folded f = folded;
+    if (f != null && f.norm() == norm) {
+      return f;
+    }
+    int hd = h.hidden();
     int e = h.embed();
     int d = h.nodeFeatures();
-    Scratch s = scratch.get();
-    s.ensure(n);
-    float[][] embRows = s.embRows;
-    float[][] x = s.features;
-    float[] mean = norm.mean();
-    float[] std = norm.std();
-    float[][] base = new float[n][];
-    for (int i = 0; i < n; i++) {
-      base[i] = b0.clone();
-      embRows[i] = emb[Math.min(Math.max(0, g.opcodes()[i]), emb.length - 1)];
-      float[] raw = g.nodes()[i];
-      float[] xi = x[i];
-      for (int k = 0; k < d; k++) {
-        xi[k] = (raw[k] - mean[k]) / std[k];
+    double[] bias = new double[hd];
+    float[][] featureRows = new float[d][hd];
+    for (int c = 0; c < hd; c++) {
+      bias[c] = b0[c];
+    }
+    for (int k = 0; k < d; k++) {
+      double scale = 1.0 / norm.std()[k];
+      double shift = norm.mean()[k] * scale;
+      for (int c = 0; c < hd; c++) {
+        featureRows[k][c] = (float) (w0[e + k][c] * scale);
+        bias[c] -= shift * w0[e + k][c];
       }
     }
-    Gemm.accumulate(embRows, n, w0, 0, e, base);
-    Gemm.accumulate(x, n, w0, e, d, base);
-    return base;
+    float[][] opcodeRows = new float[emb.length][hd];
+    for (int v = 0; v < emb.length; v++) {
+      for (int c = 0; c < hd; c++) {
+        double z = bias[c];
+        for (int r = 0; r < e; r++) {
+          z += (double) emb[v][r] * w0[r][c];
+        }
+        opcodeRows[v][c] = (float) z;
+      }
+    }
+    f = new Folded(norm, opcodeRows, featureRows);
+    folded = f;
+    return f;
   }
 
   /** The kernel embedding of a late-join network; node features are normalised with {@code norm}. */
@@ -218,25 +249,26 @@ public final class Forward {
       invIn[i] = invIn[i] == 0 ? 0 : 1 / invIn[i];
       invOut[i] = invOut[i] == 0 ? 0 : 1 / invOut[i];
     }
-    float[][] mIn = s.mIn;
-    float[][] mOut = s.mOut;
+    float[][] qIn = s.qIn;
+    float[][] qOut = s.qOut;
     for (int l = 0; l < h.layers(); l++) {
-      for (int i = 0; i < n; i++) {
-        Arrays.fill(mIn[i], 0);
-        Arrays.fill(mOut[i], 0);
-      }
-      for (int k = 0; k < src.length; k++) {
-        axpy(invIn[dst[k]], state[src[k]], mIn[dst[k]]);
-        axpy(invOut[src[k]], state[dst[k]], mOut[src[k]]);
-      }
-      // next = bl + [state, mIn, mOut] . W, as three products over the row blocks of W (same sum order).
+      // next = bl + [state, mIn, mOut] . W with mIn = mean of in-neighbours' states (likewise mOut), computed
+      // as state . W_self + mean of in-neighbours' (state . W_in) + mean of out-neighbours' (state . W_out):
+      // the products read the state only (the scalar path its non-zeros), the neighbour means are per-edge
+      // additions.
       float[][] w = wl[l];
       for (int i = 0; i < n; i++) {
         System.arraycopy(bl[l], 0, next[i], 0, hd);
+        Arrays.fill(qIn[i], 0);
+        Arrays.fill(qOut[i], 0);
       }
       Gemm.accumulate(state, n, w, 0, hd, next);
-      Gemm.accumulate(mIn, n, w, hd, hd, next);
-      Gemm.accumulate(mOut, n, w, 2 * hd, hd, next);
+      Gemm.accumulate(state, n, w, hd, hd, qIn);
+      Gemm.accumulate(state, n, w, 2 * hd, hd, qOut);
+      for (int k = 0; k < src.length; k++) {
+        axpy(invIn[dst[k]], qIn[src[k]], next[dst[k]]);
+        axpy(invOut[src[k]], qOut[dst[k]], next[src[k]]);
+      }
       for (int i = 0; i < n; i++) {
         float[] out = next[i];
         float[] st = state[i];

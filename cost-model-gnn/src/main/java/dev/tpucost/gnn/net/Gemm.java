@@ -26,40 +26,45 @@ public final class Gemm {
   }
 
   /**
-   * The scalar path: per row of {@code a}, four rows of {@code w} at a time, {@code out[c] += x0 * w0[c] + ... +
-   * x3 * w3[c]}: one load and store of {@code out[c]} per four multiply-adds (the store-to-load chain through
-   * {@code out} was the bottleneck of one row at a time), in a loop C2 vectorises.
+   * The scalar path: per row of {@code a}, its non-zeros are gathered (about half of a ReLU state, two thirds
+   * of the raw node features), then four rows of {@code w} at a time, {@code out[c] += x0 * w0[c] + ... + x3 *
+   * w3[c]}: one load and store of {@code out[c]} per four multiply-adds (the store-to-load chain through
+   * {@code out} was the bottleneck of one row at a time), in a loop C2 vectorises. (The vector path multiplies
+   * the zeros: skipping them there paid only beyond ~80% zeros, measured.)
    */
   public static void scalar(float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
+    int[] index = new int[k];
+    float[] value = new float[k];
     for (int i = 0; i < n; i++) {
       float[] ai = a[i];
+      int nz = 0;
+      for (int r = 0; r < k; r++) {
+        float x = ai[r];
+        index[nz] = w0 + r;
+        value[nz] = x;
+        nz += x != 0 ? 1 : 0;
+      }
       float[] oi = out[i];
       int m = oi.length;
-      int r = 0;
-      for (; r + 4 <= k; r += 4) {
-        float x0 = ai[r];
-        float x1 = ai[r + 1];
-        float x2 = ai[r + 2];
-        float x3 = ai[r + 3];
-        if (x0 == 0 && x1 == 0 && x2 == 0 && x3 == 0) {
-          continue; // common after a ReLU
-        }
-        float[] v0 = w[w0 + r];
-        float[] v1 = w[w0 + r + 1];
-        float[] v2 = w[w0 + r + 2];
-        float[] v3 = w[w0 + r + 3];
+      int j = 0;
+      for (; j + 4 <= nz; j += 4) {
+        float x0 = value[j];
+        float x1 = value[j + 1];
+        float x2 = value[j + 2];
+        float x3 = value[j + 3];
+        float[] v0 = w[index[j]];
+        float[] v1 = w[index[j + 1]];
+        float[] v2 = w[index[j + 2]];
+        float[] v3 = w[index[j + 3]];
         for (int c = 0; c < m; c++) {
           oi[c] += x0 * v0[c] + x1 * v1[c] + x2 * v2[c] + x3 * v3[c];
         }
       }
-      for (; r < k; r++) {
-        float x = ai[r];
-        if (x == 0) {
-          continue;
-        }
-        float[] wr = w[w0 + r];
+      for (; j < nz; j++) {
+        float x = value[j];
+        float[] v = w[index[j]];
         for (int c = 0; c < m; c++) {
-          oi[c] += x * wr[c];
+          oi[c] += x * v[c];
         }
       }
     }
