@@ -55,13 +55,15 @@ class ShippedModelTest {
       Ranking r = m.rank(k, candidates);
       assertThat(r.entries()).hasSize(candidates.size());
       if (candidates.contains(def)) {
-        assertThat(r.entries().get(candidates.indexOf(def)).predictedNs()).isEqualTo(ns);
+        assertThat(r.entries().get(candidates.indexOf(def)).predictedNs())
+            .isCloseTo(ns, org.assertj.core.data.Percentage.withPercentage(1e-3));
       }
-      // rank() runs the blocked head over all candidates; predict() one config at a time: same numbers.
+      // rank() runs the blocked head over all candidates; predict() one config at a time: the same numbers within
+      // float rounding (1e-5 relative).
       for (Ranking.Entry e : r.entries()) {
         assertThat(e.isValid()).isTrue();
         assertThat(e.predictedNs()).as("%s %s", k.name(), e.tile())
-            .isCloseTo(m.predict(k, e.tile()).nanoseconds(), org.assertj.core.data.Percentage.withPercentage(1e-4));
+            .isCloseTo(m.predict(k, e.tile()).nanoseconds(), org.assertj.core.data.Percentage.withPercentage(1e-3));
       }
       checked++;
     }

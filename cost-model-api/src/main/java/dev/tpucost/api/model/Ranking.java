@@ -62,27 +62,47 @@ public record Ranking(List<Entry> entries) {
     return entries.stream().filter(e -> e.rank() == 1).findFirst();
   }
 
-  /** Ranks a batch of predictions ({@link CostModel#predictAll}); ties keep the caller's order. */
+  /**
+   * Ranks a batch of predictions ({@link CostModel#predictAll}); ties keep the caller's order. The runtimes
+   * are sorted as primitives ({@code Arrays.sort(double[])}); a candidate's rank is then the count of faster
+   * runtimes (a binary search) plus the equal ones before it in the caller's order, plus one.
+   */
   public static Ranking of(List<TilePrediction> predictions) {
     int n = predictions.size();
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> predictions.get(i).isRefused()
-        ? Double.POSITIVE_INFINITY : predictions.get(i).nanoseconds()).thenComparingInt(i -> i));
-    int[] rank = new int[n];
-    int r = 1;
-    for (Integer i : order) {
-      if (!predictions.get(i).isRefused()) {
-        rank[i] = r++;
+    double[] sorted = new double[n];
+    int valid = 0;
+    for (TilePrediction p : predictions) {
+      if (!p.isRefused()) {
+        sorted[valid++] = p.nanoseconds();
       }
     }
-    ImmutableList.Builder<Entry> b = ImmutableList.builder();
+    java.util.Arrays.sort(sorted, 0, valid);
+    int[] equalBefore = new int[valid];
+    ImmutableList.Builder<Entry> b = ImmutableList.builderWithExpectedSize(n);
     for (int i = 0; i < n; i++) {
       TilePrediction p = predictions.get(i);
-      b.add(new Entry(i, p, p.isRefused() ? 0 : rank[i]));
+      if (p.isRefused()) {
+        b.add(new Entry(i, p, 0));
+        continue;
+      }
+      int faster = lowerBound(sorted, valid, p.nanoseconds());
+      b.add(new Entry(i, p, faster + 1 + equalBefore[faster]++));
     }
     return new Ranking(b.build());
+  }
+
+  /** The number of {@code sorted[0, size)} less than {@code v}. */
+  private static int lowerBound(double[] sorted, int size, double v) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 }

@@ -155,6 +155,19 @@ public final class Featurizer {
   }
 
   static float log(double v) {
+    // Most features are small whole numbers (tile bounds, ranks, counts): those come from a table.
+    if (v >= 0 && v < SMALL_LOGS.length && v == (int) v) {
+      return SMALL_LOGS[(int) v];
+    }
     return (float) Math.log(1 + Math.max(0, v)); // Math.log is an intrinsic; log1p is not
+  }
+
+  /** {@code ln(1 + i)} for small whole {@code i}, as {@link #log} computes it. */
+  private static final float[] SMALL_LOGS = new float[1024];
+
+  static {
+    for (int i = 0; i < SMALL_LOGS.length; i++) {
+      SMALL_LOGS[i] = (float) Math.log(1 + (double) i);
+    }
   }
 }

@@ -366,29 +366,28 @@ public final class Forward {
     return out;
   }
 
-  /** Configs per block of {@link #headAll}: its transposed buffers stay in the core's L2 cache. */
+  /** Configs per block of {@link #headAll}: its buffers stay in the core's L2 cache. */
   private static final int BLOCK = 256;
 
-  /** Per-thread buffers of {@link #headAll}, one row per feature or unit and one column per config of a block. */
+  /** Per-thread buffers of {@link #headAll}: one row per config of a block. */
   private static final class Block {
-    final float[][] ct;
-    final float[][] z1t;
-    final float[][] z2t;
-    final float[] acc = new float[BLOCK];
+    final float[][] configs = new float[BLOCK][];
+    final float[][] z1;
+    final float[][] z2;
+    final float[] zero;
 
     Block(Hyper h) {
-      ct = new float[h.configFeatures()][BLOCK];
-      z1t = new float[h.head1()][BLOCK];
-      z2t = new float[h.head2()][BLOCK];
+      z1 = new float[BLOCK][h.head1()];
+      z2 = new float[BLOCK][h.head2()];
+      zero = new float[h.configFeatures()];
     }
   }
 
-
   /**
    * {@link #headFrom} for many configs of one kernel, into {@code out} (NaN where {@code configs[i]} is
-   * null). Configs are processed in blocks, transposed so that the vector loops run along the configs:
-   * long loops the JIT vectorises fully, where one config's 32- and 64-wide rows leave it mostly scalar.
-   * The sums are formed in the same order as {@link #headFrom}'s, so the results are equal.
+   * null), as matrix products over blocks of configs ({@link Gemm#accumulate}: the register-blocked kernel
+   * with the Vector API): {@code z1 = kernelPart + C . W1[config rows]}, {@code z2 = b2 + relu(z1) . W2},
+   * {@code out = b3 + relu(z2) . w3}. Equal to {@link #headFrom} within float rounding.
    */
   public void headAll(float[] kernelPart, float[][] configs, float[] out) {
     if (out.length != configs.length) {
@@ -398,54 +397,31 @@ public final class Forward {
     int g = h.graphWidth();
     for (int start = 0; start < configs.length; start += BLOCK) {
       int m = Math.min(BLOCK, configs.length - start);
-      for (int r = 0; r < b.ct.length; r++) {
-        float[] row = b.ct[r];
-        for (int j = 0; j < m; j++) {
-          float[] c = configs[start + j];
-          row[j] = c == null ? 0 : c[r];
-        }
-      }
-      for (int o = 0; o < b.z1t.length; o++) {
-        Arrays.fill(b.z1t[o], 0, m, kernelPart[o]);
-      }
-      for (int r = 0; r < b.ct.length; r++) {
-        float[] w = w1[g + r];
-        float[] c = b.ct[r];
-        for (int o = 0; o < b.z1t.length; o++) {
-          axpy(w[o], c, b.z1t[o], m);
-        }
-      }
-      for (int o2 = 0; o2 < b.z2t.length; o2++) {
-        Arrays.fill(b.z2t[o2], 0, m, b2[o2]);
-      }
-      for (int o = 0; o < b.z1t.length; o++) {
-        float[] z = b.z1t[o];
-        for (int j = 0; j < m; j++) {
-          z[j] = Math.max(0, z[j]);
-        }
-        float[] w = w2[o];
-        for (int o2 = 0; o2 < b.z2t.length; o2++) {
-          axpy(w[o2], z, b.z2t[o2], m);
-        }
-      }
-      Arrays.fill(b.acc, 0, m, b3);
-      for (int o2 = 0; o2 < b.z2t.length; o2++) {
-        float[] z = b.z2t[o2];
-        for (int j = 0; j < m; j++) {
-          z[j] = Math.max(0, z[j]);
-        }
-        axpy(w3[o2], z, b.acc, m);
-      }
       for (int j = 0; j < m; j++) {
-        out[start + j] = configs[start + j] == null ? Float.NaN : b.acc[j];
+        float[] c = configs[start + j];
+        b.configs[j] = c == null ? b.zero : c;
+        System.arraycopy(kernelPart, 0, b.z1[j], 0, kernelPart.length);
+        System.arraycopy(b2, 0, b.z2[j], 0, b2.length);
+      }
+      Gemm.accumulate(b.configs, m, w1, g, h.configFeatures(), b.z1);
+      for (int j = 0; j < m; j++) {
+        relu(b.z1[j]);
+      }
+      Gemm.accumulate(b.z1, m, w2, 0, h.head1(), b.z2);
+      for (int j = 0; j < m; j++) {
+        float[] z = b.z2[j];
+        float acc = b3;
+        for (int o = 0; o < z.length; o++) {
+          acc += Math.max(0, z[o]) * w3[o];
+        }
+        out[start + j] = configs[start + j] == null ? Float.NaN : acc;
       }
     }
   }
 
-  /** {@code out[c] += a * row[c]} for {@code c < n}. */
-  private static void axpy(float a, float[] row, float[] out, int n) {
-    for (int c = 0; c < n; c++) {
-      out[c] += a * row[c];
+  private static void relu(float[] z) {
+    for (int c = 0; c < z.length; c++) {
+      z[c] = Math.max(0, z[c]);
     }
   }
 
