@@ -113,7 +113,7 @@ class AnalyticalModelTest {
     c.save(f);
     assertThat(Constants.load(f)).isEqualTo(c);
     String good = Files.readString(f);
-    assertThat(good).contains("\"format_version\" : 2", "\"sha256\"");
+    assertThat(good).contains("\"format_version\" : 3", "\"crc32c\"");
     assertThat(AnalyticalModel.load(f, ChipSpec.V5E).constants()).isEqualTo(c);
     assertThatThrownBy(() -> AnalyticalModel.load(f, ChipSpec.V4))
         .hasMessage(f + ": the constants were fitted for chip v5e, not v4");
@@ -125,7 +125,7 @@ class AnalyticalModelTest {
     char d = good.charAt(digit.end() - 1);
     Files.writeString(f, good.substring(0, digit.end() - 1) + (d == '9' ? '8' : (char) (d + 1)) + good.substring(digit.end()));
     assertThatThrownBy(() -> Constants.load(f)).hasMessage(f + ": checksum mismatch; the constants file is corrupt");
-    Files.writeString(f, good.replace("\"format_version\" : 2", "\"format_version\" : 7"));
+    Files.writeString(f, good.replace("\"format_version\" : 3", "\"format_version\" : 7"));
     assertThatThrownBy(() -> Constants.load(f)).hasMessageContaining(f + ": format_version 7 is not supported");
     assertThatThrownBy(() -> Constants.parse("{\"format_version\":1,\"constants\":{}}", "x.json"))
         .hasMessageContaining("x.json: constants.launch_cost is missing");
@@ -144,6 +144,15 @@ class AnalyticalModelTest {
         assertThat(old.values()[i]).as(Constants.NAMES.get(i)).isEqualTo(json.path(Constants.NAMES.get(i)).asDouble());
       }
       assertThat(old.chip()).isEqualTo("v4");
+    }
+    // A format-2 file (SHA-256 checksum), the shipped v4 constants until format 3: still checked and loaded.
+    try (var in = getClass().getResourceAsStream("constants-v4-format2.json")) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).contains("\"sha256\"");
+      assertThat(Constants.parse(text, "format2").values()).isEqualTo(Constants.shipped("v4").orElseThrow().values());
+      String damaged = text.replaceFirst("\"step_cost\" : (\\d)", "\"step_cost\" : 9$1");
+      assertThat(damaged).isNotEqualTo(text);
+      assertThatThrownBy(() -> Constants.parse(damaged, "format2")).hasMessage("format2: checksum mismatch; the constants file is corrupt");
     }
   }
 }

@@ -84,7 +84,9 @@ class TrainingTest {
     var all = model.predictAll(k, tiles);
     for (int i = 0; i < tiles.size(); i++) {
       assertThat(all.get(i).isRefused()).isFalse(); // valid configs: every one predicted
-      assertThat(model.predict(k, tiles.get(i)).nanoseconds()).isEqualTo(all.get(i).nanoseconds()).isPositive();
+      // One config at a time and the blocked head over all of them: equal within float rounding.
+      assertThat(model.predict(k, tiles.get(i)).nanoseconds()).isPositive()
+          .isCloseTo(all.get(i).nanoseconds(), org.assertj.core.data.Percentage.withPercentage(1e-3));
     }
     GnnModel again = GnnModel.of(ModelFile.load(m), ChipSpec.V4);
     assertThat(again.predictAll(k, tiles)).containsExactlyElementsOf(all);
@@ -114,8 +116,8 @@ class TrainingTest {
       java.util.zip.ZipEntry e;
       while ((e = zin.getNextEntry()) != null) {
         zout.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
-        zout.write(e.getName().equals("checksum.sha256")
-            ? orig.getInputStream(orig.getEntry("checksum.sha256")).readAllBytes() : zin.readAllBytes());
+        zout.write(e.getName().equals("checksum.crc32c")
+            ? orig.getInputStream(orig.getEntry("checksum.crc32c")).readAllBytes() : zin.readAllBytes());
       }
     }
     assertThatThrownBy(() -> GnnModel.load(flipped, ChipSpec.V4)).hasMessage(flipped + ": checksum mismatch; the model file is corrupt");
@@ -126,9 +128,9 @@ class TrainingTest {
         .hasMessage(wrongChip + ": the model was trained for chip v4, not v5e (chips are compared by their hardware figures)");
 
     Path future = dir.resolve("future.zip");
-    rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 2", "\"format_version\" : 99"));
+    rewrite(m, future, "model.json", json -> json.replace("\"format_version\" : 3", "\"format_version\" : 99"));
     assertThatThrownBy(() -> GnnModel.load(future, ChipSpec.V4))
-        .hasMessage(future + ": model format version 99 is not supported (this tpucost reads versions 1 to 2)");
+        .hasMessage(future + ": model format version 99 is not supported (this tpucost reads versions 1 to 3)");
 
     Path random = dir.resolve("random.zip");
     Files.write(random, new byte[] {1, 2, 3, 4, 5});
@@ -136,7 +138,9 @@ class TrainingTest {
     assertThatThrownBy(() -> GnnModel.load(dir.resolve("none.zip"), ChipSpec.V4)).hasMessageContaining("no such model file");
   }
 
-  /** Copies a model file, changing one text entry and recomputing the checksum as the writer does. */
+  /**
+   * Copies a model file, changing one text entry and checksumming it as format 2 did (SHA-256, still read).
+   */
   private static void rewrite(Path from, Path to, String entry, java.util.function.UnaryOperator<String> change) throws Exception {
     java.util.Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
     try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(from))) {
@@ -145,7 +149,7 @@ class TrainingTest {
         entries.put(e.getName(), zin.readAllBytes());
       }
     }
-    entries.remove("checksum.sha256");
+    entries.remove("checksum.crc32c");
     entries.put(entry, change.apply(new String(entries.get(entry), java.nio.charset.StandardCharsets.UTF_8))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     var h = com.google.common.hash.Hashing.sha256().newHasher();
