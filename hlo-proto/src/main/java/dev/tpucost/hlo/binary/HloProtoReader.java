@@ -173,10 +173,14 @@ public final class HloProtoReader {
     if (c.getInstructionsCount() == 0) {
       throw error(path, "computation has no instructions");
     }
-    Map<Long, String> names = new HashMap<>();
-    for (HloInstructionProto ip : c.getInstructionsList()) {
-      names.putIfAbsent(ip.getId(), ip.getName());
-    }
+    // Names by id, only for control predecessors (rare): built on first use, not per computation.
+    Supplier<Map<Long, String>> names = com.google.common.base.Suppliers.memoize(() -> {
+      Map<Long, String> byId = new HashMap<>();
+      for (HloInstructionProto ip : c.getInstructionsList()) {
+        byId.putIfAbsent(ip.getId(), ip.getName());
+      }
+      return byId;
+    });
     List<Instruction> instrs = new ArrayList<>(c.getInstructionsCount());
     for (int k = 0; k < c.getInstructionsCount(); k++) {
       HloInstructionProto ip = c.getInstructions(k);
@@ -184,7 +188,11 @@ public final class HloProtoReader {
       instrs.add(instruction(ip, names, () -> path + " > instructions[" + index + "] '" + ip.getName() + "'"));
     }
     long root = c.getRootId();
-    if (!names.containsKey(root)) {
+    boolean rootFound = false;
+    for (int k = 0; k < instrs.size() && !rootFound; k++) {
+      rootFound = instrs.get(k).id() == root;
+    }
+    if (!rootFound) {
       if (root != 0) {
         throw error(path + " > root_id", "root id " + root + " is not an instruction of the computation");
       }
@@ -199,7 +207,7 @@ public final class HloProtoReader {
     }
   }
 
-  private Instruction instruction(HloInstructionProto p, Map<Long, String> names, Supplier<String> path) {
+  private Instruction instruction(HloInstructionProto p, Supplier<Map<Long, String>> names, Supplier<String> path) {
     Opcode op = Opcode.forText(p.getOpcode())
         .orElseThrow(() -> error(path.get() + " > opcode", "unknown opcode '" + p.getOpcode() + "'"));
     Shape shape = shape(p.getShape(), () -> path.get() + " > shape");
@@ -295,7 +303,7 @@ public final class HloProtoReader {
 
   /** Fields without a typed home, kept as text under their HLO text attribute names (see {@link ProtoAttributes}). */
   private static void attributes(
-      HloInstructionProto p, Opcode op, Shape shape, Map<Long, String> names, Instruction.Builder b) {
+      HloInstructionProto p, Opcode op, Shape shape, Supplier<Map<Long, String>> names, Instruction.Builder b) {
     if (op == Opcode.CONSTANT) {
       b.attribute(ProtoAttributes.LITERAL, p.hasLiteral() ? LiteralText.toText(p.getLiteral(), shape) : LiteralText.ELIDED);
     }
@@ -305,7 +313,7 @@ public final class HloProtoReader {
         if (sb.length() > 1) {
           sb.append(", ");
         }
-        sb.append('%').append(names.getOrDefault(id, "id." + id));
+        sb.append('%').append(names.get().getOrDefault(id, "id." + id));
       }
       b.attribute(ProtoAttributes.CONTROL_PREDECESSORS, sb.append('}').toString());
     }
