@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * {@code tpucost calibrate}: fit the analytical model's constants on a dataset's training split, or the
  * simulator's per-chip constants on measured runtimes.
  */
-@Command(name = "calibrate", mixinStandardHelpOptions = true, description = {
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+    header = "Fit the analytical model's or the simulator's constants to a dataset.", description = {
     "--target analytical (default): fit the analytical model's eleven constants by least squares in log space",
     "on the training part of a dataset split, and write them as a constants file (the chip is the dataset's).",
     "--target sim: fit the simulator's per-chip constants (launch, step overhead, HBM latency, DMA efficiency,",

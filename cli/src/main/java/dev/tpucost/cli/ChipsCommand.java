@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "chips",
     mixinStandardHelpOptions = true,
+    header = "Show chip descriptions: the presets or the given chip files.",
     description = {
       "Show chip descriptions: the presets (v2, v3, v4, v5e), or the given preset names and chip files.",
       "A chip file is JSON with snake_case keys; it may say \"base\": \"v4\" and override only some keys.",
@@ -27,8 +28,7 @@ final class ChipsCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CHIP", arity = "0..*", description = "Preset names or chip files (default: all presets).")
   List<String> chips = new ArrayList<>();
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Override
   public Integer call() {
@@ -41,13 +41,15 @@ final class ChipsCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.json) {
+    if (output.json()) {
+      ObjectNode doc = Json.object();
+      var array = doc.putArray("chips");
       for (ChipSpec c : list) {
         ObjectNode n = (ObjectNode) readTree(ChipFiles.toJson(c));
         n.put("peak_bf16_tflops_per_chip", Math.round(c.peakFlopsPerChip() / 1e10) / 100.0);
-        out.println(Json.line(n));
+        array.add(n);
       }
-      out.flush();
+      Json.print(out, doc);
       return 0;
     }
     Table t = new Table("chip", "cores", "MXUs/core", "MXU", "clock GHz", "peak bf16 TFLOP/s", "HBM GB/s", "VMEM MiB");

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dataset",
     mixinStandardHelpOptions = true,
+    header = "Generate a labelled dataset from the program zoo, HLO files or tuning files.",
     description = {
       "Generate a labelled dataset: zoo programs (or the HLO files given with --from) go through the fusion",
       "pass, greedily and in random configurations; each distinct kernel gets tile configs sampled from its",

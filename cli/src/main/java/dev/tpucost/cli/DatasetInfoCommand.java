@@ -12,21 +12,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tpucost dataset-info DIR}: a dataset's manifest as a table or JSON. */
-@Command(name = "dataset-info", mixinStandardHelpOptions = true, description = "Show a dataset's manifest.")
+@Command(name = "dataset-info", mixinStandardHelpOptions = true,
+    header = "Show a dataset's manifest.")
 final class DatasetInfoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "DIR", description = "A dataset directory.")
   Path dir;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
     JsonNode m = DatasetReader.open(dir).manifest();
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.json) {
+    if (output.json()) {
       out.println(Json.line(m));
       out.flush();
       return 0;

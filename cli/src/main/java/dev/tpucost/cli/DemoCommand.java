@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * jar. The program is {@code transformer_00183} of the default dataset (seed 1) after the greedy fusion
  * pass, shipped as HLO text; it is in the random split's test part, so the learned models never trained on it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "Show the cost models at work on a bundled Transformer layer, against the simulator.", description = {
     "Show the cost models at work on a bundled Transformer layer (HLO text in the jar, held out from the",
     "default models' training): every kernel's simulated runtime next to the analytical, gnn and hybrid",
     "predictions, then the tile configurations of its heaviest kernel ranked by each model against the simulator."})
@@ -36,6 +37,11 @@ final class DemoCommand implements Callable<Integer> {
   static final String PROGRAM = "demo/transformer_00183.hlo";
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model-file", paramLabel = "NAME=FILE", description = {
+      "Also show a model file (a trained .zip from tpucost train, or analytical constants .json from tpucost",
+      "calibrate) under NAME, next to the shipped models; it must be for v4. Repeatable."})
+  java.util.Map<String, java.nio.file.Path> modelFiles = new java.util.LinkedHashMap<>();
 
   @Option(names = "--configs", defaultValue = "256", description = "Tile configs to rank for the heaviest kernel (default: ${DEFAULT-VALUE}).")
   int configs;
@@ -55,8 +61,11 @@ final class DemoCommand implements Callable<Integer> {
       module = HloTextParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), PROGRAM);
     }
     List<Kernel> kernels = Kernels.of(module);
-    List<CostModel> models = List.of(CostModels.create("analytical", chip), CostModels.create("gnn", chip),
-        CostModels.create("hybrid", chip));
+    List<CostModel> models = new ArrayList<>(List.of(CostModels.create("analytical", chip), CostModels.create("gnn", chip),
+        CostModels.create("hybrid", chip)));
+    for (var e : modelFiles.entrySet()) {
+      models.add(ModelChoice.load(e.getKey(), e.getValue(), chip));
+    }
     Simulator sim = Simulator.of(chip);
     out.printf("%s: %d kernels of HloModule %s, chip %s; ground truth: the tpucost simulator.%n%n", PROGRAM,
         kernels.size(), module.name(), chip.name());

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tpucost evaluate}: cost models against a dataset's runtimes (simulated or measured). */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = {
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    header = "Evaluate cost models against a dataset's simulated or measured runtimes.", description = {
     "Evaluate cost models against the runtimes of a dataset (simulated, or measured on hardware with",
     "'dataset --from-tuning'): a split's test part, every sample (--split all), or leave-one-kernel-out",
     "(--split kernel: each model is fitted to the measured samples of every other kernel, then scored on the",
@@ -44,8 +45,8 @@ final class EvaluateCommand implements Callable<Integer> {
   List<String> models;
 
   @Option(names = "--model-file", paramLabel = "NAME=FILE",
-      description = {"Evaluate a trained model file under NAME; gnn or hybrid replace the shipped default, another",
-          "name adds a column. Repeatable."})
+      description = {"Evaluate a model file under NAME (a trained .zip, or analytical constants .json from",
+          "calibrate); gnn, hybrid or analytical replace the shipped default, another name adds a column. Repeatable."})
   Map<String, Path> modelFiles = new java.util.LinkedHashMap<>();
 
   @Option(names = "--max-kernels", defaultValue = "0", description = "Evaluate at most this many kernels (0 = all).")
@@ -54,8 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
   Path report;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Option(names = "--fine-tune-epochs", defaultValue = "40", description = {
       "With --split kernel: most fine-tuning epochs of gnn/hybrid per fold; the count is chosen by an inner",
@@ -105,7 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
       r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.json) {
+    if (output.json()) {
       out.println(Json.line(ReportJson.of(r)));
     } else {
       out.printf("%s split, %s: %d samples; ground truth: %s%n", split, switch (split) {
@@ -125,7 +125,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     if (report != null) {
       HtmlReport.write(r, data.toString(), report);
-      (format == OutputFormat.json ? spec.commandLine().getErr() : out).println("wrote " + report);
+      (output.json() ? spec.commandLine().getErr() : out).println("wrote " + report);
     }
     out.flush();
     return 0;
@@ -185,7 +185,7 @@ final class EvaluateCommand implements Callable<Integer> {
   private CostModel model(String name, ChipSpec chip) throws java.io.IOException {
     Path file = modelFiles.get(name);
     if (file != null) {
-      return dev.tpucost.gnn.GnnModel.load(file, chip, name);
+      return ModelChoice.load(name, file, chip);
     }
     CostModel m = created.get(name);
     return m != null ? m : CostModels.create(name, chip);

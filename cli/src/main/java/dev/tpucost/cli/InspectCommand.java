@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
+    header = "Load HLO files or XLA dump folders and list their kernels.",
     description = {
       "Load HLO files (text or binary HloModuleProto/HloProto/HloSnapshot, detected from the content) and list",
       "their kernels: every fusion, and every unfused instruction that does real work.",
@@ -32,18 +33,20 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "HLO files.")
+  @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = {"HLO files or XLA dump folders (one module per",
+      "module_NNNN.NAME prefix, its after_optimizations dump preferred)."})
   List<Path> files;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json, one object per file (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int failures = 0;
-    for (Path f : files) {
+    ObjectNode doc = Json.object();
+    ArrayNode modules = doc.putArray("modules");
+    for (Path f : HloInputs.expand(files)) {
       HloFiles.Loaded loaded;
       try {
         loaded = HloFiles.load(f);
@@ -52,7 +55,8 @@ final class InspectCommand implements Callable<Integer> {
         failures++;
         continue;
       } catch (IOException e) {
-        err.println("tpucost: " + f + ": cannot read: " + e.getMessage());
+        err.println("tpucost: " + f + ": cannot read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+            : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage()));
         failures++;
         continue;
       }
@@ -64,11 +68,15 @@ final class InspectCommand implements Callable<Integer> {
         failures++;
         continue;
       }
-      if (format == OutputFormat.json) {
-        out.println(Json.line(json(loaded, kernels)));
+      if (output.json()) {
+        modules.add(json(loaded, kernels));
       } else {
         table(out, loaded, kernels);
       }
+    }
+    if (output.json()) {
+      doc.put("failed", failures);
+      Json.print(out, doc);
     }
     out.flush();
     err.flush();
@@ -97,10 +105,10 @@ final class InspectCommand implements Callable<Integer> {
           .put("edges", k.edgeCount())
           .put("output_shape", k.outputShape().toText())
           .put("flops", k.stats().flops())
-          .put("bytes", k.stats().bytesAccessed());
+          .put("bytes_accessed", k.stats().bytesAccessed());
       Optional<WindowConfig> w = window(k);
       if (w.isPresent()) {
-        kn.put("compiler_tile", w.get().tile().toString());
+        kn.set("compiler_tile", Json.tile(w.get().tile()));
         if (w.get().estimatedCycles().isPresent()) {
           kn.put("xla_estimated_cycles", w.get().estimatedCycles().getAsLong());
         } else {

@@ -2,9 +2,17 @@ package dev.tpucost.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.api.tile.TileConfig;
+import java.io.PrintWriter;
 
-/** The one JSON writer of the command line: compact, one object per line. */
+/**
+ * The one JSON writer of the command line. Every command's {@code --format json} prints exactly one JSON
+ * document (so {@code json.load} reads it), keys in snake_case with their unit in the name
+ * ({@code predicted_ns}, {@code cycles}), and a tile always as {@link #tile}: the notation string and its
+ * bounds arrays.
+ */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -19,6 +27,31 @@ final class Json {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** Prints {@code document}, the command's whole output, on one line. */
+  static void print(PrintWriter out, ObjectNode document) {
+    out.println(line(document));
+    out.flush();
+  }
+
+  /**
+   * A tile as every command writes it: {@code {"notation": "8,128/8,128", "kernel_bounds": [8, 128],
+   * "output_bounds": [8, 128], "input_bounds": [], "iteration_bounds": []}} (empty arrays: not given).
+   */
+  static ObjectNode tile(TileConfig t) {
+    ObjectNode n = object().put("notation", t.toString());
+    bounds(n.putArray("kernel_bounds"), t.kernelBounds());
+    bounds(n.putArray("output_bounds"), t.outputBounds());
+    bounds(n.putArray("input_bounds"), t.inputBounds());
+    bounds(n.putArray("iteration_bounds"), t.iterationBounds());
+    return n;
+  }
+
+  private static void bounds(ArrayNode a, long[] values) {
+    for (long v : values) {
+      a.add(v);
     }
   }
 }

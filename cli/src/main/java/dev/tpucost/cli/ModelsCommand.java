@@ -10,21 +10,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tpucost models}: the cost models registered on the class path. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "List the registered cost models.")
+@Command(name = "models", mixinStandardHelpOptions = true,
+    header = "List the registered cost models.")
 final class ModelsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Override
   public Integer call() {
     Map<String, CostModelProvider> providers = CostModels.providers();
     PrintWriter out = spec.commandLine().getOut();
-    if (format == OutputFormat.json) {
+    if (output.json()) {
+      var doc = Json.object();
+      var array = doc.putArray("models");
       for (CostModelProvider p : providers.values()) {
-        out.println(Json.line(Json.object().put("name", p.name()).put("description", p.description())));
+        array.addObject().put("name", p.name()).put("description", p.description());
       }
+      Json.print(out, doc);
     } else if (providers.isEmpty()) {
       out.println("no cost models are registered on the class path");
     } else {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
-import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
@@ -23,10 +22,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tpucost rank FILE --kernel NAME}: a cost model's ranking of tile configs for one kernel. */
-@Command(name = "rank", mixinStandardHelpOptions = true, description = {
+@Command(name = "rank", mixinStandardHelpOptions = true,
+    header = "Rank tile configurations of one kernel by a cost model's predicted runtime.",
+    description = {
     "Rank tile configs of one kernel by a cost model's predicted runtime (rank 1 = fastest). Candidates come",
     "from --tiles (one per line: kernel_bounds<TAB>output_bounds, comma lists, either may be empty; lines",
-    "starting with # are skipped) or are every valid config. Invalid candidates are reported with an error."})
+    "starting with # are skipped) or are every valid config. Invalid candidates are reported with an error.",
+    "",
+    TileHelp.TEXT})
 final class RankCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,8 +41,7 @@ final class RankCommand implements Callable<Integer> {
 
   @Mixin ModuleInputs inputs;
 
-  @Option(names = "--model", defaultValue = "analytical", description = "A registered model (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Mixin ModelChoice models;
 
   @Option(names = "--tiles", paramLabel = "TSV", description = "Candidate configs, one per line.")
   Path tiles;
@@ -47,12 +49,11 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--top", defaultValue = "0", description = "Show only the K fastest (invalid candidates are always shown); 0 = all.")
   int top;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    CostModel m = CostModels.create(model, inputs.chip());
+    CostModel m = models.create(inputs.chip());
     Kernel k = ModuleInputs.kernel(inputs.kernels(file, spec.commandLine().getErr()), kernel, file);
     TileSpace space = TileSpace.of(k, m.chip());
     List<TileConfig> candidates = new ArrayList<>();
@@ -102,26 +103,20 @@ final class RankCommand implements Callable<Integer> {
       }
     }
     shown.sort((a, b) -> a.isValid() && b.isValid() ? Integer.compare(a.rank(), b.rank()) : a.isValid() ? -1 : b.isValid() ? 1 : 0);
-    if (format == OutputFormat.json) {
-      ObjectNode n = Json.object().put("kernel", kernel).put("model", m.name());
+    if (output.json()) {
+      ObjectNode n = Json.object().put("file", file.toString()).put("kernel", kernel).put("model", m.name())
+          .put("chip", m.chip().name());
       ArrayNode configs = n.putArray("configs");
       for (Ranking.Entry e : shown) {
         ObjectNode c = configs.addObject().put("index", e.index());
-        ArrayNode kb = c.putArray("kernel_bounds");
-        for (long x : e.tile().kernelBounds()) {
-          kb.add(x);
-        }
-        ArrayNode ob = c.putArray("output_bounds");
-        for (long x : e.tile().outputBounds()) {
-          ob.add(x);
-        }
+        c.set("tile", Json.tile(e.tile()));
         if (e.isValid()) {
           c.put("predicted_ns", e.predictedNs()).put("rank", e.rank());
         } else {
           c.put("error", e.error().orElseThrow());
         }
       }
-      out.println(Json.line(n));
+      Json.print(out, n);
     } else {
       Table t = new Table("rank", "index", "tile", "predicted us", "error");
       for (Ranking.Entry e : shown) {

@@ -23,11 +23,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
+    header = "Run the kernels of an HLO module through the cycle-approximate TPU simulator.",
     description = {
       "Run the kernels of an HLO module through the cycle-approximate TPU simulator, each at the compiler's",
       "tile when an XLA:TPU dump records one, else at tpucost's default (or one kernel at --tile; the source",
       "column says which), and print cycles, nanoseconds, steps and the per-unit breakdown. A module without",
-      "fusions is fused first (see --no-fusion)."
+      "fusions is fused first (see --no-fusion).",
+      "",
+      TileHelp.TEXT
     })
 final class SimulateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -41,11 +44,11 @@ final class SimulateCommand implements Callable<Integer> {
   String kernel;
 
   @Option(names = "--tile", paramLabel = "KERNEL_BOUNDS/OUTPUT_BOUNDS",
-      description = "The tile, e.g. 3,1,24,3/6,12,4,3; an empty side takes the default's. Needs --kernel.")
+      description = "The tile in the notation below, e.g. 3,1,24,3/6,12,4,3; an empty side takes the default's."
+          + " Needs --kernel.")
   String tile;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat format;
+  @picocli.CommandLine.Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -61,6 +64,8 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Table table = new Table("kernel", "tile", "source", "cycles", "us", "steps", "mxu", "vpu", "xlu", "dma_in", "dma_out",
         "overhead", "stall");
+    ObjectNode doc = Json.object().put("file", file.toString()).put("chip", chip.name());
+    com.fasterxml.jackson.databind.node.ArrayNode ks = doc.putArray("kernels");
     double totalNs = 0;
     int failed = 0;
     for (Kernel k : kernels) {
@@ -72,6 +77,7 @@ final class SimulateCommand implements Callable<Integer> {
         r = sim.simulate(space, t);
       } catch (InvalidTileException e) {
         spec.commandLine().getErr().println("tpucost: " + e.getMessage());
+        ks.addObject().put("kernel", k.name()).put("error", e.getMessage());
         failed++;
         continue;
       }
@@ -83,31 +89,18 @@ final class SimulateCommand implements Callable<Integer> {
       }
       totalNs += r.nanoseconds();
       SimResult.Breakdown b = r.breakdown();
-      if (format == OutputFormat.json) {
-        ObjectNode n = Json.object().put("kernel", k.name()).put("tile_source", choice.source().text())
-            .put("spilled", r.spilled());
-        ObjectNode tn = n.putObject("tile");
-        long[] kb = t.kernelBounds();
-        long[] ob = t.outputBounds();
-        var ka = tn.putArray("kernel_bounds");
-        for (long x : kb) {
-          ka.add(x);
-        }
-        var oa = tn.putArray("output_bounds");
-        for (long x : ob) {
-          oa.add(x);
-        }
-        n.put("cycles", r.cycles()).put("ns", r.nanoseconds()).put("steps", r.steps());
-        n.putObject("breakdown").put("mxu_busy", b.mxuBusy()).put("vpu_busy", b.vpuBusy()).put("xlu_busy", b.xluBusy())
-            .put("dma_in", b.dmaIn()).put("dma_out", b.dmaOut()).put("step_overhead", b.stepOverhead()).put("stall", b.stall());
-        out.println(Json.line(n));
-      } else {
-        table.row(k.name(), t, choice.source().text(), r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(), b.mxuBusy(),
-            b.vpuBusy(), b.xluBusy(), b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
-      }
+      ObjectNode n = ks.addObject().put("kernel", k.name());
+      n.set("tile", Json.tile(t));
+      n.put("tile_source", choice.source().text()).put("spilled", r.spilled())
+          .put("cycles", r.cycles()).put("simulated_ns", r.nanoseconds()).put("steps", r.steps());
+      n.putObject("breakdown_cycles").put("mxu_busy", b.mxuBusy()).put("vpu_busy", b.vpuBusy()).put("xlu_busy", b.xluBusy())
+          .put("dma_in", b.dmaIn()).put("dma_out", b.dmaOut()).put("step_overhead", b.stepOverhead()).put("stall", b.stall());
+      table.row(k.name(), t, choice.source().text(), r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(),
+          b.mxuBusy(), b.vpuBusy(), b.xluBusy(), b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
     }
-    if (format == OutputFormat.json) {
-      out.println(Json.line(Json.object().put("module_total_ns", totalNs)));
+    doc.put("total_ns", totalNs).put("failed", failed);
+    if (output.json()) {
+      Json.print(out, doc);
     } else {
       table.print(out);
       out.printf("module total: %.2f us on %s (%d kernels)%n", totalNs / 1e3, chip.name(), kernels.size() - failed);

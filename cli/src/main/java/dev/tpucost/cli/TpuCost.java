@@ -24,27 +24,56 @@ public final class TpuCost implements Runnable {
         new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true), args));
   }
 
-  /** Runs the command line with the given output streams; returns the exit code (0, 1 or 2). */
+  /** {@code --debug}, on every command: a stack trace with errors. */
+  @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+      description = "On an error, also print its stack trace (for a bug report).")
+  boolean debug;
+
+  /**
+   * Runs the command line with the given output streams; returns the exit code: 0, 1 for bad input or a
+   * failure (one line on stderr naming the file and the line or field; a stack trace only with
+   * {@code --debug}), 2 for a usage error.
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new TpuCost());
+    TpuCost root = new TpuCost();
+    CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof java.nio.file.FileSystemException f) {
-        // A missing file, a directory, no permission: the path and the reason, in one line.
-        commandLine.getErr().println("tpucost: " + f.getFile() + ": " + (f instanceof java.nio.file.NoSuchFileException
-            ? "no such file" : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName()));
-      } else if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof IllegalStateException
-          || e instanceof dev.tpucost.hlo.HloParseException) {
-        // Bad input (HloParseException names the file and the line or field path): one line, no stack trace.
-        commandLine.getErr().println("tpucost: " + e.getMessage());
-      } else {
-        commandLine.getErr().println("tpucost: internal error: " + e);
+      commandLine.getErr().println("tpucost: " + message(e));
+      if (parseResult.hasMatchedOption("--debug") || subcommandHasDebug(parseResult)) {
         e.printStackTrace(commandLine.getErr());
       }
+      commandLine.getErr().flush();
       return 1;
     });
     return cl.execute(args);
+  }
+
+  private static boolean subcommandHasDebug(CommandLine.ParseResult r) {
+    for (CommandLine.ParseResult s = r.subcommand(); s != null; s = s.subcommand()) {
+      if (s.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One line for an error: the path and the reason for a file error, the message for bad input. */
+  static String message(Throwable e) {
+    Throwable t = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+    if (t instanceof java.nio.file.FileSystemException f) {
+      // A missing file, a directory, no permission: the path and the reason, in one line.
+      return f.getFile() + ": " + (f instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+    }
+    if (t instanceof IllegalArgumentException || t instanceof IOException || t instanceof IllegalStateException
+        || t instanceof dev.tpucost.hlo.HloParseException) {
+      // Bad input (HloParseException names the file and the line or field path).
+      return String.valueOf(t.getMessage());
+    }
+    return "internal error: " + t + " (run again with --debug for the stack trace, and report it)";
   }
 
   @Override

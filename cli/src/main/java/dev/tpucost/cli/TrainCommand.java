@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tpucost train}: train the learned model on a dataset. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = {
+@Command(name = "train", mixinStandardHelpOptions = true,
+    header = "Train the GraphSAGE model (gnn or hybrid) on a dataset.", description = {
     "Train the GraphSAGE model on the training part of a dataset split, keeping the epoch that scores best",
     "on the validation part; a checkpoint (OUT.checkpoint) is written after every epoch and --resume continues",
     "from it. Fully seeded: one seed gives one model. With --init MODEL on a measured dataset ('dataset",

@@ -96,7 +96,7 @@ class TpuCostTest {
     Path badHlo = dir.resolve("bad.hlo");
     Files.writeString(badHlo, "HloModule m\nENTRY e {\n a = f32[8 parameter(0)\n}\n");
     for (String[] cmd : List.of(new String[] {"predict", badHlo.toString()}, new String[] {"simulate", badHlo.toString()},
-        new String[] {"predict", dir.toString()})) {
+        new String[] {"simulate", dir.toString()})) {
       Result r = run(cmd);
       assertThat(r.code()).as(String.join(" ", cmd)).isEqualTo(1);
       assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
@@ -128,15 +128,16 @@ class TpuCostTest {
     Files.writeString(file, "{\"base\": \"v5e\", \"name\": \"v5e-2x\", \"hbm_gbps\": 1638}");
     Result json = run("chips", "v4", file.toString(), "--format", "json");
     assertThat(json.code()).isZero();
-    String[] lines = json.out().strip().split("\n");
-    assertThat(lines).hasSize(2);
-    JsonNode v4 = Json.MAPPER.readTree(lines[0]);
+    JsonNode chips = Json.MAPPER.readTree(json.out()).get("chips");
+    assertThat(chips).hasSize(2);
+    JsonNode v4 = chips.get(0);
     assertThat(v4.get("mxus_per_core").asInt()).isEqualTo(4);
-    JsonNode mine = Json.MAPPER.readTree(lines[1]);
+    JsonNode mine = chips.get(1);
     assertThat(mine.get("name").asText()).isEqualTo("v5e-2x");
     assertThat(mine.get("hbm_gbps").asDouble()).isEqualTo(1638);
     // The JSON a chip prints is itself a chip file describing the same chip.
-    assertThat(ChipFiles.parse(lines[1].replaceAll(",\"peak_bf16_tflops_per_chip\":[0-9.]+", ""), "out"))
+    assertThat(ChipFiles.parse(Json.line(((com.fasterxml.jackson.databind.node.ObjectNode) mine).without(
+        "peak_bf16_tflops_per_chip")), "out"))
         .isEqualTo(ChipFiles.load(file))
         .isNotEqualTo(ChipSpec.V5E);
   }
@@ -181,7 +182,7 @@ class TpuCostTest {
         """);
     Result r = run("inspect", "--format", "json", good.toString());
     assertThat(r.code()).isZero();
-    JsonNode n = Json.MAPPER.readTree(r.out().strip());
+    JsonNode n = Json.MAPPER.readTree(r.out()).get("modules").get(0);
     assertThat(n.get("module").asText()).isEqualTo("mm");
     assertThat(n.get("format").asText()).isEqualTo("text");
     assertThat(n.get("computations").asInt()).isEqualTo(2);
@@ -195,13 +196,13 @@ class TpuCostTest {
     assertThat(k.get("edges").asInt()).isEqualTo(3);
     assertThat(k.get("output_shape").asText()).isEqualTo("f32[128,512]{1,0}");
     assertThat(k.get("flops").asDouble()).isEqualTo(2.0 * 128 * 512 * 256);
-    assertThat(k.get("bytes").asDouble()).isEqualTo(128 * 256 * 2 + 256 * 512 * 2 + 128 * 512 * 4);
+    assertThat(k.get("bytes_accessed").asDouble()).isEqualTo(128 * 256 * 2 + 256 * 512 * 2 + 128 * 512 * 4);
 
     Path bad = dir.resolve("bad.pb");
     Files.write(bad, new byte[] {0x0a, 0x7f, 0x01, 0x02});
     Result mixed = run("inspect", "--format", "json", good.toString(), bad.toString());
     assertThat(mixed.code()).isEqualTo(1);
-    assertThat(mixed.out().strip().split("\n")).hasSize(1);
+    assertThat(Json.MAPPER.readTree(mixed.out()).get("modules")).hasSize(1);
     assertThat(mixed.err()).contains("tpucost: " + bad + ": not an HloModuleProto");
     Result table = run("inspect", good.toString());
     assertThat(table.code()).isZero();
@@ -230,24 +231,25 @@ class TpuCostTest {
     Path f = matmulModule();
     Result r = run("simulate", f.toString(), "--no-fusion", "--chip", "v5e", "--format", "json");
     assertThat(r.code()).as(r.err()).isZero();
-    String[] lines = r.out().strip().split("\\n");
-    assertThat(lines).hasSize(3);
-    JsonNode dot = Json.MAPPER.readTree(lines[0]);
+    JsonNode doc = Json.MAPPER.readTree(r.out());
+    assertThat(doc.get("kernels")).hasSize(2);
+    JsonNode dot = doc.get("kernels").get(0);
     assertThat(dot.get("kernel").asText()).isEqualTo("d");
     assertThat(dot.get("tile").get("output_bounds")).hasSize(2);
     assertThat(dot.get("cycles").asLong()).isPositive();
-    assertThat(dot.get("breakdown").get("mxu_busy").asLong()).isPositive();
+    assertThat(dot.get("tile").get("notation").asText()).contains("/");
+    assertThat(dot.get("breakdown_cycles").get("mxu_busy").asLong()).isPositive();
     for (String key : List.of("mxu_busy", "vpu_busy", "xlu_busy", "dma_in", "dma_out", "step_overhead", "stall")) {
-      assertThat(dot.get("breakdown").has(key)).as(key).isTrue();
+      assertThat(dot.get("breakdown_cycles").has(key)).as(key).isTrue();
     }
-    double total = Json.MAPPER.readTree(lines[2]).get("module_total_ns").asDouble();
-    assertThat(total).isCloseTo(dot.get("ns").asDouble() + Json.MAPPER.readTree(lines[1]).get("ns").asDouble(),
+    double total = doc.get("total_ns").asDouble();
+    assertThat(total).isCloseTo(dot.get("simulated_ns").asDouble() + doc.get("kernels").get(1).get("simulated_ns").asDouble(),
         org.assertj.core.api.Assertions.within(1e-6));
     assertThat(dot.get("tile_source").asText()).isEqualTo("default");
     // Without --no-fusion the module (no fusions) is fused first: dot + tanh become one kOutput kernel.
     Result fused = run("simulate", f.toString(), "--chip", "v5e", "--format", "json");
     assertThat(fused.code()).as(fused.err()).isZero();
-    assertThat(fused.out().strip().split("\\n")).hasSize(2);
+    assertThat(Json.MAPPER.readTree(fused.out()).get("kernels")).hasSize(1);
     assertThat(fused.err()).contains("has no fusions (a pre-optimization module): ran the XLA-style fusion pass first");
   }
 
@@ -314,12 +316,12 @@ class TpuCostTest {
     Path f = matmulModule();
     Result p = run("predict", f.toString(), "--no-fusion", "--model", "analytical", "--format", "json");
     assertThat(p.code()).as(p.err()).isZero();
-    String[] lines = p.out().strip().split("\\n");
-    assertThat(lines).hasSize(3);
-    JsonNode first = Json.MAPPER.readTree(lines[0]);
-    assertThat(first.get("model").asText()).isEqualTo("analytical");
-    assertThat(first.get("predicted_ns").asDouble()).isPositive();
-    assertThat(Json.MAPPER.readTree(lines[2]).get("module_total_ns").asDouble()).isPositive();
+    JsonNode pd = Json.MAPPER.readTree(p.out());
+    assertThat(pd.get("model").asText()).isEqualTo("analytical");
+    JsonNode kernels = pd.get("modules").get(0).get("kernels");
+    assertThat(kernels).hasSize(2);
+    assertThat(kernels.get(0).get("predicted_ns").asDouble()).isPositive();
+    assertThat(pd.get("total_ns").asDouble()).isPositive();
 
     Path tsv = dir.resolve("tiles.tsv");
     Files.writeString(tsv, String.join("\n",
@@ -339,7 +341,7 @@ class TpuCostTest {
     assertThat(byIndex.get(0).get("rank").asInt()).isBetween(1, 3);
     assertThat(byIndex.get(1).get("error").asText()).contains("kernel_bounds[0]=300 is beyond");
     assertThat(byIndex.get(2).get("error").asText()).contains(tsv + ":4:", "expected kernel_bounds<TAB>output_bounds");
-    assertThat(byIndex.get(4).get("output_bounds")).hasSize(2);
+    assertThat(byIndex.get(4).get("tile").get("output_bounds")).hasSize(2);
     assertThat(byIndex.get(4).has("rank")).isTrue();
     assertThat(byIndex.get(5).get("error").asText()).contains(tsv + ":7:", "kernel_bounds[1] is 'x'");
     java.util.Set<Integer> ranks = new java.util.HashSet<>();

@@ -106,6 +106,12 @@ public final class GnnModel implements CostModel {
     }
   }
 
+  /** True if a default model of {@code kind} is shipped for {@code chip}'s figures ({@link #shipped} finds it). */
+  public static boolean hasShipped(String kind, ChipSpec chip) {
+    return chip.matchingPreset()
+        .map(p -> GnnModel.class.getResource("default-" + kind + "-" + p.name() + ".zip") != null).orElse(false);
+  }
+
   /**
    * The default model of {@code kind} shipped in the jar for {@code chip}, chosen by the chip's hardware
    * figures ({@link ChipSpec#matchingPreset}), not its name: a chip file called {@code v4} with other figures
