@@ -99,9 +99,30 @@ final class DatasetCommand implements Callable<Integer> {
     if (fromTuning != null) {
       o.printf("labels: measured on %s; %d layout (module_config) runs skipped: tpucost labels tile configurations only%n",
           options.chip().name(), s.layoutRunsSkipped());
+    } else {
+      warnEmptyParts(out, s.programs());
     }
     o.flush();
     return 0;
+  }
+
+  /** Warns, on stderr, of each split part without programs (too few programs for 80/10/10), saying what follows. */
+  private void warnEmptyParts(Path out, long programs) throws java.io.IOException {
+    var splits = dev.tpucost.corpus.dataset.DatasetReader.open(out).manifest().path("splits");
+    PrintWriter err = spec.commandLine().getErr();
+    for (String split : List.of("random", "family")) {
+      for (String part : List.of("train", "val", "test")) {
+        if (splits.path(split).path(part).path("program_ids").isEmpty()) {
+          err.println("tpucost: warning: split '" + split + "' has no programs in part '" + part + "' (" + programs
+              + " programs in all): " + switch (part) {
+                case "train" -> "train cannot use this split";
+                case "val" -> "train will validate on every tenth training kernel instead";
+                default -> "evaluate --split " + split + " has nothing to score (use --split all)";
+              } + "; build with --programs 32 or more to fill every part");
+        }
+      }
+    }
+    err.flush();
   }
 
   private DatasetBuilder.Summary measured(DatasetOptions options, Progress progress) throws java.io.IOException {

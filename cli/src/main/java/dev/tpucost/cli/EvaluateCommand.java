@@ -102,6 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
       for (String name : names) {
         ms.add(model(name, chip));
       }
+      warnOverlap(ms, err);
       r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -180,6 +181,28 @@ final class EvaluateCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Warns when a learned model was trained on this very dataset (its file records the manifest's SHA-256 and
+   * the split) and the evaluated programs include its training programs: {@code --split all}, or another
+   * split than the one it was trained on.
+   */
+  private void warnOverlap(List<CostModel> ms, PrintWriter err) throws java.io.IOException {
+    String hash = com.google.common.hash.Hashing.sha256().hashBytes(java.nio.file.Files.readAllBytes(
+        data.resolve("manifest.json"))).toString();
+    for (CostModel m : ms) {
+      if (m instanceof dev.tpucost.gnn.GnnModel g
+          && hash.equals(g.file().info().path("dataset_manifest_sha256").asText())) {
+        String trainedOn = g.file().info().path("options").path("split").asText("random");
+        if (split.equals("all") || !split.equals(trainedOn)) {
+          err.println("tpucost: warning: " + m.name() + " was trained on this dataset's '" + trainedOn + "' train part;"
+              + " --split " + split + " scores it partly on its own training programs (use --split " + trainedOn
+              + " for held-out figures)");
+        }
+      }
+    }
+    err.flush();
   }
 
   private CostModel model(String name, ChipSpec chip) throws java.io.IOException {

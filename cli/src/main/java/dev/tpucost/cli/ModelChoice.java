@@ -49,6 +49,9 @@ final class ModelChoice {
 
   /** A model file, told apart by its content: a zip is a trained model, JSON analytical constants. */
   static CostModel load(String name, Path file, ChipSpec chip) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + ": is a directory, not a model file");
+    }
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(2);

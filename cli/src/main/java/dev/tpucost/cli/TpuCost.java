@@ -35,28 +35,18 @@ public final class TpuCost implements Runnable {
    * {@code --debug}), 2 for a usage error.
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    TpuCost root = new TpuCost();
-    CommandLine cl = new CommandLine(root);
+    CommandLine cl = new CommandLine(new TpuCost());
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("tpucost: " + message(e));
-      if (parseResult.hasMatchedOption("--debug") || subcommandHasDebug(parseResult)) {
+      if (java.util.Arrays.asList(args).contains("--debug")) {
         e.printStackTrace(commandLine.getErr());
       }
       commandLine.getErr().flush();
       return 1;
     });
     return cl.execute(args);
-  }
-
-  private static boolean subcommandHasDebug(CommandLine.ParseResult r) {
-    for (CommandLine.ParseResult s = r.subcommand(); s != null; s = s.subcommand()) {
-      if (s.hasMatchedOption("--debug")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** One line for an error: the path and the reason for a file error, the message for bad input. */

@@ -40,6 +40,16 @@ public final class JsonTrees {
     }
   }
 
+  /**
+   * A parse error in one line: Jackson's message without its source excerpt, and where ({@code at line L,
+   * column C}).
+   */
+  public static String describe(JsonProcessingException e) {
+    var at = e.getLocation();
+    return e.getOriginalMessage().lines().findFirst().orElse("invalid JSON")
+        + (at != null ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "");
+  }
+
   /** Like {@link #parse(String)} for UTF-8 bytes. */
   public static JsonNode parse(byte[] utf8) throws JsonProcessingException {
     try (JsonParser p = FACTORY.createParser(utf8)) {

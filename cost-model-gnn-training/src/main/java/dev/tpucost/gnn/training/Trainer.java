@@ -86,6 +86,11 @@ public final class Trainer {
 
   private Trainer() {}
 
+  /** Programs in {@code part} of {@code split}, from the manifest. */
+  private static int programsIn(DatasetReader reader, String split, String part) {
+    return reader.manifest().path("splits").path(split).path(part).path("program_ids").size();
+  }
+
   /**
    * Trains on {@code dataDir} and writes the model to {@code out}; checkpoints go to
    * {@code out + ".checkpoint"} after every epoch, and with {@code resume} training continues from there.
@@ -96,9 +101,34 @@ public final class Trainer {
     ChipSpec chip = reader.chip();
     AnalyticalModel analytical = AnalyticalModel.create(chip);
     String datasetHash = Hashing.sha256().hashBytes(Files.readAllBytes(dataDir.resolve("manifest.json"))).toString();
+    if (programsIn(reader, o.split(), "train") == 0) {
+      throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
+          + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
+          + " (tpucost dataset --programs 32 or more)");
+    }
     List<Example> train = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels());
-    List<Example> val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
-        o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4));
+    List<Example> val;
+    boolean valFromTraining = programsIn(reader, o.split(), "val") == 0;
+    if (!valFromTraining) {
+      val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
+          o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4));
+    } else {
+      // The documented fallback of a small dataset: every tenth training kernel validates (epoch selection then
+      // sees kernels of training programs; the model file records it).
+      if (train.size() < 2) {
+        throw new IllegalArgumentException(dataDir + ": too small to train: " + train.size() + " training kernel(s) and"
+            + " no validation programs; build a bigger dataset (tpucost dataset --programs 32 or more)");
+      }
+      log.accept("warning: the dataset's split '" + o.split() + "' has no programs in part 'val' (too few programs"
+          + " for 80/10/10; build with --programs 32 or more to avoid this): validating on every tenth training kernel"
+          + " instead, so the chosen epoch has seen those kernels' programs");
+      List<Example> kept = new ArrayList<>();
+      val = new ArrayList<>();
+      for (int i = 0; i < train.size(); i++) {
+        (i % 10 == 9 || (i == train.size() - 1 && val.isEmpty()) ? val : kept).add(train.get(i));
+      }
+      train = kept;
+    }
     log.accept(String.format("training %s (%s task, %s split) on %d kernels, validating on %d; chip %s",
         o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(), chip.name()));
 
@@ -133,6 +163,9 @@ public final class Trainer {
       built.put("early_join", true);
     }
     ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
+    if (valFromTraining) {
+      optionsJson.put("validation", "every tenth training kernel (the split has no val programs)");
+    }
     Path checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
     Weights weights = Weights.init(o.hyper(), o.seed());
     Adam adam = new Adam(o.learningRate());

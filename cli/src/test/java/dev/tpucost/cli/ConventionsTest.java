@@ -1,0 +1,203 @@
+package dev.tpucost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tpucost.analytical.Constants;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line's conventions, checked on every command: one JSON document per {@code --format json}
+ * invocation with tiles in one shape; bad input in one line without a stack frame (exit 1, usage errors 2,
+ * a stack trace only with {@code --debug}); model files wherever a model is chosen; XLA dump folders; small
+ * datasets that warn and still train.
+ */
+class ConventionsTest {
+  @TempDir static Path dir;
+  static Path module;
+  static Path data;
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = TpuCost.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    module = dir.resolve("mm.hlo");
+    Files.writeString(module, """
+        HloModule mm
+
+        fused {
+          a = f32[256,512]{1,0} parameter(0)
+          b = f32[512,1024]{1,0} parameter(1)
+          d = f32[256,1024]{1,0} dot(a, b), lhs_contracting_dims={1}, rhs_contracting_dims={0}
+          ROOT r = f32[256,1024]{1,0} tanh(d)
+        }
+
+        ENTRY main {
+          x = f32[256,512]{1,0} parameter(0)
+          w = f32[512,1024]{1,0} parameter(1)
+          ROOT f = f32[256,1024]{1,0} fusion(x, w), kind=kOutput, calls=fused
+        }
+        """);
+    data = dir.resolve("small");
+    Result d = run("dataset", "--programs", "4", "--configs-per-kernel", "4", "--out", data.toString());
+    assertThat(d.code()).as(d.err()).isZero();
+    // Four programs cannot fill 80/10/10: the command says so, and what follows.
+    assertThat(d.err()).contains("tpucost: warning: split 'random' has no programs in part 'val'",
+        "train will validate on every tenth training kernel instead");
+  }
+
+  /** The tile shape every command writes. */
+  private static void assertTile(JsonNode tile) {
+    assertThat(tile.get("notation").asText()).contains("/");
+    for (String key : List.of("kernel_bounds", "output_bounds", "input_bounds", "iteration_bounds")) {
+      assertThat(tile.get(key).isArray()).as(key).isTrue();
+    }
+  }
+
+  @Test
+  void everyCommandPrintsOneJsonDocument() throws Exception {
+    String m = module.toString();
+    List<String[]> commands = List.of(
+        new String[] {"predict", m, "--model", "analytical"},
+        new String[] {"predict", m, dir.resolve("mm.hlo").toString()},
+        new String[] {"simulate", m},
+        new String[] {"rank", m, "--kernel", "f", "--top", "3"},
+        new String[] {"inspect", m},
+        new String[] {"chips"},
+        new String[] {"models"},
+        new String[] {"dataset-info", data.toString()},
+        new String[] {"evaluate", "--data", data.toString(), "--split", "all", "--models", "analytical"});
+    for (String[] c : commands) {
+      List<String> args = new ArrayList<>(List.of(c));
+      args.add("--format");
+      args.add("json");
+      Result r = run(args.toArray(new String[0]));
+      assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isZero();
+      // One document: the whole output parses as one JSON object (json.load would fail on JSON Lines).
+      JsonNode doc = Json.MAPPER.readTree(r.out());
+      assertThat(doc.isObject()).as(String.join(" ", c)).isTrue();
+      assertThat(Json.MAPPER.readTree(r.out().strip()).equals(doc)).isTrue();
+      assertThat(r.out().strip().lines()).as(String.join(" ", c)).hasSize(1);
+    }
+    JsonNode predicted = Json.MAPPER.readTree(run("predict", m, "--model", "analytical", "--format", "json").out());
+    assertTile(predicted.get("modules").get(0).get("kernels").get(0).get("tile"));
+    assertThat(predicted.get("modules").get(0).get("kernels").get(0).get("predicted_ns").asDouble()).isPositive();
+    JsonNode simulated = Json.MAPPER.readTree(run("simulate", m, "--format", "json").out());
+    assertTile(simulated.get("kernels").get(0).get("tile"));
+    JsonNode ranked = Json.MAPPER.readTree(run("rank", m, "--kernel", "f", "--top", "3", "--format", "json").out());
+    assertTile(ranked.get("configs").get(0).get("tile"));
+  }
+
+  @Test
+  void badInputIsOneLineWithoutAStackFrame() throws Exception {
+    Path missing = dir.resolve("missing.hlo");
+    Path folder = Files.createDirectories(dir.resolve("empty-folder"));
+    Path badText = dir.resolve("bad.hlo");
+    Files.writeString(badText, "HloModule m\nENTRY e {\n  p = f32[4 parameter(0)\n}\n");
+    Path badProto = dir.resolve("bad.pb");
+    Files.write(badProto, new byte[] {0x0a, 0x7f, 0x01, 0x02, 0x12});
+    for (Path input : List.of(missing, folder, badText, badProto)) {
+      String f = input.toString();
+      List<String[]> commands = List.of(new String[] {"predict", f}, new String[] {"inspect", f},
+          new String[] {"simulate", f}, new String[] {"rank", f, "--kernel", "k"}, new String[] {"tiles", f, "--kernel", "k"},
+          new String[] {"dataset", "--from", f, "--out", dir.resolve("out-" + input.getFileName()).toString()},
+          new String[] {"dataset", "--from-tuning", f, "--out", dir.resolve("tuned-" + input.getFileName()).toString()},
+          new String[] {"dataset-info", f}, new String[] {"evaluate", "--data", f}, new String[] {"train", "--data", f,
+              "--out", dir.resolve("m.zip").toString()}, new String[] {"calibrate", "--data", f, "--out",
+              dir.resolve("c.json").toString()}, new String[] {"chips", f},
+          new String[] {"predict", module.toString(), "--model-file", f});
+      for (String[] c : commands) {
+        Result r = run(c);
+        String what = String.join(" ", c);
+        assertThat(r.code()).as(what + ": " + r.err()).isEqualTo(1);
+        assertThat(r.err()).as(what).doesNotContain("\tat ").doesNotContain("internal error");
+        assertThat(r.err().strip().lines().filter(l -> !l.contains("warning")).count()).as(what + ": " + r.err())
+            .isEqualTo(1);
+        assertThat(r.err()).as(what).contains(input.getFileName().toString());
+      }
+    }
+    // Usage errors exit 2; --debug adds the stack trace.
+    assertThat(run("predict").code()).isEqualTo(2);
+    assertThat(run("rank", module.toString()).code()).isEqualTo(2);
+    Result debug = run("simulate", badText.toString(), "--debug");
+    assertThat(debug.code()).isEqualTo(1);
+    assertThat(debug.err()).contains("\tat ");
+  }
+
+  @Test
+  void modelFilesWhereverAModelIsChosen() throws Exception {
+    Path constants = dir.resolve("v4-constants.json");
+    Constants.shipped("v4").orElseThrow().save(constants);
+    Path trained = dir.resolve("shipped-gnn-v4.zip");
+    try (InputStream in = dev.tpucost.gnn.GnnModel.class.getResourceAsStream("default-gnn-v4.zip")) {
+      Files.write(trained, in.readAllBytes());
+    }
+    JsonNode byName = Json.MAPPER.readTree(run("predict", module.toString(), "--model", "gnn", "--format", "json").out());
+    Result p = run("predict", module.toString(), "--model-file", "mine=" + trained, "--format", "json");
+    assertThat(p.code()).as(p.err()).isZero();
+    JsonNode byFile = Json.MAPPER.readTree(p.out());
+    assertThat(byFile.get("model").asText()).isEqualTo("mine");
+    assertThat(byFile.get("total_ns").asDouble()).isEqualTo(byName.get("total_ns").asDouble());
+    Result a = run("rank", module.toString(), "--kernel", "f", "--model-file", constants.toString(), "--top", "1");
+    assertThat(a.code()).as(a.err()).isZero();
+    Result demo = run("demo", "--configs", "8", "--model-file", "mine=" + trained);
+    assertThat(demo.code()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("mine");
+    Result both = run("predict", module.toString(), "--model", "gnn", "--model-file", trained.toString());
+    assertThat(both.code()).isEqualTo(1);
+    assertThat(both.err()).contains("give --model or --model-file, not both");
+    // The default model is the learned one where it is shipped, the analytical one elsewhere.
+    assertThat(Json.MAPPER.readTree(run("predict", module.toString(), "--format", "json").out()).get("model").asText())
+        .isEqualTo("gnn");
+    assertThat(Json.MAPPER.readTree(run("predict", module.toString(), "--chip", "v5e", "--format", "json").out())
+        .get("model").asText()).isEqualTo("analytical");
+  }
+
+  @Test
+  void anXlaDumpFolderGivesOneModuleEachItsOptimizedDump() throws Exception {
+    Path dump = Files.createDirectories(dir.resolve("xla-dump"));
+    String text = Files.readString(module);
+    Files.writeString(dump.resolve("module_0001.jit_f.before_optimizations.txt"), text.replace("kind=kOutput", "kind=kLoop"));
+    Files.writeString(dump.resolve("module_0001.jit_f.after_optimizations.txt"), text);
+    Files.writeString(dump.resolve("module_0001.jit_f.after_optimizations-buffer-assignment.txt"), "not HLO");
+    Files.writeString(dump.resolve("module_0001.jit_f.after_optimizations-memory-usage-report.txt"), "not HLO");
+    Files.writeString(dump.resolve("module_0002.jit_g.0003.some-pass.after_other.txt"), text);
+    Files.writeString(dump.resolve("module_0002.jit_g.0007.later-pass.after_other.txt"), text);
+    Files.writeString(dump.resolve("notes.md"), "ignored");
+    assertThat(HloInputs.fromDump(dump)).extracting(p -> p.getFileName().toString())
+        .containsExactly("module_0001.jit_f.after_optimizations.txt", "module_0002.jit_g.0007.later-pass.after_other.txt");
+    Result r = run("predict", dump.toString(), "--model", "analytical", "--format", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode modules = Json.MAPPER.readTree(r.out()).get("modules");
+    assertThat(modules).hasSize(2);
+    Result inspect = run("inspect", dump.toString(), module.toString(), "--format", "json");
+    assertThat(Json.MAPPER.readTree(inspect.out()).get("modules")).hasSize(3);
+  }
+
+  @Test
+  void aSmallDatasetTrainsWithTheDocumentedFallback() {
+    Result t = run("train", "--data", data.toString(), "--out", dir.resolve("small.zip").toString(), "--epochs", "1");
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(t.out() + t.err()).contains("validating on every tenth training kernel");
+    Result e = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "analytical", "--model-file",
+        "small=" + dir.resolve("small.zip"));
+    assertThat(e.code()).as(e.err()).isZero();
+    assertThat(e.err()).contains("small was trained on this dataset's 'random' train part");
+  }
+}
