@@ -8,7 +8,7 @@ final class TileHelp {
       + " lanes), the others elements; any list may be empty (/ alone: the compiler's default). Example: for a"
       + " dot producing f32[1024,2048] from a weight f32[1024,2048], 8,4/2,4 takes weight blocks of 64 x 512"
       + " (8 x 4 native tiles: 64 of the contraction, 512 columns) and output blocks of 16 x 512 (2 x 4 native"
-      + " tiles), so 64 x 4 = 256 output steps. Bounds need not divide (the last step is partial). See the"
+      + " tiles), so 64 x 4 = 256 output blocks cover the output. Bounds need not divide (the last step is partial). See the"
       + " README, Tile configurations.";
 
   private TileHelp() {}
