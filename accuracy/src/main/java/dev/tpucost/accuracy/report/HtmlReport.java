@@ -50,8 +50,11 @@ public final class HtmlReport {
         .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
         .append("th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}img{margin:4px;border:1px solid #eee}")
         .append("</style></head><body>\n");
-    h.append("<h1>tpucost evaluation</h1>\n<p>Split <b>").append(esc(r.split())).append("</b>, part <b>")
-        .append(esc(r.part())).append("</b> of <code>").append(esc(source)).append("</code>: ").append(r.samples())
+    h.append("<h1>tpucost evaluation</h1>\n<p>").append(switch (r.split()) {
+      case "all" -> "Every sample";
+      case "kernel" -> "Leave-one-kernel-out (each kernel held out in turn, the models fitted on the others)";
+      default -> "The <b>" + esc(r.part()) + "</b> part of the <b>" + esc(r.split()) + "</b> split";
+    }).append(" of <code>").append(esc(source)).append("</code>: ").append(r.samples())
         .append(" (kernel, tile) samples, the same for every model. <b>Ground truth: ").append(esc(r.groundTruth()))
         .append("</b>.</p>\n");
     boolean measured = r.groundTruth().startsWith("measured");
@@ -168,6 +171,9 @@ public final class HtmlReport {
       lo = 1;
       hi = 10;
     }
+    // Axes fitted to the data (a margin of a quarter on the log scale), not to the enclosing decades.
+    c.getStyler().setXAxisMin(lo / 1.25).setXAxisMax(hi * 1.25).setYAxisMin(lo / 1.25).setYAxisMax(hi * 1.25);
+    c.getStyler().setXAxisDecimalPattern("#,##0.###").setYAxisDecimalPattern("#,##0.###");
     c.addSeries("kernels", xs, ys).setMarkerColor(new Color(31, 119, 180, 90));
     XYSeries diagonal = c.addSeries("exact", new double[] {lo, hi}, new double[] {lo, hi});
     diagonal.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
@@ -176,10 +182,12 @@ public final class HtmlReport {
 
   private static XYChart errorCdf(Map<String, Evaluator.Scores> overall) {
     XYChart c = new XYChartBuilder().width(620).height(400).title("fusion task: share of kernels within an error")
-        .xAxisTitle("absolute percentage error (%)").yAxisTitle("share of kernels").build();
+        .xAxisTitle("absolute percentage error (%)").yAxisTitle("kernels within the error").build();
     style(c.getStyler());
     c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    c.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW);
+    // Percent ticks (0% to 100% of kernels; errors as plain percentages), the legend beside the plot.
+    c.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0%").setXAxisDecimalPattern("#,##0.##");
     for (Map.Entry<String, Evaluator.Scores> e : overall.entrySet()) {
       double[] err = e.getValue().fusionPoints().stream().mapToDouble(p -> 100 * Math.abs(p[0] - p[1]) / p[1])
           .filter(Double::isFinite).sorted().toArray();
@@ -207,7 +215,8 @@ public final class HtmlReport {
         .xAxisTitle("family").yAxisTitle(what).build();
     style(c.getStyler());
     c.getStyler().setXAxisLabelRotation(30);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setYAxisDecimalPattern("#,##0.#");
     List<String> families = new ArrayList<>(families(r));
     if (families.isEmpty()) {
       families.add("none");

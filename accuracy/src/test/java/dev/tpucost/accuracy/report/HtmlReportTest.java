@@ -48,6 +48,9 @@ class HtmlReportTest {
     assertThat(doc.select("table#overall td:first-child").eachText()).containsExactly("analytical", "hybrid");
     assertThat(doc.select("table#per-family td:first-child").eachText()).contains("mlp", "lstm");
     assertThat(doc.text()).contains("generated <test> data"); // escaped in the file, text again when parsed
+    // The header says what was scored for this split (every sample: no "test part") and the ground truth.
+    assertThat(doc.select("p").first().text()).startsWith("Every sample of generated <test> data")
+        .contains("Ground truth: simulated").doesNotContain("part");
     assertThat(doc.select("script, link, [src^=http]")).isEmpty();
     List<Element> images = doc.select("img");
     assertThat(images).hasSize(2 + 1 + 2); // a scatter per model, the CDF, two family charts
