@@ -36,6 +36,8 @@ public final class TpuCost implements Runnable {
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new TpuCost());
+    // The descriptions are written as lines of about 105 characters: a narrower width would break each line.
+    cl.setUsageHelpWidth(120);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
