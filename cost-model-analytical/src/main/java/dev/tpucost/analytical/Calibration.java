@@ -6,15 +6,26 @@ import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileQuantities;
 import dev.tpucost.api.tile.TileSpace;
 import java.util.ArrayList;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.exception.TooManyIterationsException;
+import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
+import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
+import org.apache.commons.math3.fitting.leastsquares.LeastSquaresProblem;
+import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
+import org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.util.Pair;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Fits the analytical model's constants to measured (here: simulated) runtimes by least squares in log
- * space (relative error), with Levenberg-Marquardt over the constants' logarithms (the overlap's logit),
- * each clamped to {@link Constants#LOWER}..{@link Constants#UPPER}. Collect samples with {@link #add},
- * then {@link #fit}. Deterministic; not thread-safe.
+ * space (relative error), with Levenberg-Marquardt (commons-math3) over the constants' logarithms (the
+ * overlap's logit), each clamped to {@link Constants#LOWER}..{@link Constants#UPPER}. Collect samples with
+ * {@link #add}, then {@link #fit}. Deterministic; not thread-safe. Needs commons-math3 on the class path:
+ * an optional dependency of this module, so that an embedder who only predicts does not carry it.
  */
 public final class Calibration {
   /** A fitted set of constants and how well they fit the samples. */
@@ -47,81 +58,61 @@ public final class Calibration {
     return quantities.size();
   }
 
-  /** Fits from {@code start}. */
+  /**
+   * Fits from {@code start}: commons-math3's Levenberg-Marquardt over the residuals {@code ln(predicted) -
+   * ln(measured)}, in the constants' logarithms (the overlap's logit), each step clamped to the bounds by
+   * the problem's parameter validator; the Jacobian by forward differences.
+   */
   public Result fit(Constants start) {
     int n = quantities.size();
     if (n == 0) {
       throw new IllegalStateException("no samples to calibrate on");
     }
-    int m = Constants.NAMES.size();
     double[] logY = new double[n];
     for (int i = 0; i < n; i++) {
       logY[i] = Math.log(cycles.get(i));
     }
-    double[] x = toX(start.values());
-    double[] r = residuals(x, logY);
-    double cost = dot(r, r);
-    double lambda = 1e-3;
-    int iter = 0;
-    double[][] jac = new double[m][n];
-    for (; iter < 200; iter++) {
-      for (int j = 0; j < m; j++) {
+    MultivariateJacobianFunction model = point -> {
+      double[] x = point.toArray();
+      double[] r = residuals(x, logY);
+      double[][] jac = new double[n][x.length];
+      for (int j = 0; j < x.length; j++) {
         double h = 1e-5;
         double[] xh = x.clone();
         xh[j] += h;
         double[] rh = residuals(xh, logY);
         for (int i = 0; i < n; i++) {
-          jac[j][i] = (rh[i] - r[i]) / h;
+          jac[i][j] = (rh[i] - r[i]) / h;
         }
       }
-      double[][] jtj = new double[m][m];
-      double[] jtr = new double[m];
-      for (int a = 0; a < m; a++) {
-        for (int b = a; b < m; b++) {
-          jtj[a][b] = dot(jac[a], jac[b]);
-          jtj[b][a] = jtj[a][b];
-        }
-        jtr[a] = dot(jac[a], r);
-      }
-      boolean improved = false;
-      for (int attempt = 0; attempt < 12 && !improved; attempt++) {
-        double[][] a = new double[m][m];
-        for (int i = 0; i < m; i++) {
-          a[i] = jtj[i].clone();
-          a[i][i] += lambda * Math.max(jtj[i][i], 1e-12);
-        }
-        double[] step = solve(a, negate(jtr));
-        double[] xn = x.clone();
-        for (int i = 0; i < m; i++) {
-          xn[i] += step[i];
-        }
-        xn = clamp(xn);
-        double[] rn = residuals(xn, logY);
-        double cn = dot(rn, rn);
-        if (cn < cost) {
-          double gain = (cost - cn) / cost;
-          x = xn;
-          r = rn;
-          cost = cn;
-          lambda = Math.max(lambda / 3, 1e-9);
-          improved = true;
-          if (gain < 1e-9) {
-            iter = 1000;
-          }
-        } else {
-          lambda *= 4;
-        }
-      }
-      if (!improved) {
-        break;
-      }
+      return new Pair<>(new ArrayRealVector(r, false), new Array2DRowRealMatrix(jac, false));
+    };
+    LeastSquaresProblem problem = new LeastSquaresBuilder()
+        .start(clamp(toX(start.values())))
+        .model(model)
+        .target(new double[n])
+        .parameterValidator(p -> new ArrayRealVector(clamp(p.toArray()), false))
+        .maxIterations(MAX_ITERATIONS)
+        .maxEvaluations(10 * MAX_ITERATIONS)
+        .build();
+    LeastSquaresOptimizer.Optimum optimum;
+    try {
+      optimum = new LevenbergMarquardtOptimizer().optimize(problem);
+    } catch (TooManyIterationsException | TooManyEvaluationsException e) {
+      throw new IllegalStateException("the calibration did not converge in " + MAX_ITERATIONS + " iterations", e);
     }
+    double[] x = clamp(optimum.getPoint().toArray());
+    double[] r = residuals(x, logY);
+    double cost = 0;
     double ape = 0;
     for (int i = 0; i < n; i++) {
+      cost += r[i] * r[i];
       ape += Math.abs(Math.expm1(r[i]));
     }
-    return new Result(Constants.of(start.chip(), fromX(x)), n, Math.min(iter, 200), Math.sqrt(cost / n), ape / n);
+    return new Result(Constants.of(start.chip(), fromX(x)), n, optimum.getIterations(), Math.sqrt(cost / n), ape / n);
   }
+
+  private static final int MAX_ITERATIONS = 1000;
 
   private double[] residuals(double[] x, double[] logY) {
     Constants c = Constants.of(chip.name(), fromX(x));
@@ -153,64 +144,5 @@ public final class Calibration {
 
   private static double[] clamp(double[] x) {
     return toX(fromX(x));
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
-  }
-
-  private static double[] negate(double[] a) {
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = -a[i];
-    }
-    return out;
-  }
-
-  /** Gaussian elimination with partial pivoting; singular directions get a zero step. */
-  private static double[] solve(double[][] a, double[] b) {
-    int n = b.length;
-    double[][] m = new double[n][];
-    double[] v = b.clone();
-    for (int i = 0; i < n; i++) {
-      m[i] = a[i].clone();
-    }
-    for (int col = 0; col < n; col++) {
-      int piv = col;
-      for (int row = col + 1; row < n; row++) {
-        if (Math.abs(m[row][col]) > Math.abs(m[piv][col])) {
-          piv = row;
-        }
-      }
-      double[] t = m[col];
-      m[col] = m[piv];
-      m[piv] = t;
-      double tv = v[col];
-      v[col] = v[piv];
-      v[piv] = tv;
-      if (Math.abs(m[col][col]) < 1e-300) {
-        continue;
-      }
-      for (int row = col + 1; row < n; row++) {
-        double f = m[row][col] / m[col][col];
-        for (int k = col; k < n; k++) {
-          m[row][k] -= f * m[col][k];
-        }
-        v[row] -= f * v[col];
-      }
-    }
-    double[] x = new double[n];
-    for (int i = n - 1; i >= 0; i--) {
-      double s = v[i];
-      for (int k = i + 1; k < n; k++) {
-        s -= m[i][k] * x[k];
-      }
-      x[i] = Math.abs(m[i][i]) < 1e-300 ? 0 : s / m[i][i];
-    }
-    return x;
   }
 }
