@@ -22,8 +22,8 @@ import java.util.Optional;
  * the tile's geometry ({@link TileQuantities}), with eleven constants per chip ({@link Constants}) that
  * {@link Calibration} fits to a dataset. It never calls the simulator.
  *
- * <p>Per-kernel work (the kernel's {@link TileSpace} and its profile) is done once and cached (weak keys,
- * so the cache follows the kernels' lifetimes); a prediction is then a closed form in the tile, and
+ * <p>Per-kernel work (the kernel's {@link TileSpace} and its profile) is done once and kept with the kernel
+ * ({@link TileSpace#kept}), so it lives exactly as long as the kernel; a prediction is then a closed form in the tile, and
  * {@link #rank} shares it across candidates. A tile is rejected only if its bounds are impossible; a working
  * set over VMEM by the model's estimate is costed as spilling and reported as a warning. Thread-safe.
  */
