@@ -148,13 +148,21 @@ public final class GnnModel implements CostModel {
     return file;
   }
 
+  /** Per-thread buffer of raw node features: a kernel is featurised into it, then only its encoding is kept. */
+  private static final ThreadLocal<float[][]> NODE_ROWS = ThreadLocal.withInitial(() -> new float[0][]);
+
   private Embedded embed(Kernel k) {
-    KernelGraph g = Featurizer.graph(k);
+    float[][] rows = NODE_ROWS.get();
+    if (rows.length < k.nodeCount()) {
+      rows = new float[Math.max(k.nodeCount(), 2 * rows.length)][Featurizer.NODE_FEATURES];
+      NODE_ROWS.set(rows);
+    }
+    KernelGraph g = Featurizer.structure(k, rows);
     int[] ops = g.opcodes();
     for (int i = 0; i < ops.length; i++) {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
-    float[][] base = forward.base(g, file.nodeNorm());
+    float[][] base = forward.base(g, rows, file.nodeNorm());
     return new Embedded(g, base, forward.lateHeadInput(g, base));
   }
 

@@ -42,14 +42,28 @@ public final class Featurizer {
 
   private Featurizer() {}
 
-  /** The kernel's graph features. */
+  /** The kernel's graph features, node features included (fresh arrays: for training sets that keep them). */
   public static KernelGraph graph(Kernel k) {
     int n = k.nodeCount();
+    float[][] x = new float[n][NODE_FEATURES];
+    KernelGraph g = structure(k, x);
+    return new KernelGraph(g.opcodes(), x, g.src(), g.dst(), g.kernelFeatures());
+  }
+
+  /**
+   * The kernel's graph without node features (its {@link KernelGraph#nodes()} is empty): they are written
+   * into {@code rows[0..n)} instead, a caller's reusable buffer of at least {@code n} rows of
+   * {@value #NODE_FEATURES}, so that featurising a kernel allocates nothing per node.
+   */
+  public static KernelGraph structure(Kernel k, float[][] rows) {
+    int n = k.nodeCount();
+    if (rows.length < n) {
+      throw new IllegalArgumentException(rows.length + " feature rows for " + n + " nodes");
+    }
     int[] ops = new int[n];
-    float[][] x = new float[n][];
     for (int i = 0; i < n; i++) {
       ops[i] = k.node(i).opcode().ordinal() + 1;
-      x[i] = node(k, i);
+      node(k, i, rows[i]);
     }
     int[] src = new int[k.edgeCount()];
     int[] dst = new int[k.edgeCount()];
@@ -65,16 +79,19 @@ public final class Featurizer {
       (float) Math.log1p(k.stats().flops()), (float) Math.log1p(k.stats().transcendentals()),
       (float) Math.log1p(k.stats().bytesAccessed()), (float) Math.log1p(n)
     };
-    return new KernelGraph(ops, x, src, dst, kf);
+    return new KernelGraph(ops, NO_ROWS, src, dst, kf);
   }
 
-  private static float[] node(Kernel k, int i) {
+  private static final float[][] NO_ROWS = new float[0][];
+
+  /** Node {@code i}'s raw features into {@code f} (cleared first). */
+  private static void node(Kernel k, int i, float[] f) {
     Instruction ins = k.node(i);
     Shape s = ins.shape();
     while (s.isTuple() && !s.tupleShapes().isEmpty()) {
       s = s.tupleShape(0);
     }
-    float[] f = new float[NODE_FEATURES];
+    java.util.Arrays.fill(f, 0);
     f[0] = i == k.rootIndex() ? 1 : 0;
     f[1] = ins.opcode() == Opcode.PARAMETER ? 1 : 0;
     f[2] = log(k.operandCount(i));
@@ -141,7 +158,6 @@ public final class Featurizer {
       interior += p.interior();
     }
     f[39] = log(ins.featureGroupCount() - 1 + interior);
-    return f;
   }
 
   /** TpuGraphs' 24-number encoding of a tile, on a log scale. */

@@ -145,6 +145,15 @@ public final class Forward {
    * only its non-zero raw features (about two thirds are zero).
    */
   public float[][] base(KernelGraph g, Normalizer norm) {
+    return base(g, g.nodes(), norm);
+  }
+
+  /**
+   * {@link #base(KernelGraph, Normalizer)} with the raw node features in {@code nodeRows} (only read; at
+   * least {@code g.size()} rows) instead of {@code g.nodes()}: for a graph featurised into a reused buffer
+   * ({@code Featurizer.structure}).
+   */
+  public float[][] base(KernelGraph g, float[][] nodeRows, Normalizer norm) {
     Folded f = folded(norm);
     int n = g.size();
     float[][] base = new float[n][];
@@ -152,7 +161,7 @@ public final class Forward {
     for (int i = 0; i < n; i++) {
       base[i] = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)].clone();
     }
-    Gemm.accumulate(g.nodes(), n, f.featureRows, 0, h.nodeFeatures(), base);
+    Gemm.accumulate(nodeRows, n, f.featureRows, 0, h.nodeFeatures(), base);
     return base;
   }
 
