@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,8 +26,7 @@ final class DatasetInfoCommand implements Callable<Integer> {
     JsonNode m = DatasetReader.open(dir).manifest();
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      out.println(Json.line(m));
-      out.flush();
+      Json.print(out, m);
       return 0;
     }
     out.printf("%s: %s, seed %d, chip %s%n", dir, m.path("generator_version").asText(), m.path("seed").asLong(),

@@ -107,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      out.println(Json.line(ReportJson.of(r)));
+      Json.print(out, ReportJson.of(r));
     } else {
       out.printf("%s split, %s: %d samples; ground truth: %s%n", split, switch (split) {
         case "all" -> "every sample";

@@ -16,7 +16,6 @@ import java.util.Optional;
 import dev.tpucost.api.tile.WindowConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 

@@ -31,7 +31,7 @@ final class Json {
   }
 
   /** Prints {@code document}, the command's whole output, on one line. */
-  static void print(PrintWriter out, ObjectNode document) {
+  static void print(PrintWriter out, com.fasterxml.jackson.databind.JsonNode document) {
     out.println(line(document));
     out.flush();
   }

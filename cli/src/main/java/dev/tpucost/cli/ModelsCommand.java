@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tpucost models}: the cost models registered on the class path. */

@@ -6,7 +6,6 @@ import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModelProvider;
 import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.model.TilePrediction;
-import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileQuantities;
 import dev.tpucost.api.tile.TileSpace;

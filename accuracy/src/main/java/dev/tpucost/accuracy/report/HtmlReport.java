@@ -5,8 +5,6 @@ import dev.tpucost.corpus.evaluation.Evaluator;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
