@@ -49,6 +49,11 @@ final class EvaluateCommand implements Callable<Integer> {
           "calibrate); gnn, hybrid or analytical replace the shipped default, another name adds a column. Repeatable."})
   Map<String, Path> modelFiles = new java.util.LinkedHashMap<>();
 
+  @Option(names = "--chip", paramLabel = "CHIP", description = {
+      "The chip to evaluate on: a preset or a chip file with the same hardware figures as the dataset's (which is",
+      "the default); a chip file's simulator section then applies to sim. Another chip is refused."})
+  String chipName;
+
   @Option(names = "--max-kernels", defaultValue = "0", description = "Evaluate at most this many kernels (0 = all).")
   int maxKernels;
 
@@ -66,6 +71,14 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DatasetReader reader = DatasetReader.open(data);
     ChipSpec chip = reader.chip();
+    if (chipName != null) {
+      ChipSpec given = dev.tpucost.api.chip.ChipFiles.resolve(chipName);
+      if (!given.sameHardware(chip)) {
+        throw new IllegalArgumentException(data + " was labelled on chip " + chip.name() + "; --chip " + chipName
+            + " has other hardware figures (a dataset is evaluated on the chip it was made for)");
+      }
+      chip = given;
+    }
     boolean measured = reader.measured();
     PrintWriter err = spec.commandLine().getErr();
     List<String> names = new ArrayList<>();

@@ -200,4 +200,22 @@ class ConventionsTest {
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(e.err()).contains("small was trained on this dataset's 'random' train part");
   }
+
+  @Test
+  void evaluateTakesTheChipFileADatasetWasMadeFor() throws Exception {
+    Path chip = dir.resolve("slow-hbm.json");
+    Files.writeString(chip, "{\"base\": \"v4\", \"name\": \"v4-slow-hbm\", \"hbm_gbps\": 600}");
+    Path slow = dir.resolve("slow-data");
+    Result d = run("dataset", "--programs", "3", "--configs-per-kernel", "4", "--chip", chip.toString(), "--out",
+        slow.toString());
+    assertThat(d.code()).as(d.err()).isZero();
+    Result e = run("evaluate", "--data", slow.toString(), "--split", "all", "--chip", chip.toString(), "--format", "json");
+    assertThat(e.code()).as(e.err()).isZero();
+    assertThat(Json.MAPPER.readTree(e.out()).get("models").has("analytical")).isTrue();
+    assertThat(e.err()).contains("gnn left out: nothing shipped for chip v4-slow-hbm");
+    Result other = run("evaluate", "--data", slow.toString(), "--split", "all", "--chip", "v4");
+    assertThat(other.code()).isEqualTo(1);
+    assertThat(other.err()).contains("was labelled on chip v4-slow-hbm; --chip v4 has other hardware figures")
+        .doesNotContain("\tat ");
+  }
 }
