@@ -108,11 +108,11 @@ final class DatasetCommand implements Callable<Integer> {
 
   /** Warns, on stderr, of each split part without programs (too few programs for 80/10/10), saying what follows. */
   private void warnEmptyParts(Path out, long programs) throws java.io.IOException {
-    var splits = dev.tpucost.corpus.dataset.DatasetReader.open(out).manifest().path("splits");
+    var reader = dev.tpucost.corpus.dataset.DatasetReader.open(out);
     PrintWriter err = spec.commandLine().getErr();
     for (String split : List.of("random", "family")) {
       for (String part : List.of("train", "val", "test")) {
-        if (splits.path(split).path(part).path("program_ids").isEmpty()) {
+        if (reader.programIds(split, part).isEmpty()) {
           err.println("tpucost: warning: split '" + split + "' has no programs in part '" + part + "' (" + programs
               + " programs in all): " + switch (part) {
                 case "train" -> "train cannot use this split";

@@ -115,7 +115,7 @@ final class EvaluateCommand implements Callable<Integer> {
       for (String name : names) {
         ms.add(model(name, chip));
       }
-      warnOverlap(ms, err);
+      warnOverlap(reader, ms, err);
       r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -201,9 +201,8 @@ final class EvaluateCommand implements Callable<Integer> {
    * the split) and the evaluated programs include its training programs: {@code --split all}, or another
    * split than the one it was trained on.
    */
-  private void warnOverlap(List<CostModel> ms, PrintWriter err) throws java.io.IOException {
-    String hash = com.google.common.hash.Hashing.sha256().hashBytes(java.nio.file.Files.readAllBytes(
-        data.resolve("manifest.json"))).toString();
+  private void warnOverlap(DatasetReader reader, List<CostModel> ms, PrintWriter err) throws java.io.IOException {
+    String hash = reader.manifestSha256();
     for (CostModel m : ms) {
       if (m instanceof dev.tpucost.gnn.GnnModel g
           && hash.equals(g.file().info().path("dataset_manifest_sha256").asText())) {

@@ -54,8 +54,8 @@ final class InspectCommand implements Callable<Integer> {
         failures++;
         continue;
       } catch (IOException e) {
-        err.println("tpucost: " + f + ": cannot read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
-            : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage()));
+        err.println("tpucost: " + f + ": cannot read: "
+            + (e instanceof java.nio.file.FileSystemException fs ? TpuCost.reason(fs) : e.getMessage()));
         failures++;
         continue;
       }

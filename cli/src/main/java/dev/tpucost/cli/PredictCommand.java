@@ -54,62 +54,14 @@ final class PredictCommand implements Callable<Integer> {
       try {
         kernels = inputs.kernels(file, err);
       } catch (java.io.IOException | IllegalArgumentException | dev.tpucost.hlo.HloParseException e) {
-        err.println("tpucost: " + (e instanceof java.nio.file.NoSuchFileException ? file + ": no such file" : e.getMessage()));
+        err.println("tpucost: " + TpuCost.message(e));
         failed++;
         continue;
       }
-      ObjectNode mod = modules.addObject().put("file", file.toString());
-      ArrayNode ks = mod.putArray("kernels");
-      Table t = new Table("kernel", "tile", "source", "predicted us", "xla est. us");
-      double total = 0;
-      int kernelFailures = 0;
-      int warned = 0;
-      for (Kernel k : kernels) {
-        TileChoice choice;
-        Estimate e;
-        try {
-          choice = TileChoice.of(m.tileSpace(k));
-          e = m.predict(k, choice.tile()).withWarnings(choice.warnings());
-        } catch (IllegalArgumentException ex) {
-          err.println("tpucost: " + file + ": " + k.name() + ": " + ex.getMessage());
-          kernelFailures++;
-          ks.addObject().put("kernel", k.name()).put("error", ex.getMessage());
-          continue;
-        }
-        for (String w : e.warnings()) {
-          err.println("tpucost: warning: " + w);
-          warned++;
-        }
-        total += e.nanoseconds();
-        OptionalLong xla = choice.window().map(w -> w.estimatedCycles()).orElse(OptionalLong.empty());
-        ObjectNode n = ks.addObject().put("kernel", k.name());
-        n.set("tile", Json.tile(choice.tile()));
-        n.put("tile_source", choice.source().text()).put("predicted_ns", e.nanoseconds());
-        if (xla.isPresent()) {
-          n.put("xla_estimated_cycles", xla.getAsLong()).put("xla_estimated_ns", xla.getAsLong() / m.chip().clockGhz());
-        } else {
-          n.putNull("xla_estimated_cycles").putNull("xla_estimated_ns");
-        }
-        ArrayNode ws = n.putArray("warnings");
-        e.warnings().forEach(ws::add);
-        t.row(k.name(), choice.tile(), choice.source().text(), String.format("%.3f", e.nanoseconds() / 1e3),
-            xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
-      }
-      mod.put("total_ns", total).put("kernel_count", kernels.size()).put("failed_kernels", kernelFailures);
-      grand += total;
-      failed += kernelFailures;
-      if (!output.json()) {
-        if (expanded.size() > 1) {
-          out.println(file + ":");
-        }
-        t.print(out);
-        out.printf("module total: %.2f us (%s on %s, %d of %d kernels%s%s)%n", total / 1e3, m.name(), m.chip().name(),
-            kernels.size() - kernelFailures, kernels.size(), kernelFailures > 0 ? "; " + kernelFailures + " failed, see above" : "",
-            warned > 0 ? "; " + warned + " warnings" : "");
-        if (expanded.size() > 1) {
-          out.println();
-        }
-      }
+      ObjectNode mod = predictModule(m, file, kernels, expanded.size() > 1);
+      modules.add(mod);
+      grand += mod.get("total_ns").asDouble();
+      failed += mod.get("failed_kernels").asInt();
     }
     doc.put("total_ns", grand).put("failed", failed);
     if (output.json()) {
@@ -119,5 +71,66 @@ final class PredictCommand implements Callable<Integer> {
     }
     out.flush();
     return failed == 0 ? 0 : 1;
+  }
+
+  /**
+   * Every kernel of one module: its JSON ({@code file}, {@code kernels}, {@code total_ns}, {@code kernel_count},
+   * {@code failed_kernels}), and, unless the output is JSON, its table and total printed; a kernel that
+   * cannot be costed is named on stderr and in the JSON with its error.
+   */
+  private ObjectNode predictModule(CostModel m, Path file, List<Kernel> kernels, boolean several) {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    ObjectNode mod = Json.object().put("file", file.toString());
+    ArrayNode ks = mod.putArray("kernels");
+    Table t = new Table("kernel", "tile", "source", "predicted us", "xla est. us");
+    double total = 0;
+    int kernelFailures = 0;
+    int warned = 0;
+    for (Kernel k : kernels) {
+      TileChoice choice;
+      Estimate e;
+      try {
+        choice = TileChoice.of(m.tileSpace(k));
+        e = m.predict(k, choice.tile()).withWarnings(choice.warnings());
+      } catch (IllegalArgumentException ex) {
+        err.println("tpucost: " + file + ": " + k.name() + ": " + ex.getMessage());
+        kernelFailures++;
+        ks.addObject().put("kernel", k.name()).put("error", ex.getMessage());
+        continue;
+      }
+      for (String w : e.warnings()) {
+        err.println("tpucost: warning: " + w);
+        warned++;
+      }
+      total += e.nanoseconds();
+      OptionalLong xla = choice.window().map(w -> w.estimatedCycles()).orElse(OptionalLong.empty());
+      ObjectNode n = ks.addObject().put("kernel", k.name());
+      n.set("tile", Json.tile(choice.tile()));
+      n.put("tile_source", choice.source().text()).put("predicted_ns", e.nanoseconds());
+      if (xla.isPresent()) {
+        n.put("xla_estimated_cycles", xla.getAsLong()).put("xla_estimated_ns", xla.getAsLong() / m.chip().clockGhz());
+      } else {
+        n.putNull("xla_estimated_cycles").putNull("xla_estimated_ns");
+      }
+      ArrayNode ws = n.putArray("warnings");
+      e.warnings().forEach(ws::add);
+      t.row(k.name(), choice.tile(), choice.source().text(), String.format("%.3f", e.nanoseconds() / 1e3),
+          xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
+    }
+    mod.put("total_ns", total).put("kernel_count", kernels.size()).put("failed_kernels", kernelFailures);
+    if (!output.json()) {
+      if (several) {
+        out.println(file + ":");
+      }
+      t.print(out);
+      out.printf("module total: %.2f us (%s on %s, %d of %d kernels%s%s)%n", total / 1e3, m.name(), m.chip().name(),
+          kernels.size() - kernelFailures, kernels.size(), kernelFailures > 0 ? "; " + kernelFailures + " failed, see above" : "",
+          warned > 0 ? "; " + warned + " warnings" : "");
+      if (several) {
+        out.println();
+      }
+    }
+    return mod;
   }
 }

@@ -55,7 +55,7 @@ final class RankCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CostModel m = models.create(inputs.chip());
     Kernel k = ModuleInputs.kernel(inputs.kernels(file, spec.commandLine().getErr()), kernel, file);
-    TileSpace space = TileSpace.of(k, m.chip());
+    TileSpace space = m.tileSpace(k);
     List<TileConfig> candidates = new ArrayList<>();
     List<String> parseErrors = new ArrayList<>();
     if (tiles != null) {

@@ -51,14 +51,19 @@ public final class TpuCost implements Runnable {
     return cl.execute(args);
   }
 
+  /** Why a file operation failed, in a few words: "no such file", "permission denied", the system's reason. */
+  static String reason(java.nio.file.FileSystemException f) {
+    return f instanceof java.nio.file.NoSuchFileException ? "no such file"
+        : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+  }
+
   /** One line for an error: the path and the reason for a file error, the message for bad input. */
   static String message(Throwable e) {
     Throwable t = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
     if (t instanceof java.nio.file.FileSystemException f) {
       // A missing file, a directory, no permission: the path and the reason, in one line.
-      return f.getFile() + ": " + (f instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
-          : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+      return f.getFile() + ": " + reason(f);
     }
     if (t instanceof IllegalArgumentException || t instanceof IOException || t instanceof IllegalStateException
         || t instanceof dev.tpucost.hlo.HloParseException) {

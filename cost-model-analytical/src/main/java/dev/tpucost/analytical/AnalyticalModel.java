@@ -81,15 +81,6 @@ public final class AnalyticalModel implements CostModel {
     return constants;
   }
 
-  /**
-   * The kernel's tile space on this model's chip, computed once per kernel and chip with its profile and
-   * default tile and kept with the kernel ({@link TileSpace#kept}, shared by every model of the same chip).
-   */
-  @Override
-  public TileSpace tileSpace(Kernel kernel) {
-    return TileSpace.kept(kernel, chip);
-  }
-
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
     TileSpace s = tileSpace(kernel);

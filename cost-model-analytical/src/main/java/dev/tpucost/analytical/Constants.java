@@ -136,9 +136,8 @@ public record Constants(
     JsonNode n;
     try {
       n = dev.tpucost.api.io.JsonTrees.parse(json);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(source + ": not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-          ? dev.tpucost.api.io.JsonTrees.describe(j) : e.getMessage()), e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(source + ": not valid JSON: " + dev.tpucost.api.io.JsonTrees.describe(e), e);
     }
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException(source + ": a constants file is a JSON object");

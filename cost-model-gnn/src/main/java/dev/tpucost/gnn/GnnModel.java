@@ -109,7 +109,12 @@ public final class GnnModel implements CostModel {
   /** True if a default model of {@code kind} is shipped for {@code chip}'s figures ({@link #shipped} finds it). */
   public static boolean hasShipped(String kind, ChipSpec chip) {
     return chip.matchingPreset()
-        .map(p -> GnnModel.class.getResource("default-" + kind + "-" + p.name() + ".zip") != null).orElse(false);
+        .map(p -> GnnModel.class.getResource(shippedResource(kind, p.name())) != null).orElse(false);
+  }
+
+  /** The jar resource of the default {@code kind} model for preset {@code preset}. */
+  private static String shippedResource(String kind, String preset) {
+    return "default-" + kind + "-" + preset + ".zip";
   }
 
   /**
@@ -119,7 +124,7 @@ public final class GnnModel implements CostModel {
    */
   public static GnnModel shipped(String kind, ChipSpec chip) {
     String preset = chip.matchingPreset().map(ChipSpec::name).orElse(null);
-    String resource = "default-" + kind + "-" + preset + ".zip";
+    String resource = shippedResource(kind, preset);
     try (InputStream in = preset == null ? null : GnnModel.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("no default " + kind + " model is shipped for chip " + chip.name()
@@ -168,12 +173,6 @@ public final class GnnModel implements CostModel {
 
   private Embedded embedded(Kernel k) {
     return k.derived(embeddingKey, Embedded.class, this::embed); // an invalid kernel's exception propagates
-  }
-
-  /** The analytical model's cached tile space of {@code kernel}: the default is searched once per kernel. */
-  @Override
-  public dev.tpucost.api.tile.TileSpace tileSpace(Kernel kernel) {
-    return analytical.tileSpace(kernel);
   }
 
   @Override

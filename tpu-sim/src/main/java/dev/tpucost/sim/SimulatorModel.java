@@ -6,7 +6,6 @@ import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModelProvider;
 import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.tile.TileConfig;
-import dev.tpucost.api.tile.TileSpace;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +43,6 @@ public final class SimulatorModel implements CostModel {
   @Override
   public ChipSpec chip() {
     return sim.chip();
-  }
-
-  @Override
-  public TileSpace tileSpace(Kernel kernel) {
-    return TileSpace.kept(kernel, sim.chip());
   }
 
   @Override

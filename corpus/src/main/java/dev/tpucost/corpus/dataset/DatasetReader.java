@@ -51,6 +51,19 @@ public final class DatasetReader {
     return manifest.path("label_source").asText("simulated").equals("measured");
   }
 
+  /** The ids of the programs in {@code part} ({@code train}, {@code val}, {@code test}) of {@code split}. */
+  public List<String> programIds(String split, String part) {
+    List<String> out = new ArrayList<>();
+    manifest.path("splits").path(split).path(part).path("program_ids").forEach(id -> out.add(id.asText()));
+    return out;
+  }
+
+  /** SHA-256 of {@code manifest.json}'s bytes: the dataset's identity, recorded in the models trained on it. */
+  public String manifestSha256() throws IOException {
+    return com.google.common.hash.Hashing.sha256().hashBytes(java.nio.file.Files.readAllBytes(dir.resolve("manifest.json")))
+        .toString();
+  }
+
   /** The shard files listed in the manifest. */
   public List<Path> shards() {
     List<Path> out = new ArrayList<>();

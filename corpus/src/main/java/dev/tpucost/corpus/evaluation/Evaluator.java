@@ -398,8 +398,7 @@ public final class Evaluator {
 
   /** Records of one split part, for training and calibration. */
   public static List<KernelRecord> records(DatasetReader data, String split, String part) throws IOException {
-    Set<String> programs = new HashSet<>();
-    data.manifest().path("splits").path(split).path(part).path("program_ids").forEach(id -> programs.add(id.asText()));
+    Set<String> programs = new HashSet<>(data.programIds(split, part));
     if (programs.isEmpty()) {
       throw new IllegalArgumentException("the dataset's split '" + split + "' has no programs in part '" + part + "'");
     }

@@ -330,19 +330,16 @@ public final class Kernel {
    */
   public <T> T derived(Object key, Class<T> type, java.util.function.Function<? super Kernel, ? extends T> compute) {
     checkNotNull(key, "key");
-    Object[] d = derived;
-    for (int i = 0; i < d.length; i += 2) {
-      if (d[i].equals(key)) {
-        return type.cast(d[i + 1]);
-      }
+    Object kept = find(derived, key);
+    if (kept != null) {
+      return type.cast(kept);
     }
     T value = checkNotNull(compute.apply(this), "derived value for %s", key);
     synchronized (this) {
-      d = derived;
-      for (int i = 0; i < d.length; i += 2) {
-        if (d[i].equals(key)) {
-          return type.cast(d[i + 1]);
-        }
+      Object[] d = derived;
+      kept = find(d, key);
+      if (kept != null) {
+        return type.cast(kept);
       }
       Object[] grown = java.util.Arrays.copyOf(d, d.length + 2);
       grown[d.length] = key;
@@ -350,6 +347,16 @@ public final class Kernel {
       derived = grown;
     }
     return value;
+  }
+
+  /** The value under {@code key} in key, value pairs {@code d}, or null. */
+  private static Object find(Object[] d, Object key) {
+    for (int i = 0; i < d.length; i += 2) {
+      if (d[i].equals(key)) {
+        return d[i + 1];
+      }
+    }
+    return null;
   }
 
   @Override

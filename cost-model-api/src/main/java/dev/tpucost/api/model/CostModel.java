@@ -36,11 +36,12 @@ public interface CostModel {
   Estimate predict(Kernel kernel, TileConfig tile);
 
   /**
-   * The tile space of {@code kernel} on this model's chip. Models that keep per-kernel state override this
-   * to return a cached one, so that the default tile is searched once per kernel, not per call.
+   * The tile space of {@code kernel} on this model's chip, made once per kernel and chip and kept with the
+   * kernel ({@link TileSpace#kept}): the default tile is searched once per kernel, not per call, and every
+   * model of the same chip shares it.
    */
   default TileSpace tileSpace(Kernel kernel) {
-    return TileSpace.of(kernel, chip());
+    return TileSpace.kept(kernel, chip());
   }
 
   /**

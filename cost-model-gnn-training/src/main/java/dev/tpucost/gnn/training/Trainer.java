@@ -2,7 +2,6 @@ package dev.tpucost.gnn.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.hash.Hashing;
 import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
@@ -86,11 +85,6 @@ public final class Trainer {
 
   private Trainer() {}
 
-  /** Programs in {@code part} of {@code split}, from the manifest. */
-  private static int programsIn(DatasetReader reader, String split, String part) {
-    return reader.manifest().path("splits").path(split).path(part).path("program_ids").size();
-  }
-
   /**
    * Trains on {@code dataDir} and writes the model to {@code out}; checkpoints go to
    * {@code out + ".checkpoint"} after every epoch, and with {@code resume} training continues from there.
@@ -100,15 +94,15 @@ public final class Trainer {
     DatasetReader reader = DatasetReader.open(dataDir);
     ChipSpec chip = reader.chip();
     AnalyticalModel analytical = AnalyticalModel.create(chip);
-    String datasetHash = Hashing.sha256().hashBytes(Files.readAllBytes(dataDir.resolve("manifest.json"))).toString();
-    if (programsIn(reader, o.split(), "train") == 0) {
+    String datasetHash = reader.manifestSha256();
+    if (reader.programIds(o.split(), "train").isEmpty()) {
       throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
           + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
           + " (tpucost dataset --programs 32 or more)");
     }
     List<Example> train = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels());
     List<Example> val;
-    boolean valFromTraining = programsIn(reader, o.split(), "val") == 0;
+    boolean valFromTraining = reader.programIds(o.split(), "val").isEmpty();
     if (!valFromTraining) {
       val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
           o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4));

@@ -368,6 +368,11 @@ public final class Forward {
     for (int r = 0; r < z1.length; r++) {
       axpy(Math.max(0, z1[r]), w2[r], z2);
     }
+    return output(z2);
+  }
+
+  /** The head's last layer: {@code b3 + relu(z2) . w3}. */
+  private float output(float[] z2) {
     float out = b3;
     for (int i = 0; i < z2.length; i++) {
       out += Math.max(0, z2[i]) * w3[i];
@@ -418,12 +423,7 @@ public final class Forward {
       }
       Gemm.accumulate(b.z1, m, w2, 0, h.head1(), b.z2);
       for (int j = 0; j < m; j++) {
-        float[] z = b.z2[j];
-        float acc = b3;
-        for (int o = 0; o < z.length; o++) {
-          acc += Math.max(0, z[o]) * w3[o];
-        }
-        out[start + j] = configs[start + j] == null ? Float.NaN : acc;
+        out[start + j] = configs[start + j] == null ? Float.NaN : output(b.z2[j]);
       }
     }
   }
