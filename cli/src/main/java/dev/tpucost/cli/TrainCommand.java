@@ -56,6 +56,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--layers", defaultValue = "2", description = "GraphSAGE layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
+  @Option(names = "--head", defaultValue = "64,32", split = ",", paramLabel = "W1,W2",
+      description = "Widths of the head's two hidden layers (default: ${DEFAULT-VALUE}).")
+  int[] head;
+
+  @Option(names = "--embed", defaultValue = "16", description = "Opcode embedding width (default: ${DEFAULT-VALUE}).")
+  int embed;
+
   @Option(names = "--join", defaultValue = "late", description = {
       "Where the tile config meets the graph: late (kernel embedding + config in the head; the graph is",
       "encoded once per kernel) or early (also broadcast into every node's first layer; encoded once per",
@@ -87,8 +94,11 @@ final class TrainCommand implements Callable<Integer> {
     if (!join.equals("late") && !join.equals("early")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--join must be late or early, not '" + join + "'");
     }
-    Hyper h = new Hyper(hidden, d.hyper().embed(), layers, d.hyper().head1(), d.hyper().head2(), ConfigFeatures.WIDTH,
-        join.equals("early"));
+    if (head.length != 2 || head[0] < 1 || head[1] < 1 || hidden < 1 || embed < 1 || layers < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--head takes two positive widths, --hidden and --embed a positive width, --layers zero or more");
+    }
+    Hyper h = new Hyper(hidden, embed, layers, head[0], head[1], ConfigFeatures.WIDTH, join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
         d.learningRate(), rankWeight, d.patience(), h, maxKernels);
     PrintWriter console = spec.commandLine().getOut();

@@ -153,6 +153,10 @@ public final class Trainer {
         .put("batch_kernels", o.batchKernels()).put("configs_per_kernel", o.configsPerKernel())
         .put("learning_rate", o.learningRate()).put("rank_weight", o.rankWeight()).put("patience", o.patience()).put("max_kernels", o.maxKernels())
         .put("hidden", o.hyper().hidden()).put("layers", o.hyper().layers());
+    Hyper dh = Hyper.defaults(ConfigFeatures.WIDTH);
+    if (o.hyper().embed() != dh.embed() || o.hyper().head1() != dh.head1() || o.hyper().head2() != dh.head2()) {
+      built.put("embed", o.hyper().embed()).put("head1", o.hyper().head1()).put("head2", o.hyper().head2());
+    }
     if (o.hyper().earlyJoin()) {
       built.put("early_join", true);
     }
