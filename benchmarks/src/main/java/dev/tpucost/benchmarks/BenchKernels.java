@@ -57,4 +57,19 @@ public final class BenchKernels {
     }
     return out;
   }
+
+  /**
+   * The model a benchmark's {@code model} parameter names: a registered name, or {@code file:PATH} for a
+   * trained model file (to time a network of other sizes before shipping it), for {@code chip}.
+   */
+  public static dev.tpucost.api.model.CostModel model(String spec, dev.tpucost.api.chip.ChipSpec chip) {
+    if (!spec.startsWith("file:")) {
+      return dev.tpucost.api.model.CostModels.create(spec, chip);
+    }
+    try {
+      return dev.tpucost.gnn.GnnModel.load(java.nio.file.Path.of(spec.substring("file:".length())), chip);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -3,7 +3,6 @@ package dev.tpucost.benchmarks.models;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
-import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.api.tile.TileSpace;
@@ -37,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ModelLatencyBench {
-  /** Registered model name. */
+  /** Registered model name, or {@code file:PATH} of a trained model file. */
   @Param({"analytical", "gnn", "hybrid"})
   public String model;
 
@@ -53,7 +52,7 @@ public class ModelLatencyBench {
   /** Builds kernels, tiles and the model. */
   @Setup(Level.Trial)
   public void setUp() {
-    costModel = CostModels.create(model, ChipSpec.V4);
+    costModel = BenchKernels.model(model, ChipSpec.V4);
     kernel = BenchKernels.matmulEpilogue(nodes);
     List<TileConfig> valid = TileSpace.of(kernel, ChipSpec.V4).validConfigs(4096);
     tiles = new TileConfig[16];

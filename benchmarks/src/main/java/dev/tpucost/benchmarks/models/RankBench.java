@@ -3,7 +3,6 @@ package dev.tpucost.benchmarks.models;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
-import dev.tpucost.api.model.CostModels;
 import dev.tpucost.api.model.Ranking;
 import dev.tpucost.api.tile.TileConfig;
 import dev.tpucost.benchmarks.BenchKernels;
@@ -35,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RankBench {
-  /** Registered model name. */
+  /** Registered model name, or {@code file:PATH} of a trained model file. */
   @Param({"analytical", "gnn", "hybrid"})
   public String model;
 
@@ -50,7 +49,7 @@ public class RankBench {
   /** Builds the kernel, its candidates and the model. */
   @Setup(Level.Trial)
   public void setUp() {
-    costModel = CostModels.create(model, ChipSpec.V4);
+    costModel = BenchKernels.model(model, ChipSpec.V4);
     kernel = BenchKernels.matmulEpilogue(40);
     tiles = BenchKernels.candidates(kernel, candidates);
   }

@@ -25,7 +25,8 @@ public final class Forward {
   private final float[][] w0;
   private final float[] b0;
   private final float[][] w0c;
-  private final float[][][] wl;
+  /** Per layer, {@code [W_self | W_in | W_out]} side by side: hidden rows of 3 x hidden (one wide product). */
+  private final float[][][] wcat;
   private final float[][] bl;
   private final float[][] w1;
   private final float[] b1;
@@ -41,8 +42,7 @@ public final class Forward {
   private static final class Scratch {
     float[][] state = new float[0][];
     float[][] next = new float[0][];
-    float[][] qIn = new float[0][];
-    float[][] qOut = new float[0][];
+    float[][] products = new float[0][];
     float[] invIn = new float[0];
     float[] invOut = new float[0];
     final float[] cfg;
@@ -62,8 +62,7 @@ public final class Forward {
         int size = Math.max(nodes, 64);
         state = new float[size][hidden];
         next = new float[size][hidden];
-        qIn = new float[size][hidden];
-        qOut = new float[size][hidden];
+        products = new float[size][3 * hidden];
         invIn = new float[size];
         invOut = new float[size];
       }
@@ -78,11 +77,17 @@ public final class Forward {
     w0 = rows(w, "w0", h.embed() + h.nodeFeatures(), hd);
     b0 = rows(w, "b0", 1, hd)[0];
     w0c = h.earlyJoin() ? rows(w, "w0c", h.configFeatures(), hd) : null;
-    wl = new float[h.layers()][][];
+    float[][][] wl = new float[h.layers()][][];
+    wcat = new float[h.layers()][hd][3 * hd];
     bl = new float[h.layers()][];
     for (int l = 0; l < h.layers(); l++) {
       wl[l] = rows(w, "wl" + l, 3 * hd, hd);
       bl[l] = rows(w, "bl" + l, 1, hd)[0];
+      for (int r = 0; r < hd; r++) {
+        for (int part = 0; part < 3; part++) {
+          System.arraycopy(wl[l][part * hd + r], 0, wcat[l][r], part * hd, hd);
+        }
+      }
     }
     w1 = rows(w, "w1", h.graphWidth() + h.configFeatures(), h.head1());
     b1 = rows(w, "b1", 1, h.head1())[0];
@@ -258,25 +263,27 @@ public final class Forward {
       invIn[i] = invIn[i] == 0 ? 0 : 1 / invIn[i];
       invOut[i] = invOut[i] == 0 ? 0 : 1 / invOut[i];
     }
-    float[][] qIn = s.qIn;
-    float[][] qOut = s.qOut;
+    float[][] p = s.products;
     for (int l = 0; l < h.layers(); l++) {
       // next = bl + [state, mIn, mOut] . W with mIn = mean of in-neighbours' states (likewise mOut), computed
-      // as state . W_self + mean of in-neighbours' (state . W_in) + mean of out-neighbours' (state . W_out):
-      // the products read the state only (the scalar path its non-zeros), the neighbour means are per-edge
-      // additions.
-      float[][] w = wl[l];
+      // as one product state . [W_self | W_in | W_out] (rows three times as wide as the state, which C2's and
+      // the Vector API's loops run far better at small widths), then per node its own third plus the mean of
+      // its in-neighbours' second thirds and of its out-neighbours' last thirds (per-edge additions).
       for (int i = 0; i < n; i++) {
-        System.arraycopy(bl[l], 0, next[i], 0, hd);
-        Arrays.fill(qIn[i], 0);
-        Arrays.fill(qOut[i], 0);
+        Arrays.fill(p[i], 0);
       }
-      Gemm.accumulate(state, n, w, 0, hd, next);
-      Gemm.accumulate(state, n, w, hd, hd, qIn);
-      Gemm.accumulate(state, n, w, 2 * hd, hd, qOut);
+      Gemm.accumulate(state, n, wcat[l], 0, hd, p);
+      float[] bias = bl[l];
+      for (int i = 0; i < n; i++) {
+        float[] out = next[i];
+        float[] pi = p[i];
+        for (int c = 0; c < hd; c++) {
+          out[c] = bias[c] + pi[c];
+        }
+      }
       for (int k = 0; k < src.length; k++) {
-        axpy(invIn[dst[k]], qIn[src[k]], next[dst[k]]);
-        axpy(invOut[src[k]], qOut[dst[k]], next[src[k]]);
+        axpyAt(invIn[dst[k]], p[src[k]], hd, next[dst[k]]);
+        axpyAt(invOut[src[k]], p[dst[k]], 2 * hd, next[src[k]]);
       }
       for (int i = 0; i < n; i++) {
         float[] out = next[i];
@@ -380,28 +387,31 @@ public final class Forward {
     return out;
   }
 
-  /** Configs per block of {@link #headAll}: its buffers stay in the core's L2 cache. */
-  private static final int BLOCK = 256;
+  /** Configs per block of {@link #headAll}: its buffers stay in the core's L1/L2 cache. */
+  private static final int BLOCK = 128;
 
-  /** Per-thread buffers of {@link #headAll}: one row per config of a block. */
+  /** Per-thread buffers of {@link #headAll}, transposed: one row per feature or unit, one column per config. */
   private static final class Block {
-    final float[][] configs = new float[BLOCK][];
+    final float[][] configs;
     final float[][] z1;
     final float[][] z2;
-    final float[] zero;
+    final float[] acc = new float[BLOCK];
 
     Block(Hyper h) {
-      z1 = new float[BLOCK][h.head1()];
-      z2 = new float[BLOCK][h.head2()];
-      zero = new float[h.configFeatures()];
+      configs = new float[h.configFeatures()][BLOCK];
+      z1 = new float[h.head1()][BLOCK];
+      z2 = new float[h.head2()][BLOCK];
     }
   }
 
   /**
    * {@link #headFrom} for many configs of one kernel, into {@code out} (NaN where {@code configs[i]} is
-   * null), as matrix products over blocks of configs ({@link Gemm#accumulate}: the register-blocked kernel
-   * with the Vector API): {@code z1 = kernelPart + C . W1[config rows]}, {@code z2 = b2 + relu(z1) . W2},
-   * {@code out = b3 + relu(z2) . w3}. Equal to {@link #headFrom} within float rounding.
+   * null), over blocks of configs held transposed (a row per feature or unit, a column per config):
+   * {@code z1 = kernelPart + W1[config rows]^T . C}, {@code z2 = b2 + W2^T . relu(z1)},
+   * {@code out = b3 + w3 . relu(z2)}. The inner loops run along a block's configs, long enough for C2 to
+   * vectorise them well at the head's small widths (along a 16- or 32-wide row they were mostly loop
+   * overhead), on the scalar path and the Vector API's alike. Equal to {@link #headFrom} within float
+   * rounding.
    */
   public void headAll(float[] kernelPart, float[][] configs, float[] out) {
     if (out.length != configs.length) {
@@ -409,28 +419,86 @@ public final class Forward {
     }
     Block b = blocks.get();
     int g = h.graphWidth();
+    int f = h.configFeatures();
     for (int start = 0; start < configs.length; start += BLOCK) {
       int m = Math.min(BLOCK, configs.length - start);
       for (int j = 0; j < m; j++) {
         float[] c = configs[start + j];
-        b.configs[j] = c == null ? b.zero : c;
-        System.arraycopy(kernelPart, 0, b.z1[j], 0, kernelPart.length);
-        System.arraycopy(b2, 0, b.z2[j], 0, b2.length);
+        for (int r = 0; r < f; r++) {
+          b.configs[r][j] = c == null ? 0 : c[r];
+        }
       }
-      Gemm.accumulate(b.configs, m, w1, g, h.configFeatures(), b.z1);
-      for (int j = 0; j < m; j++) {
-        relu(b.z1[j]);
+      for (int c = 0; c < b.z1.length; c++) {
+        java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
       }
-      Gemm.accumulate(b.z1, m, w2, 0, h.head1(), b.z2);
+      layerT(b.configs, w1, g, f, b.z1, m);
+      for (float[] row : b.z1) {
+        for (int j = 0; j < m; j++) {
+          row[j] = Math.max(0, row[j]);
+        }
+      }
+      for (int c = 0; c < b.z2.length; c++) {
+        java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
+      }
+      layerT(b.z1, w2, 0, h.head1(), b.z2, m);
+      float[] acc = b.acc;
+      java.util.Arrays.fill(acc, 0, m, b3);
+      for (int c = 0; c < b.z2.length; c++) {
+        float wc = w3[c];
+        float[] row = b.z2[c];
+        for (int j = 0; j < m; j++) {
+          acc[j] += wc * Math.max(0, row[j]);
+        }
+      }
       for (int j = 0; j < m; j++) {
-        out[start + j] = configs[start + j] == null ? Float.NaN : output(b.z2[j]);
+        out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
       }
     }
   }
 
-  private static void relu(float[] z) {
-    for (int c = 0; c < z.length; c++) {
-      z[c] = Math.max(0, z[c]);
+  /**
+   * {@code outT[c][j] += sum_{r < k} w[w0 + r][c] * inT[r][j]} for {@code j < m}, four input rows at a time
+   * (one load and store of {@code outT[c][j]} per four multiply-adds).
+   */
+  private static void layerT(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
+    int r = 0;
+    for (; r + 4 <= k; r += 4) {
+      float[] i0 = inT[r];
+      float[] i1 = inT[r + 1];
+      float[] i2 = inT[r + 2];
+      float[] i3 = inT[r + 3];
+      float[] v0 = w[w0 + r];
+      float[] v1 = w[w0 + r + 1];
+      float[] v2 = w[w0 + r + 2];
+      float[] v3 = w[w0 + r + 3];
+      for (int c = 0; c < outT.length; c++) {
+        float a0 = v0[c];
+        float a1 = v1[c];
+        float a2 = v2[c];
+        float a3 = v3[c];
+        float[] o = outT[c];
+        for (int j = 0; j < m; j++) {
+          o[j] += a0 * i0[j] + a1 * i1[j] + a2 * i2[j] + a3 * i3[j];
+        }
+      }
+    }
+    for (; r < k; r++) {
+      float[] i0 = inT[r];
+      float[] v0 = w[w0 + r];
+      for (int c = 0; c < outT.length; c++) {
+        float a0 = v0[c];
+        float[] o = outT[c];
+        for (int j = 0; j < m; j++) {
+          o[j] += a0 * i0[j];
+        }
+      }
+    }
+  }
+
+  /** {@code out[c] += a * row[from + c]} over {@code out}'s length ({@code row} is another array). */
+  private static void axpyAt(float a, float[] row, int from, float[] out) {
+    for (int c = 0; c < out.length; c++) {
+      out[c] += a * row[from + c];
     }
   }
 
