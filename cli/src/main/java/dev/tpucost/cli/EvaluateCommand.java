@@ -204,8 +204,7 @@ final class EvaluateCommand implements Callable<Integer> {
   private void warnOverlap(DatasetReader reader, List<CostModel> ms, PrintWriter err) throws java.io.IOException {
     String hash = reader.manifestSha256();
     for (CostModel m : ms) {
-      if (m instanceof dev.tpucost.gnn.GnnModel g
-          && hash.equals(g.file().info().path("dataset_manifest_sha256").asText())) {
+      if (m instanceof dev.tpucost.gnn.GnnModel g && trainedOn(g, hash)) {
         String trainedOn = g.file().info().path("options").path("split").asText("random");
         if (split.equals("all") || !split.equals(trainedOn)) {
           err.println("tpucost: warning: " + m.name() + " was trained on this dataset's '" + trainedOn + "' train part;"
@@ -215,6 +214,20 @@ final class EvaluateCommand implements Callable<Integer> {
       }
     }
     err.flush();
+  }
+
+  /** True if the model's file records the dataset manifest {@code hash} among those it was trained on. */
+  private static boolean trainedOn(dev.tpucost.gnn.GnnModel g, String hash) {
+    com.fasterxml.jackson.databind.JsonNode info = g.file().info();
+    if (hash.equals(info.path("dataset_manifest_sha256").asText())) {
+      return true;
+    }
+    for (com.fasterxml.jackson.databind.JsonNode h : info.path("dataset_manifests_sha256")) {
+      if (hash.equals(h.asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private CostModel model(String name, ChipSpec chip) throws java.io.IOException {

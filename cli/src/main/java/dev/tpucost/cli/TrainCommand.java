@@ -29,8 +29,14 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "A dataset.")
-  Path data;
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = {
+      "A dataset; repeat it to train on several (each labelled on its own chip: with --chip-conditioned)."})
+  List<Path> data;
+
+  @Option(names = "--chip-conditioned", description = {
+      "Feed the chip's figures and the kernel's roofline on it to the network, so that one model serves every",
+      "chip (train it on datasets of several chips). Implied by datasets of different chips."})
+  boolean chipConditioned;
 
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Where to write the model (a zip).")
   Path out;
@@ -50,13 +56,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--hybrid", description = "Learn the analytical model's error (log simulated / analytical).")
   boolean hybrid;
 
-  @Option(names = "--hidden", defaultValue = "48", description = "Node state width (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--hidden", defaultValue = "16", description = "Node state width (default: ${DEFAULT-VALUE}).")
   int hidden;
 
   @Option(names = "--layers", defaultValue = "2", description = "GraphSAGE layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--head", defaultValue = "64,32", split = ",", paramLabel = "W1,W2",
+  @Option(names = "--head", defaultValue = "32,16", split = ",", paramLabel = "W1,W2",
       description = "Widths of the head's two hidden layers (default: ${DEFAULT-VALUE}).")
   int[] head;
 
@@ -85,6 +91,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", description = "With --init: Adam step size (default: 5e-4).")
   Double learningRate;
 
+  /** The chip a dataset was labelled on. */
+  private static ChipSpec chipOf(Path dataset) {
+    try {
+      return DatasetReader.open(dataset).chip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (init != null) {
@@ -98,7 +113,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--head takes two positive widths, --hidden and --embed a positive width, --layers zero or more");
     }
-    Hyper h = new Hyper(hidden, embed, layers, head[0], head[1], ConfigFeatures.WIDTH, join.equals("early"));
+    boolean conditioned = chipConditioned;
+    ChipSpec first = chipOf(data.get(0));
+    for (Path dataset : data) {
+      conditioned |= !chipOf(dataset).sameHardware(first);
+    }
+    Hyper h = new Hyper(hidden, embed, layers, head[0], head[1],
+        conditioned ? ConfigFeatures.CHIP_WIDTH : ConfigFeatures.WIDTH, join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
         d.learningRate(), rankWeight, d.patience(), h, maxKernels);
     PrintWriter console = spec.commandLine().getOut();
@@ -112,9 +133,13 @@ final class TrainCommand implements Callable<Integer> {
   /** {@code --init}: leave-one-kernel-out selection of the epochs, then fine-tuning on every kernel. */
   private int fineTune() throws Exception {
     PrintWriter console = spec.commandLine().getOut();
-    DatasetReader reader = DatasetReader.open(data);
+    if (data.size() > 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--init fine-tunes on one measured dataset, not "
+          + data.size());
+    }
+    DatasetReader reader = DatasetReader.open(data.get(0));
     if (!reader.measured()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), data + " is labelled by the simulator;"
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), data.get(0) + " is labelled by the simulator;"
           + " --init fine-tunes on measured runtimes ('tpucost dataset --from-tuning'); train on simulated data without it");
     }
     ChipSpec chip = reader.chip();

@@ -4,17 +4,22 @@ import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
 import java.util.List;
 
 /**
  * The raw per-config features the head is fed: TpuGraphs' 24-number tile encoding, the analytical
- * model's 12 closed-form tile quantities, and the kernel's 4 kernel-level features ({@value #WIDTH} in all).
+ * model's 12 closed-form tile quantities, and the kernel's 4 kernel-level features ({@value #WIDTH} in all);
+ * a chip-conditioned model's configs also carry the chip's {@link ChipFeatures} ({@value #CHIP_WIDTH} in all).
  */
 public final class ConfigFeatures {
   /** Feature count. */
   public static final int WIDTH = Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES + Featurizer.KERNEL_FEATURES;
+
+  /** Feature count of a chip-conditioned model. */
+  public static final int CHIP_WIDTH = WIDTH + ChipFeatures.WIDTH;
 
   /** Index of the analytical model's predicted cycles, {@code ln(1 + cycles)}. */
   public static final int ANALYTICAL_CYCLES = Featurizer.TILE_ENCODING + 10;
@@ -41,6 +46,15 @@ public final class ConfigFeatures {
 
   /** The raw features of every tile of one kernel, or its refusal. */
   public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles) {
+    return ofAll(analytical, kernel, graph, tiles, null);
+  }
+
+  /**
+   * The raw features of every tile of one kernel, or its refusal; with {@code chip} (the kernel's
+   * {@link ChipFeatures}) appended to each row for a chip-conditioned model, null otherwise.
+   */
+  public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
+      float[] chip) {
     List<AnalyticalModel.TileFeatures> q = analytical.tileFeaturesAll(kernel, tiles);
     float[][] out = new float[q.size()][];
     String[] refusals = new String[q.size()];
@@ -48,18 +62,21 @@ public final class ConfigFeatures {
       AnalyticalModel.TileFeatures f = q.get(i);
       refusals[i] = f.problem();
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      out[i] = f.accepted() ? assemble(analytical.tileSpace(kernel).effective(tiles.get(i)), f.features(), graph) : null;
+      out[i] = f.accepted() ? assemble(analytical.tileSpace(kernel).effective(tiles.get(i)), f.features(), graph, chip) : null;
     }
     return new Batch(out, refusals);
   }
 
-  private static float[] assemble(TileConfig tile, double[] q, KernelGraph graph) {
-    float[] out = new float[WIDTH];
+  private static float[] assemble(TileConfig tile, double[] q, KernelGraph graph, float[] chip) {
+    float[] out = new float[chip == null ? WIDTH : CHIP_WIDTH];
     System.arraycopy(Featurizer.tileEncoding(tile), 0, out, 0, Featurizer.TILE_ENCODING);
     for (int i = 0; i < q.length; i++) {
       out[Featurizer.TILE_ENCODING + i] = (float) q[i];
     }
     System.arraycopy(graph.kernelFeatures(), 0, out, Featurizer.TILE_ENCODING + q.length, Featurizer.KERNEL_FEATURES);
+    if (chip != null) {
+      System.arraycopy(chip, 0, out, WIDTH, ChipFeatures.WIDTH);
+    }
     return out;
   }
 }

@@ -10,6 +10,7 @@ import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.model.TilePrediction;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.net.Forward;
@@ -38,6 +39,8 @@ public final class GnnModel implements CostModel {
   private final AnalyticalModel analytical;
   private final int[] opcodeIndex;
   private final boolean hybrid;
+  /** True if the model takes the chip's figures as inputs ({@link ChipFeatures}) and serves any chip. */
+  private final boolean chipConditioned;
   /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
   private final Object embeddingKey = new Object();
 
@@ -45,24 +48,26 @@ public final class GnnModel implements CostModel {
    * A kernel's cached encoder work: its graph, first-layer input and, with a late join, the kernel's share of
    * the head's first layer ({@link Forward#lateHeadInput}).
    */
-  private record Embedded(KernelGraph graph, float[][] base, float[] headInput) {}
+  private record Embedded(KernelGraph graph, float[][] base, float[] headInput, float[] chipRow) {}
 
   private GnnModel(ModelFile file, ChipSpec chip, String name) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a model needs a non-blank name");
     }
     this.name = name;
-    if (!file.chip().sameHardware(chip)) {
+    this.chipConditioned = file.hyper().configFeatures() == ConfigFeatures.CHIP_WIDTH;
+    if (!chipConditioned && !file.chip().sameHardware(chip)) {
       throw new IllegalArgumentException("the model was trained for chip " + file.chip().name() + ", not " + chip.name()
           + " (chips are compared by their hardware figures)");
     }
     if (!file.kind().equals("gnn") && !file.kind().equals("hybrid")) {
       throw new IllegalArgumentException("model kind '" + file.kind() + "' is neither gnn nor hybrid");
     }
-    if (file.hyper().configFeatures() != ConfigFeatures.WIDTH || file.nodeNorm().width() != Featurizer.NODE_FEATURES) {
+    if ((file.hyper().configFeatures() != ConfigFeatures.WIDTH && !chipConditioned)
+        || file.nodeNorm().width() != Featurizer.NODE_FEATURES) {
       throw new IllegalArgumentException("the model's feature widths (" + file.hyper().configFeatures() + " config, "
-          + file.nodeNorm().width() + " node) do not match this tpucost's (" + ConfigFeatures.WIDTH + ", "
-          + Featurizer.NODE_FEATURES + ")");
+          + file.nodeNorm().width() + " node) do not match this tpucost's (" + ConfigFeatures.WIDTH + " or, chip-conditioned, "
+          + ConfigFeatures.CHIP_WIDTH + ", and " + Featurizer.NODE_FEATURES + ")");
     }
     this.file = file;
     this.chip = chip;
@@ -106,11 +111,17 @@ public final class GnnModel implements CostModel {
     }
   }
 
-  /** True if a default model of {@code kind} is shipped for {@code chip}'s figures ({@link #shipped} finds it). */
+  /**
+   * True if a default model of {@code kind} is shipped for {@code chip} ({@link #shipped} finds it): one
+   * trained for its figures, or a chip-conditioned one that serves every chip.
+   */
   public static boolean hasShipped(String kind, ChipSpec chip) {
-    return chip.matchingPreset()
+    return GnnModel.class.getResource(shippedResource(kind, ANY_CHIP)) != null || chip.matchingPreset()
         .map(p -> GnnModel.class.getResource(shippedResource(kind, p.name())) != null).orElse(false);
   }
+
+  /** The resource name part of a shipped chip-conditioned model. */
+  private static final String ANY_CHIP = "any";
 
   /** The jar resource of the default {@code kind} model for preset {@code preset}. */
   private static String shippedResource(String kind, String preset) {
@@ -118,14 +129,17 @@ public final class GnnModel implements CostModel {
   }
 
   /**
-   * The default model of {@code kind} shipped in the jar for {@code chip}, chosen by the chip's hardware
-   * figures ({@link ChipSpec#matchingPreset}), not its name: a chip file called {@code v4} with other figures
-   * does not get v4's model.
+   * The default model of {@code kind} shipped in the jar for {@code chip}: the one trained for the chip's
+   * hardware figures ({@link ChipSpec#matchingPreset}, not its name: a chip file called {@code v4} with other
+   * figures does not get v4's model), else the chip-conditioned one if it is shipped.
    */
   public static GnnModel shipped(String kind, ChipSpec chip) {
     String preset = chip.matchingPreset().map(ChipSpec::name).orElse(null);
     String resource = shippedResource(kind, preset);
-    try (InputStream in = preset == null ? null : GnnModel.class.getResourceAsStream(resource)) {
+    if (preset == null || GnnModel.class.getResource(resource) == null) {
+      resource = shippedResource(kind, ANY_CHIP);
+    }
+    try (InputStream in = GnnModel.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("no default " + kind + " model is shipped for chip " + chip.name()
             + (preset == null ? " (its figures match no preset)" : "") + "; there are ones for v3 and v4; train one"
@@ -168,7 +182,7 @@ public final class GnnModel implements CostModel {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
     float[][] base = forward.base(g, rows, file.nodeNorm());
-    return new Embedded(g, base, forward.lateHeadInput(g, base));
+    return new Embedded(g, base, forward.lateHeadInput(g, base), chipConditioned ? ChipFeatures.of(chip, k) : null);
   }
 
   private Embedded embedded(Kernel k) {
@@ -191,7 +205,7 @@ public final class GnnModel implements CostModel {
   @Override
   public List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
     Embedded e = embedded(kernel);
-    ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles);
+    ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, e.chipRow());
     float[][] cfg = batch.rows();
     double[] analyticalNs = new double[cfg.length];
     for (int i = 0; i < cfg.length; i++) {

@@ -145,6 +145,29 @@ class ShippedModelTest {
   private static final double[] RECORDED_2 = {8700.806007245315, 2929.6884680417256, 2655.1767720634057};
 
   @Test
+  void theThirdModelFormatStillLoadsAndPredictsAsItDid() throws Exception {
+    ModelFile frozen;
+    try (InputStream in = getClass().getResourceAsStream("models/gnn-v4-format3.zip")) {
+      frozen = ModelFile.read(in, "gnn-v4-format3.zip");
+    }
+    // The v4 default shipped from 2026-12-02 until the narrower network replaced it (48-wide state, head
+    // 64-32, format 3 with a CRC-32C): the first kernels of program 3/0, recorded when it was frozen.
+    assertThat(frozen.hyper().hidden()).isEqualTo(48);
+    GnnModel m = GnnModel.of(frozen, ChipSpec.V4);
+    List<Kernel> ks = kernels(3);
+    double[] now = new double[3];
+    for (int i = 0; i < 3; i++) {
+      now[i] = m.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
+    }
+    System.out.println("[ShippedModelTest] format-3 predictions: " + java.util.Arrays.toString(now));
+    for (int i = 0; i < 3; i++) {
+      assertThat(now[i]).isCloseTo(RECORDED_3[i], org.assertj.core.data.Percentage.withPercentage(1e-3));
+    }
+  }
+
+  private static final double[] RECORDED_3 = {7686.088130521554, 1579.1336890582759, 1142.8403258229073};
+
+  @Test
   void aModelKeepsNoKernelAliveAfterItsCallerDropsIt() throws Exception {
     // A compiler predicts over many short-lived kernels: the encoding and tile space kept for a kernel must
     // go with it (a weak-key cache whose values reach their key kept ~65 000 of them, 1 GB, before).

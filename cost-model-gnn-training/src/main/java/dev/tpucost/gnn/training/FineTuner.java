@@ -161,6 +161,10 @@ public final class FineTuner {
   }
 
   private static List<Trainer.Example> examples(ModelFile init, List<KernelRecord> records) {
-    return Trainer.examples(records, AnalyticalModel.create(init.chip()), init.kind().equals("hybrid"), 0);
+    if (init.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH) {
+      throw new IllegalArgumentException("fine-tuning a chip-conditioned model is not supported yet; fine-tune a model"
+          + " trained for the measured chip");
+    }
+    return Trainer.examples(records, AnalyticalModel.create(init.chip()), init.kind().equals("hybrid"), 0, false);
   }
 }

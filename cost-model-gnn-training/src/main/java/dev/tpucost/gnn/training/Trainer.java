@@ -15,6 +15,7 @@ import dev.tpucost.corpus.evaluation.Evaluator;
 import dev.tpucost.corpus.evaluation.Metrics;
 import dev.tpucost.gnn.ConfigFeatures;
 import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.features.Normalizer;
@@ -90,44 +91,77 @@ public final class Trainer {
    * {@code out + ".checkpoint"} after every epoch, and with {@code resume} training continues from there.
    */
   public static ModelFile train(Path dataDir, Options o, Path out, boolean resume, Consumer<String> log) throws IOException {
+    return train(List.of(dataDir), o, out, resume, log);
+  }
+
+  /**
+   * Trains on the training parts of several datasets (each labelled on its own chip, each with its own
+   * split) and validates on their validation parts pooled. A chip-conditioned network
+   * ({@code o.hyper().configFeatures() == ConfigFeatures.CHIP_WIDTH}) sees each dataset's chip figures
+   * ({@link ChipFeatures}); any other takes one dataset, or several of the same chip.
+   */
+  public static ModelFile train(List<Path> dataDirs, Options o, Path out, boolean resume, Consumer<String> log)
+      throws IOException {
     long start = System.nanoTime();
-    DatasetReader reader = DatasetReader.open(dataDir);
-    ChipSpec chip = reader.chip();
-    AnalyticalModel analytical = AnalyticalModel.create(chip);
-    String datasetHash = reader.manifestSha256();
-    if (reader.programIds(o.split(), "train").isEmpty()) {
-      throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
-          + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
-          + " (tpucost dataset --programs 32 or more)");
+    if (dataDirs.isEmpty()) {
+      throw new IllegalArgumentException("no dataset to train on");
     }
-    List<Example> train = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels());
-    List<Example> val;
-    boolean valFromTraining = reader.programIds(o.split(), "val").isEmpty();
-    if (!valFromTraining) {
-      val = examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
-          o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4));
-    } else {
+    boolean conditioned = o.hyper().configFeatures() == ConfigFeatures.CHIP_WIDTH;
+    List<Example> train = new ArrayList<>();
+    List<Example> val = new ArrayList<>();
+    List<String> hashes = new ArrayList<>();
+    List<String> chips = new ArrayList<>();
+    ChipSpec chip = null;
+    boolean valFromTraining = false;
+    for (Path dataDir : dataDirs) {
+      DatasetReader reader = DatasetReader.open(dataDir);
+      ChipSpec c = reader.chip();
+      if (chip == null) {
+        chip = c;
+      } else if (!conditioned && !c.sameHardware(chip)) {
+        throw new IllegalArgumentException(dataDir + ": labelled on chip " + c.name() + ", not " + chip.name()
+            + " like the first dataset; datasets of several chips train a chip-conditioned model (--chip-conditioned)");
+      }
+      AnalyticalModel analytical = AnalyticalModel.create(c);
+      hashes.add(reader.manifestSha256());
+      chips.add(c.name());
+      if (reader.programIds(o.split(), "train").isEmpty()) {
+        throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
+            + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
+            + " (tpucost dataset --programs 32 or more)");
+      }
+      List<Example> t = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels(),
+          conditioned);
+      if (!reader.programIds(o.split(), "val").isEmpty()) {
+        val.addAll(examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
+            o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4), conditioned));
+        train.addAll(t);
+        continue;
+      }
       // The documented fallback of a small dataset: every tenth training kernel validates (epoch selection then
       // sees kernels of training programs; the model file records it).
-      if (train.size() < 2) {
-        throw new IllegalArgumentException(dataDir + ": too small to train: " + train.size() + " training kernel(s) and"
+      if (t.size() < 2) {
+        throw new IllegalArgumentException(dataDir + ": too small to train: " + t.size() + " training kernel(s) and"
             + " no validation programs; build a bigger dataset (tpucost dataset --programs 32 or more)");
       }
-      log.accept("warning: the dataset's split '" + o.split() + "' has no programs in part 'val' (too few programs"
-          + " for 80/10/10; build with --programs 32 or more to avoid this): validating on every tenth training kernel"
-          + " instead, so the chosen epoch has seen those kernels' programs");
-      List<Example> kept = new ArrayList<>();
-      val = new ArrayList<>();
-      for (int i = 0; i < train.size(); i++) {
-        (i % 10 == 9 || (i == train.size() - 1 && val.isEmpty()) ? val : kept).add(train.get(i));
+      log.accept("warning: " + (dataDirs.size() > 1 ? dataDir + ": " : "") + "the dataset's split '" + o.split()
+          + "' has no programs in part 'val' (too few programs for 80/10/10; build with --programs 32 or more to avoid"
+          + " this): validating on every tenth training kernel instead, so the chosen epoch has seen those kernels'"
+          + " programs");
+      valFromTraining = true;
+      List<Example> v = new ArrayList<>();
+      for (int i = 0; i < t.size(); i++) {
+        (i % 10 == 9 || (i == t.size() - 1 && v.isEmpty()) ? v : train).add(t.get(i));
       }
-      train = kept;
+      val.addAll(v);
     }
-    log.accept(String.format("training %s (%s task, %s split) on %d kernels, validating on %d; chip %s",
-        o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(), chip.name()));
+    String datasetHash = String.join("+", hashes);
+    log.accept(String.format("training %s%s (%s task, %s split) on %d kernels, validating on %d; chip%s %s",
+        conditioned ? "chip-conditioned " : "", o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(),
+        chips.size() > 1 ? "s" : "", String.join(", ", chips)));
 
     Normalizer.Accumulator nodeAcc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
-    Normalizer.Accumulator cfgAcc = new Normalizer.Accumulator(ConfigFeatures.WIDTH);
+    Normalizer.Accumulator cfgAcc = new Normalizer.Accumulator(o.hyper().configFeatures());
     double sum = 0;
     double sumSq = 0;
     long count = 0;
@@ -156,6 +190,10 @@ public final class Trainer {
     Hyper dh = Hyper.defaults(ConfigFeatures.WIDTH);
     if (o.hyper().embed() != dh.embed() || o.hyper().head1() != dh.head1() || o.hyper().head2() != dh.head2()) {
       built.put("embed", o.hyper().embed()).put("head1", o.hyper().head1()).put("head2", o.hyper().head2());
+    }
+    if (conditioned) {
+      built.put("chip_conditioned", true);
+      built.set("chips", JSON.valueToTree(chips));
     }
     if (o.hyper().earlyJoin()) {
       built.put("early_join", true);
@@ -263,7 +301,14 @@ public final class Trainer {
 
   private static ObjectNode info(String datasetHash, Options o, ObjectNode options, ObjectNode metrics, int epoch) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("dataset_manifest_sha256", datasetHash);
+    if (datasetHash.contains("+")) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = n.putArray("dataset_manifests_sha256");
+      for (String h : datasetHash.split("\\+")) {
+        a.add(h);
+      }
+    } else {
+      n.put("dataset_manifest_sha256", datasetHash);
+    }
     n.put("tile_semantics", ModelFile.TILE_SEMANTICS);
     n.set("options", options);
     n.put("epoch", epoch);
@@ -347,7 +392,12 @@ public final class Trainer {
     return m;
   }
 
-  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, boolean hybrid, int max) {
+  /**
+   * The samples of {@code records} as training examples, their configs' features computed against
+   * {@code analytical} (and with its chip's {@link ChipFeatures} appended if {@code conditioned}).
+   */
+  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, boolean hybrid, int max,
+      boolean conditioned) {
     List<Example> out = new ArrayList<>();
     for (KernelRecord r : records) {
       if (max > 0 && out.size() >= max) {
@@ -364,7 +414,8 @@ public final class Trainer {
         }
       }
       // Tiles the models reject up front (null features) are left out: nothing to learn from them.
-      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles).rows();
+      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles,
+          conditioned ? ChipFeatures.of(analytical.chip(), k) : null).rows();
       List<float[]> cfg = new ArrayList<>();
       List<Double> targets = new ArrayList<>();
       List<Double> runtimes = new ArrayList<>();

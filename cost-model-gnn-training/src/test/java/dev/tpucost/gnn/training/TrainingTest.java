@@ -93,6 +93,37 @@ class TrainingTest {
   }
 
   @Test
+  void aChipConditionedModelTrainedOnTwoChipsServesAnyChipAndDependsOnIt() throws Exception {
+    Path v5e = dir.resolve("data-v5e");
+    DatasetBuilder.generate(new DatasetOptions(24, 8, 1, 3, ChipSpec.V5E, 2, 8, "lstm"), v5e, Progress.NONE);
+    Trainer.Options o = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3,
+        new Hyper(16, 8, 2, 16, 8, ConfigFeatures.CHIP_WIDTH), 0);
+    Path m = dir.resolve("conditioned.zip");
+    List<String> log = new ArrayList<>();
+    ModelFile f = Trainer.train(List.of(data, v5e), o, m, false, log::add);
+    assertThat(log.get(0)).contains("chip-conditioned").contains("chips v4, v5e");
+    assertThat(f.info().path("options").path("chip_conditioned").asBoolean()).isTrue();
+    assertThat(f.info().path("dataset_manifests_sha256")).hasSize(2);
+
+    Kernel k = Kernels.of(FusionPass.run(Zoo.program(3, 3).module())).get(0);
+    // A chip it never saw (v2) and a chip file with other figures: both served, and the chip matters.
+    ChipSpec slow = new ChipSpec("slow-v4", 2, true, 4, 128, 128, 0.5, 8, 128, 2, 16L << 20, 1L << 20, 32L << 30, 300, 4);
+    double[] ns = new double[3];
+    ChipSpec[] chips = {ChipSpec.V4, ChipSpec.V2, slow};
+    for (int i = 0; i < chips.length; i++) {
+      GnnModel model = GnnModel.load(m, chips[i]);
+      ns[i] = model.predict(k, TileSpace.of(k, chips[i]).defaultConfig()).nanoseconds();
+      assertThat(ns[i]).isPositive().isFinite();
+    }
+    assertThat(ns[1]).isNotEqualTo(ns[0]);
+    assertThat(ns[2]).isNotEqualTo(ns[0]);
+
+    // Without the flag, datasets of two chips are refused, naming the dataset.
+    assertThatThrownBy(() -> Trainer.train(List.of(data, v5e), TINY, dir.resolve("mixed.zip"), false, l -> {}))
+        .hasMessageContaining(v5e.toString()).hasMessageContaining("chip-conditioned");
+  }
+
+  @Test
   void damagedOrMismatchedModelFilesFailNamingTheFileAndTheProblem() throws Exception {
     Path m = dir.resolve("d.zip");
     Trainer.train(data, new Trainer.Options("fusion", "random", 1, 7, true, 8, 8, 3e-3, 0.5, 1, TINY.hyper(), 0), m, false, l -> {});

@@ -18,9 +18,13 @@ import dev.tpucost.gnn.features.Featurizer;
  *     only (the paper's late join) and the graph is encoded once per kernel
  */
 public record Hyper(int hidden, int embed, int layers, int head1, int head2, int configFeatures, boolean earlyJoin) {
-  /** The default network: late join, 2 layers of width 48, 16-wide opcode embedding, head 64-32. */
+  /**
+   * The default network: late join, 2 layers of width 16, 16-wide opcode embedding, head 32-16. (Until
+   * December 2026 the state was 48 wide and the head 64-32; on the default dataset's random split the narrow
+   * network trained to 20 epochs scored better on every metric, at a fraction of the cold path's work.)
+   */
   public static Hyper defaults(int configFeatures) {
-    return new Hyper(48, 16, 2, 64, 32, configFeatures, false);
+    return new Hyper(16, 16, 2, 32, 16, configFeatures, false);
   }
 
   /** A late-join network. */
