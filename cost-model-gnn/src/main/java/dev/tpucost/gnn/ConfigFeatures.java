@@ -18,6 +18,12 @@ public final class ConfigFeatures {
   /** Feature count. */
   public static final int WIDTH = Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES + Featurizer.KERNEL_FEATURES;
 
+  /**
+   * The first column that is the same for every config of a kernel: the kernel-level features and, in a
+   * chip-conditioned model, the chip's (the head adds their share once per kernel).
+   */
+  public static final int SHARED_FROM = Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES;
+
   /** Feature count of a chip-conditioned model. */
   public static final int CHIP_WIDTH = WIDTH + ChipFeatures.WIDTH;
 

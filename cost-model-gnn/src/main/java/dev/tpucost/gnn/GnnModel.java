@@ -215,7 +215,7 @@ public final class GnnModel implements CostModel {
       }
     }
     float[] out = new float[cfg.length];
-    forward.outputs(e.graph(), e.base(), e.headInput(), cfg, out);
+    forward.outputs(e.graph(), e.base(), e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM);
     List<TilePrediction> result = new ArrayList<>(cfg.length);
     for (int i = 0; i < cfg.length; i++) {
       if (batch.refused(i)) {

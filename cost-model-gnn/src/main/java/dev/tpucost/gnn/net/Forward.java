@@ -338,13 +338,42 @@ public final class Forward {
    * and over a few one at a time (same results); an early join re-encodes the graph per config.
    */
   public void outputs(KernelGraph g, float[][] base, float[] late, float[][] configs, float[] out) {
+    outputs(g, base, late, configs, out, h.configFeatures());
+  }
+
+  /**
+   * {@link #outputs(KernelGraph, float[][], float[], float[][], float[])} where the config features from
+   * column {@code sharedFrom} on are the same for every config (the kernel's and the chip's): with a late
+   * join their share of the head's first layer is added to the kernel's once, and each config pays only for
+   * its own columns.
+   */
+  public void outputs(KernelGraph g, float[][] base, float[] late, float[][] configs, float[] out, int sharedFrom) {
+    if (sharedFrom < 0 || sharedFrom > h.configFeatures()) {
+      throw new IllegalArgumentException("shared columns from " + sharedFrom + " of " + h.configFeatures());
+    }
+    int own = h.configFeatures();
+    float[] start = late;
+    if (late != null && sharedFrom < own) {
+      float[] first = null;
+      for (int j = 0; j < configs.length && first == null; j++) {
+        first = configs[j];
+      }
+      if (first != null) {
+        start = late.clone();
+        for (int r = sharedFrom; r < own; r++) {
+          axpy(first[r], w1[h.graphWidth() + r], start);
+        }
+        own = sharedFrom;
+      }
+    }
     if (late != null && configs.length >= BLOCKED_FROM) {
-      headAll(late, configs, out);
+      headAll(start, configs, out, own);
       return;
     }
     for (int j = 0; j < configs.length; j++) {
       float[] c = configs[j];
-      out[j] = c == null ? Float.NaN : headFrom(late != null ? late : headInput(embed(g, base, c)), c);
+      out[j] = c == null ? Float.NaN
+          : late != null ? headFrom(start, c, own) : headFrom(headInput(embed(g, base, c)), c, h.configFeatures());
     }
   }
 
@@ -363,11 +392,16 @@ public final class Forward {
 
   /** The head's output from {@link #headInput} (only read) and the normalised config features. */
   public float headFrom(float[] kernelPart, float[] config) {
+    return headFrom(kernelPart, config, config.length);
+  }
+
+  /** {@link #headFrom(float[], float[])} over the config's first {@code columns} features only. */
+  private float headFrom(float[] kernelPart, float[] config, int columns) {
     Scratch s = scratch.get();
     float[] z1 = s.z1;
     System.arraycopy(kernelPart, 0, z1, 0, z1.length);
     int g = h.graphWidth();
-    for (int r = 0; r < config.length; r++) {
+    for (int r = 0; r < columns; r++) {
       axpy(config[r], w1[g + r], z1);
     }
     float[] z2 = s.z2;
@@ -414,12 +448,16 @@ public final class Forward {
    * rounding.
    */
   public void headAll(float[] kernelPart, float[][] configs, float[] out) {
+    headAll(kernelPart, configs, out, h.configFeatures());
+  }
+
+  /** {@link #headAll(float[], float[][], float[])} over the configs' first {@code f} features only. */
+  private void headAll(float[] kernelPart, float[][] configs, float[] out, int f) {
     if (out.length != configs.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
     Block b = blocks.get();
     int g = h.graphWidth();
-    int f = h.configFeatures();
     for (int start = 0; start < configs.length; start += BLOCK) {
       int m = Math.min(BLOCK, configs.length - start);
       for (int j = 0; j < m; j++) {

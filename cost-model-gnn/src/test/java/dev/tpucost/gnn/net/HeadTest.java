@@ -9,7 +9,10 @@ import dev.tpucost.gnn.ModelFile;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The blocked head over many configs gives what the one-config head gives, and NaN for a missing config. */
+/**
+ * The blocked head over many configs gives what the one-config head gives, and NaN for a missing config; the
+ * columns every config shares are added once with the same result.
+ */
 class HeadTest {
   @Test
   void blockedHeadEqualsTheOneConfigHeadWithin1e5() {
@@ -21,7 +24,7 @@ class HeadTest {
       graph[i] = r.nextFloat();
     }
     float[] kernelPart = f.headInput(graph);
-    // More than one block (256), with a null config inside.
+    // More than one block (128), with a null config inside.
     float[][] configs = new float[600][];
     for (int j = 0; j < configs.length; j++) {
       if (j == 300) {
@@ -40,6 +43,38 @@ class HeadTest {
       } else {
         float one = f.headFrom(kernelPart, configs[j]);
         assertThat(out[j]).as("config %d", j).isCloseTo(one, within(1e-5f * (1 + Math.abs(one))));
+      }
+    }
+  }
+
+  @Test
+  void columnsSharedByEveryConfigAddedOnceGiveTheSameOutputs() {
+    ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
+    Forward f = new Forward(file.hyper(), file.weights());
+    Random r = new Random(11);
+    float[] late = f.headInput(new float[file.hyper().graphWidth()]);
+    int width = file.hyper().configFeatures();
+    int shared = width - 4;
+    float[] tail = {0.5f, -1.25f, 2f, 0.1f};
+    for (int n : new int[] {1, 3, 200}) { // one at a time, and blocked
+      float[][] configs = new float[n][width];
+      for (float[] c : configs) {
+        for (int k = 0; k < shared; k++) {
+          c[k] = (float) r.nextGaussian();
+        }
+        System.arraycopy(tail, 0, c, shared, tail.length);
+      }
+      configs[0] = n > 1 ? null : configs[0];
+      float[] all = new float[n];
+      float[] once = new float[n];
+      f.outputs(null, null, late, configs, all);
+      f.outputs(null, null, late, configs, once, shared);
+      for (int j = 0; j < n; j++) {
+        if (configs[j] == null) {
+          assertThat(once[j]).isNaN();
+        } else {
+          assertThat(once[j]).as("%d configs, config %d", n, j).isCloseTo(all[j], within(1e-5f * (1 + Math.abs(all[j]))));
+        }
       }
     }
   }
