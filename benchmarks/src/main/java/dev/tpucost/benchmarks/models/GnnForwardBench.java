@@ -22,10 +22,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The learned model's parts, one thread, shipped default model: {@code embed} is the GraphSAGE encoder of
- * one kernel (what a cold predict() pays once per kernel, and what an early-join design would pay per
- * config); {@code featurize} turns the kernel into features. Multiply-adds per embed are printed at setup
- * so that MAC/s = MACs x ops/s can be set against the core's FMA peak.
+ * The learned model's parts, one thread, the shipped default model or a model file ({@link #model}):
+ * {@code embed} is the GraphSAGE encoder of one kernel (what a cold predict() pays once per kernel, and what
+ * an early-join design would pay per config); {@code featurize} turns the kernel into features.
+ * Multiply-adds per embed are printed at setup so that MAC/s = MACs x ops/s can be set against the core's
+ * FMA peak.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,20 +35,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GnnForwardBench {
+  /** {@code gnn} (the shipped v4 default) or {@code file:PATH} of a trained model (another network width). */
+  @Param({"gnn"})
+  public String model;
+
   /** Approximate kernel size in nodes. */
   @Param({"5", "40", "200"})
   public int nodes;
 
   Forward forward;
-  GnnModel model;
+  GnnModel gnn;
   Kernel kernel;
   KernelGraph graph;
 
-  /** Loads the shipped model and builds the kernel. */
+  /** Loads the model and builds the kernel. */
   @Setup(Level.Trial)
   public void setUp() {
-    model = GnnModel.shipped("gnn", ChipSpec.V4);
-    forward = new Forward(model.file().hyper(), model.file().weights());
+    gnn = (GnnModel) BenchKernels.model(model, ChipSpec.V4);
+    forward = new Forward(gnn.file().hyper(), gnn.file().weights());
     kernel = BenchKernels.matmulEpilogue(nodes);
     graph = Featurizer.graph(kernel);
     System.out.printf("%n[GnnForwardBench] %d nodes, %d edges: %d multiply-adds per embed, %d per head%n", graph.size(),
@@ -58,7 +63,7 @@ public class GnnForwardBench {
   /** The encoder over one kernel. */
   @Benchmark
   public float[] embed() {
-    return forward.embed(graph, model.file().nodeNorm());
+    return forward.embed(graph, gnn.file().nodeNorm());
   }
 
   /** Kernel to features. */
