@@ -42,9 +42,12 @@ final class ModelChoice {
     return CostModels.create(model != null ? model : defaultFor(chip), chip);
   }
 
-  /** {@code gnn} where a learned model is shipped for the chip's figures, else {@code analytical}. */
+  /**
+   * {@code gnn} where a learned model trained for the chip's figures is shipped (its accuracy against
+   * measurements is known), else {@code analytical} (a chip-conditioned model serves other chips on request).
+   */
   static String defaultFor(ChipSpec chip) {
-    return GnnModel.hasShipped("gnn", chip) ? "gnn" : "analytical";
+    return GnnModel.hasShippedForFigures("gnn", chip) ? "gnn" : "analytical";
   }
 
   /** A model file, told apart by its content: a zip is a trained model, JSON analytical constants. */

@@ -4,6 +4,7 @@ import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.tile.TileConfig;
+import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
@@ -62,20 +63,21 @@ public final class ConfigFeatures {
   public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
       float[] chip) {
     List<AnalyticalModel.TileFeatures> q = analytical.tileFeaturesAll(kernel, tiles);
+    TileSpace space = analytical.tileSpace(kernel);
     float[][] out = new float[q.size()][];
     String[] refusals = new String[q.size()];
     for (int i = 0; i < out.length; i++) {
       AnalyticalModel.TileFeatures f = q.get(i);
       refusals[i] = f.problem();
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      out[i] = f.accepted() ? assemble(analytical.tileSpace(kernel).effective(tiles.get(i)), f.features(), graph, chip) : null;
+      out[i] = f.accepted() ? assemble(space.effective(tiles.get(i)), f.features(), graph, chip) : null;
     }
     return new Batch(out, refusals);
   }
 
   private static float[] assemble(TileConfig tile, double[] q, KernelGraph graph, float[] chip) {
     float[] out = new float[chip == null ? WIDTH : CHIP_WIDTH];
-    System.arraycopy(Featurizer.tileEncoding(tile), 0, out, 0, Featurizer.TILE_ENCODING);
+    Featurizer.tileEncoding(tile, out);
     for (int i = 0; i < q.length; i++) {
       out[Featurizer.TILE_ENCODING + i] = (float) q[i];
     }

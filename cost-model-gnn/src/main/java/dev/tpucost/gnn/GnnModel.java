@@ -116,7 +116,12 @@ public final class GnnModel implements CostModel {
    * trained for its figures, or a chip-conditioned one that serves every chip.
    */
   public static boolean hasShipped(String kind, ChipSpec chip) {
-    return GnnModel.class.getResource(shippedResource(kind, ANY_CHIP)) != null || chip.matchingPreset()
+    return hasShippedForFigures(kind, chip) || GnnModel.class.getResource(shippedResource(kind, ANY_CHIP)) != null;
+  }
+
+  /** True if a default model of {@code kind} trained for {@code chip}'s own figures (a preset's) is shipped. */
+  public static boolean hasShippedForFigures(String kind, ChipSpec chip) {
+    return chip.matchingPreset()
         .map(p -> GnnModel.class.getResource(shippedResource(kind, p.name())) != null).orElse(false);
   }
 
@@ -210,7 +215,7 @@ public final class GnnModel implements CostModel {
     double[] analyticalNs = new double[cfg.length];
     for (int i = 0; i < cfg.length; i++) {
       if (cfg[i] != null) {
-        analyticalNs[i] = ConfigFeatures.analyticalNanoseconds(cfg[i], chip);
+        analyticalNs[i] = hybrid ? ConfigFeatures.analyticalNanoseconds(cfg[i], chip) : 0;
         file.configNorm().apply(cfg[i]);
       }
     }

@@ -162,12 +162,17 @@ public final class Featurizer {
 
   /** TpuGraphs' 24-number encoding of a tile, on a log scale. */
   public static float[] tileEncoding(TileConfig t) {
+    float[] out = new float[TILE_ENCODING];
+    tileEncoding(t, out);
+    return out;
+  }
+
+  /** {@link #tileEncoding(TileConfig)} into {@code out[0, TILE_ENCODING)}. */
+  public static void tileEncoding(TileConfig t, float[] out) {
     float[] raw = t.features();
-    float[] out = new float[raw.length];
-    for (int i = 0; i < raw.length; i++) {
+    for (int i = 0; i < TILE_ENCODING; i++) {
       out[i] = log(raw[i]);
     }
-    return out;
   }
 
   static float log(double v) {
