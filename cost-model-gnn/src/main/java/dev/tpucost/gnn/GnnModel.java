@@ -213,14 +213,21 @@ public final class GnnModel implements CostModel {
     ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, e.chipRow());
     float[][] cfg = batch.rows();
     double[] analyticalNs = new double[cfg.length];
-    for (int i = 0; i < cfg.length; i++) {
-      if (cfg[i] != null) {
-        analyticalNs[i] = hybrid ? ConfigFeatures.analyticalNanoseconds(cfg[i], chip) : 0;
-        file.configNorm().apply(cfg[i]);
-      }
+    for (int i = 0; i < cfg.length && hybrid; i++) {
+      analyticalNs[i] = cfg[i] != null ? ConfigFeatures.analyticalNanoseconds(cfg[i], chip) : 0;
     }
     float[] out = new float[cfg.length];
-    forward.outputs(e.graph(), e.base(), e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM);
+    if (e.headInput() != null) {
+      // Late join: the raw features go straight in, the normaliser folded into the head.
+      forward.outputsRaw(e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM, file.configNorm());
+    } else {
+      for (float[] c : cfg) {
+        if (c != null) {
+          file.configNorm().apply(c);
+        }
+      }
+      forward.outputs(e.graph(), e.base(), null, cfg, out);
+    }
     List<TilePrediction> result = new ArrayList<>(cfg.length);
     for (int i = 0; i < cfg.length; i++) {
       if (batch.refused(i)) {

@@ -367,14 +367,87 @@ public final class Forward {
       }
     }
     if (late != null && configs.length >= BLOCKED_FROM) {
-      headAll(start, configs, out, own);
+      headAll(start, configs, out, own, w1, h.graphWidth());
       return;
     }
     for (int j = 0; j < configs.length; j++) {
       float[] c = configs[j];
-      out[j] = c == null ? Float.NaN
-          : late != null ? headFrom(start, c, own) : headFrom(headInput(embed(g, base, c)), c, h.configFeatures());
+      out[j] = c == null ? Float.NaN : late != null ? headFrom(start, c, own, w1, h.graphWidth())
+          : headFrom(headInput(embed(g, base, c)), c, h.configFeatures(), w1, h.graphWidth());
     }
+  }
+
+  /**
+   * A late-join network's outputs for <em>raw</em> config features ({@code configs} only read; a null entry
+   * gives NaN), the normaliser folded into the head's first layer ({@link FoldedHead}): no per-config
+   * normalisation. Columns from {@code sharedFrom} on must be the same for every config, as in
+   * {@link #outputs(KernelGraph, float[][], float[], float[][], float[], int)}; equal to it on normalised
+   * configs within float rounding.
+   */
+  public void outputsRaw(float[] late, float[][] configs, float[] out, int sharedFrom, Normalizer norm) {
+    if (h.earlyJoin() || late == null) {
+      throw new IllegalArgumentException("raw config features need a late-join network and its head input");
+    }
+    if (sharedFrom < 0 || sharedFrom > h.configFeatures()) {
+      throw new IllegalArgumentException("shared columns from " + sharedFrom + " of " + h.configFeatures());
+    }
+    FoldedHead fh = foldedHead(norm);
+    float[] start = late.clone();
+    for (int c = 0; c < start.length; c++) {
+      start[c] += fh.shift()[c];
+    }
+    float[] first = null;
+    for (int j = 0; j < configs.length && first == null; j++) {
+      first = configs[j];
+    }
+    int own = first == null ? h.configFeatures() : sharedFrom;
+    for (int r = own; r < h.configFeatures(); r++) {
+      axpy(first[r], fh.rows()[r], start);
+    }
+    if (configs.length >= BLOCKED_FROM) {
+      headAll(start, configs, out, own, fh.rows(), 0);
+      return;
+    }
+    for (int j = 0; j < configs.length; j++) {
+      out[j] = configs[j] == null ? Float.NaN : headFrom(start, configs[j], own, fh.rows(), 0);
+    }
+  }
+
+  /**
+   * The head's config rows folded with a config normaliser: {@code rows[r] = W1[config row r] / std[r]} and
+   * {@code shift = - sum_r (mean[r] / std[r]) W1[config row r]} (summed in double), so that {@code raw .
+   * rows + shift} equals {@code ((raw - mean) / std) . W1[config rows]}.
+   */
+  private record FoldedHead(Normalizer norm, float[][] rows, float[] shift) {}
+
+  private volatile FoldedHead foldedHead;
+
+  private FoldedHead foldedHead(Normalizer norm) {
+    FoldedHead f = foldedHead;
+    if (f != null && f.norm() == norm) {
+      return f;
+    }
+    int g = h.graphWidth();
+    int n = h.configFeatures();
+    if (norm.width() != n) {
+      throw new IllegalArgumentException("a config normaliser of " + norm.width() + " features for " + n);
+    }
+    float[][] rows = new float[n][h.head1()];
+    double[] shift = new double[h.head1()];
+    for (int r = 0; r < n; r++) {
+      double scale = 1.0 / norm.std()[r];
+      for (int c = 0; c < h.head1(); c++) {
+        rows[r][c] = (float) (w1[g + r][c] * scale);
+        shift[c] -= norm.mean()[r] * scale * w1[g + r][c];
+      }
+    }
+    float[] s = new float[h.head1()];
+    for (int c = 0; c < s.length; c++) {
+      s[c] = (float) shift[c];
+    }
+    f = new FoldedHead(norm, rows, s);
+    foldedHead = f;
+    return f;
   }
 
   /**
@@ -392,17 +465,19 @@ public final class Forward {
 
   /** The head's output from {@link #headInput} (only read) and the normalised config features. */
   public float headFrom(float[] kernelPart, float[] config) {
-    return headFrom(kernelPart, config, config.length);
+    return headFrom(kernelPart, config, config.length, w1, h.graphWidth());
   }
 
-  /** {@link #headFrom(float[], float[])} over the config's first {@code columns} features only. */
-  private float headFrom(float[] kernelPart, float[] config, int columns) {
+  /**
+   * {@link #headFrom(float[], float[])} over the config's first {@code columns} features only, the config
+   * rows of the first layer being {@code w[w0...]}.
+   */
+  private float headFrom(float[] kernelPart, float[] config, int columns, float[][] w, int w0) {
     Scratch s = scratch.get();
     float[] z1 = s.z1;
     System.arraycopy(kernelPart, 0, z1, 0, z1.length);
-    int g = h.graphWidth();
     for (int r = 0; r < columns; r++) {
-      axpy(config[r], w1[g + r], z1);
+      axpy(config[r], w[w0 + r], z1);
     }
     float[] z2 = s.z2;
     System.arraycopy(b2, 0, z2, 0, z2.length);
@@ -448,16 +523,18 @@ public final class Forward {
    * rounding.
    */
   public void headAll(float[] kernelPart, float[][] configs, float[] out) {
-    headAll(kernelPart, configs, out, h.configFeatures());
+    headAll(kernelPart, configs, out, h.configFeatures(), w1, h.graphWidth());
   }
 
-  /** {@link #headAll(float[], float[][], float[])} over the configs' first {@code f} features only. */
-  private void headAll(float[] kernelPart, float[][] configs, float[] out, int f) {
+  /**
+   * {@link #headAll(float[], float[][], float[])} over the configs' first {@code f} features only, the
+   * config rows of the first layer being {@code w[w0...]}.
+   */
+  private void headAll(float[] kernelPart, float[][] configs, float[] out, int f, float[][] w, int w0) {
     if (out.length != configs.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
     Block b = blocks.get();
-    int g = h.graphWidth();
     for (int start = 0; start < configs.length; start += BLOCK) {
       int m = Math.min(BLOCK, configs.length - start);
       for (int j = 0; j < m; j++) {
@@ -469,7 +546,7 @@ public final class Forward {
       for (int c = 0; c < b.z1.length; c++) {
         java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
       }
-      layerT(b.configs, w1, g, f, b.z1, m);
+      layerT(b.configs, w, w0, f, b.z1, m);
       for (float[] row : b.z1) {
         for (int j = 0; j < m; j++) {
           row[j] = Math.max(0, row[j]);

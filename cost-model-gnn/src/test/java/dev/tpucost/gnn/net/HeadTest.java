@@ -78,4 +78,39 @@ class HeadTest {
       }
     }
   }
+
+  @Test
+  void rawConfigsThroughTheFoldedNormaliserGiveWhatNormalisedOnesGive() {
+    ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
+    Forward f = new Forward(file.hyper(), file.weights());
+    Random r = new Random(13);
+    float[] late = f.headInput(new float[file.hyper().graphWidth()]);
+    int width = file.hyper().configFeatures();
+    int shared = width - 4;
+    for (int n : new int[] {1, 5, 300}) {
+      float[][] raw = new float[n][width];
+      for (float[] c : raw) {
+        for (int k = 0; k < width; k++) {
+          c[k] = k < shared ? (float) Math.abs(r.nextGaussian() * 5) : 2.5f + k;
+        }
+      }
+      raw[n - 1] = n > 1 ? null : raw[n - 1];
+      float[][] normalised = new float[n][];
+      for (int j = 0; j < n; j++) {
+        normalised[j] = raw[j] == null ? null : file.configNorm().apply(raw[j].clone());
+      }
+      float[] expected = new float[n];
+      float[] folded = new float[n];
+      f.outputs(null, null, late, normalised, expected, shared);
+      f.outputsRaw(late, raw, folded, shared, file.configNorm());
+      for (int j = 0; j < n; j++) {
+        if (raw[j] == null) {
+          assertThat(folded[j]).isNaN();
+        } else {
+          assertThat(folded[j]).as("%d configs, config %d", n, j)
+              .isCloseTo(expected[j], within(1e-4f * (1 + Math.abs(expected[j]))));
+        }
+      }
+    }
+  }
 }
