@@ -194,21 +194,42 @@ public final class GnnModel implements CostModel {
     return k.derived(embeddingKey, Embedded.class, this::embed); // an invalid kernel's exception propagates
   }
 
+  /**
+   * How far (in the training targets' standard deviations from their mean) a learned output may lie before
+   * the model counts it as extrapolating and answers with the analytical model's estimate instead: far
+   * outside anything it was trained on (a chip or kernel unlike its training data), where a ReLU network's
+   * linear extrapolation means nothing and can overflow to an infinite runtime.
+   */
+  static final double EXTRAPOLATION_SIGMAS = 8;
+
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
-    TilePrediction p = predictAll(kernel, List.of(tile)).get(0);
+    Run b = run(kernel, List.of(tile));
+    TilePrediction p = b.predictions().get(0);
     if (p.isRefused()) {
       throw new InvalidTileException(p.refusal().orElseThrow());
     }
-    return Estimate.of(p.nanoseconds());
+    Estimate est = Estimate.of(p.nanoseconds());
+    return b.extrapolated()[0] ? est.withWarnings(List.of(String.format("model %s, kernel '%s', tile %s: the learned"
+        + " estimate lies more than %.0f standard deviations outside the model's training targets (a chip or kernel"
+        + " unlike its training data); the analytical model's estimate is given instead", name, kernel.name(), tile,
+        EXTRAPOLATION_SIGMAS))) : est;
   }
 
   /**
    * Every tile of one kernel: the kernel is analysed and encoded once (and cached), then the head runs per
-   * config; a tile the analytical model refuses gets its reason.
+   * config; a tile the analytical model refuses gets its reason; where the learned output extrapolates
+   * ({@link #EXTRAPOLATION_SIGMAS}) the analytical model's estimate stands in ({@link #predict} says so).
    */
   @Override
   public List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
+    return run(kernel, tiles).predictions();
+  }
+
+  /** Predictions, and per tile whether the analytical estimate stood in for an extrapolating learned one. */
+  private record Run(List<TilePrediction> predictions, boolean[] extrapolated) {}
+
+  private Run run(Kernel kernel, List<TileConfig> tiles) {
     Embedded e = embedded(kernel);
     ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, e.chipRow());
     float[][] cfg = batch.rows();
@@ -221,23 +242,30 @@ public final class GnnModel implements CostModel {
       // Late join: the raw features go straight in, the normaliser folded into the head.
       forward.outputsRaw(e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM, file.configNorm());
     } else {
-      for (float[] c : cfg) {
-        if (c != null) {
-          file.configNorm().apply(c);
-        }
+      float[][] normalised = new float[cfg.length][];
+      for (int i = 0; i < cfg.length; i++) {
+        normalised[i] = cfg[i] == null ? null : file.configNorm().apply(cfg[i].clone());
       }
-      forward.outputs(e.graph(), e.base(), null, cfg, out);
+      forward.outputs(e.graph(), e.base(), null, normalised, out);
     }
     List<TilePrediction> result = new ArrayList<>(cfg.length);
+    boolean[] extrapolated = new boolean[cfg.length];
     for (int i = 0; i < cfg.length; i++) {
       if (batch.refused(i)) {
         result.add(TilePrediction.refused(tiles.get(i), batch.refusals()[i]));
         continue;
       }
-      double target = out[i] * file.targetStd() + file.targetMean();
-      result.add(TilePrediction.of(tiles.get(i), hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target)));
+      double ns;
+      if (Math.abs(out[i]) <= EXTRAPOLATION_SIGMAS) { // also false for NaN
+        double target = out[i] * file.targetStd() + file.targetMean();
+        ns = hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target);
+      } else {
+        extrapolated[i] = true;
+        ns = ConfigFeatures.analyticalNanoseconds(cfg[i], chip);
+      }
+      result.add(TilePrediction.of(tiles.get(i), ns));
     }
-    return result;
+    return new Run(result, extrapolated);
   }
 
   /** Registers the shipped default as {@code gnn}. */

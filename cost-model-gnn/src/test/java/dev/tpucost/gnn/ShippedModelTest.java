@@ -168,6 +168,27 @@ class ShippedModelTest {
   private static final double[] RECORDED_3 = {7686.088130521554, 1579.1336890582759, 1142.8403258229073};
 
   @Test
+  void anExtrapolatingOutputGivesTheAnalyticalEstimateWithAWarningNeverAnInfiniteRuntime() throws Exception {
+    // A network pushed far outside its training targets (as a chip unlike its training data pushed one, to an
+    // infinite runtime): the analytical model answers, and predict() says so.
+    for (String kind : List.of("gnn", "hybrid")) {
+      ModelFile file = GnnModel.shipped(kind, ChipSpec.V4).file();
+      file.weights().get("b3").data()[0] = 1e4f;
+      GnnModel wild = GnnModel.of(file, ChipSpec.V4);
+      Kernel k = kernels(1).get(0);
+      TileConfig tile = TileSpace.of(k, ChipSpec.V4).defaultConfig();
+      var analytical = dev.tpucost.analytical.AnalyticalModel.create(ChipSpec.V4).predict(k, tile);
+      var est = wild.predict(k, tile);
+      assertThat(est.nanoseconds()).as(kind).isFinite().isCloseTo(analytical.nanoseconds(),
+          org.assertj.core.data.Percentage.withPercentage(1e-3));
+      assertThat(est.warnings()).singleElement().asString().contains("standard deviations outside")
+          .contains(k.name());
+      assertThat(wild.rank(k, TileSpace.of(k, ChipSpec.V4).validConfigs(20)).entries())
+          .allSatisfy(e -> assertThat(e.predictedNs()).isFinite());
+    }
+  }
+
+  @Test
   void aModelKeepsNoKernelAliveAfterItsCallerDropsIt() throws Exception {
     // A compiler predicts over many short-lived kernels: the encoding and tile space kept for a kernel must
     // go with it (a weak-key cache whose values reach their key kept ~65 000 of them, 1 GB, before).
