@@ -18,13 +18,22 @@ public record Normalizer(float[] mean, float[] std) {
     public Accumulator(int width) {
       sum = new double[width];
       sumSq = new double[width];
+      min = new double[width];
+      max = new double[width];
+      java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+      java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
+
+    private final double[] min;
+    private final double[] max;
 
     /** Adds one row. */
     public void add(float[] row) {
       for (int i = 0; i < row.length; i++) {
         sum[i] += row[i];
         sumSq[i] += (double) row[i] * row[i];
+        min[i] = Math.min(min[i], row[i]);
+        max[i] = Math.max(max[i], row[i]);
       }
       count++;
     }
@@ -34,6 +43,8 @@ public record Normalizer(float[] mean, float[] std) {
       for (int i = 0; i < row.length; i++) {
         sum[i] += row[i];
         sumSq[i] += row[i] * row[i];
+        min[i] = Math.min(min[i], row[i]);
+        max[i] = Math.max(max[i], row[i]);
       }
       count++;
     }
@@ -46,7 +57,10 @@ public record Normalizer(float[] mean, float[] std) {
         double m = count == 0 ? 0 : sum[i] / count;
         double var = count == 0 ? 0 : sumSq[i] / count - m * m;
         mean[i] = (float) m;
-        std[i] = var > 1e-12 ? (float) Math.sqrt(var) : 1f;
+        // A constant feature (max == min) gets std 1: the sums' cancellation leaves it a variance of ~1e-11,
+        // whose root made any other value tens of thousands of deviations away (a chip-conditioned model
+        // trained on chips of 2 TensorCores saw v5e's 1 at -67,000).
+        std[i] = var > 1e-12 && max[i] > min[i] ? (float) Math.sqrt(var) : 1f;
       }
       return new Normalizer(mean, std);
     }
