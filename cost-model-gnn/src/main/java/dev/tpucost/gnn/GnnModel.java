@@ -240,7 +240,7 @@ public final class GnnModel implements CostModel {
     float[] out = new float[cfg.length];
     if (e.headInput() != null) {
       // Late join: the raw features go straight in, the normaliser folded into the head.
-      forward.outputsRaw(e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM, file.configNorm());
+      forward.head().outputsRaw(e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM, file.configNorm());
     } else {
       float[][] normalised = new float[cfg.length][];
       for (int i = 0; i < cfg.length; i++) {

@@ -57,7 +57,7 @@ public class GnnForwardBench {
     graph = Featurizer.graph(kernel);
     System.out.printf("%n[GnnForwardBench] %d nodes, %d edges: %d multiply-adds per embed, %d per head%n", graph.size(),
         graph.src().length, forward.baseMacs(graph.size()) + forward.embedMacs(graph.size(), graph.src().length),
-        forward.headMacs());
+        forward.head().macs());
   }
 
   /** The encoder over one kernel. */

@@ -70,6 +70,16 @@ public final class Gemm {
     }
   }
 
+  /** {@code out[c] += a * row[c]} over {@code out}'s length; skips {@code a == 0} (ReLU zeros are common). */
+  static void axpy(float a, float[] row, float[] out) {
+    if (a == 0) {
+      return;
+    }
+    for (int c = 0; c < out.length; c++) {
+      out[c] += a * row[c];
+    }
+  }
+
   private static boolean detect() {
     if ("false".equals(System.getProperty("tpucost.vector"))
         || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

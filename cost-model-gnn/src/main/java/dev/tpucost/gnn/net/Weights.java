@@ -80,4 +80,18 @@ public final class Weights {
   public long parameterCount() {
     return matrices.values().stream().mapToLong(m -> m.data().length).sum();
   }
+
+  /** The rows of weight {@code name}, checked to be {@code rows x cols} (copies, one array per row). */
+  float[][] rows(String name, int rows, int cols) {
+    Matrix m = get(name);
+    if (m.rows() != rows || m.cols() != cols) {
+      throw new IllegalArgumentException("weight '" + name + "' is " + m.rows() + "x" + m.cols() + " but the network's"
+          + " hyper-parameters need " + rows + "x" + cols);
+    }
+    float[][] out = new float[rows][];
+    for (int r = 0; r < rows; r++) {
+      out[r] = java.util.Arrays.copyOfRange(m.data(), r * cols, (r + 1) * cols);
+    }
+    return out;
+  }
 }

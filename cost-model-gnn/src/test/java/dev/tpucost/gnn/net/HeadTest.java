@@ -23,7 +23,7 @@ class HeadTest {
     for (int i = 0; i < graph.length; i++) {
       graph[i] = r.nextFloat();
     }
-    float[] kernelPart = f.headInput(graph);
+    float[] kernelPart = f.head().input(graph);
     // More than one block (128), with a null config inside.
     float[][] configs = new float[600][];
     for (int j = 0; j < configs.length; j++) {
@@ -36,12 +36,12 @@ class HeadTest {
       }
     }
     float[] out = new float[configs.length];
-    f.headAll(kernelPart, configs, out);
+    f.head().all(kernelPart, configs, out);
     for (int j = 0; j < configs.length; j++) {
       if (configs[j] == null) {
         assertThat(out[j]).isNaN();
       } else {
-        float one = f.headFrom(kernelPart, configs[j]);
+        float one = f.head().from(kernelPart, configs[j]);
         assertThat(out[j]).as("config %d", j).isCloseTo(one, within(1e-5f * (1 + Math.abs(one))));
       }
     }
@@ -52,7 +52,7 @@ class HeadTest {
     ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
     Forward f = new Forward(file.hyper(), file.weights());
     Random r = new Random(11);
-    float[] late = f.headInput(new float[file.hyper().graphWidth()]);
+    float[] late = f.head().input(new float[file.hyper().graphWidth()]);
     int width = file.hyper().configFeatures();
     int shared = width - 4;
     float[] tail = {0.5f, -1.25f, 2f, 0.1f};
@@ -84,7 +84,7 @@ class HeadTest {
     ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
     Forward f = new Forward(file.hyper(), file.weights());
     Random r = new Random(13);
-    float[] late = f.headInput(new float[file.hyper().graphWidth()]);
+    float[] late = f.head().input(new float[file.hyper().graphWidth()]);
     int width = file.hyper().configFeatures();
     int shared = width - 4;
     for (int n : new int[] {1, 5, 300}) {
@@ -102,7 +102,7 @@ class HeadTest {
       float[] expected = new float[n];
       float[] folded = new float[n];
       f.outputs(null, null, late, normalised, expected, shared);
-      f.outputsRaw(late, raw, folded, shared, file.configNorm());
+      f.head().outputsRaw(late, raw, folded, shared, file.configNorm());
       for (int j = 0; j < n; j++) {
         if (raw[j] == null) {
           assertThat(folded[j]).isNaN();

@@ -1,0 +1,327 @@
+package dev.tpucost.gnn.net;
+
+import dev.tpucost.gnn.features.Normalizer;
+
+/**
+ * The network's head: from a kernel's embedding and each config's features to the (normalised) output, two
+ * ReLU layers and a linear one. The first layer splits into the kernel's share ({@link #input}, once per
+ * kernel with a late join) and each config's; {@link #from} runs one config, {@link #all} many over transposed
+ * blocks, {@link #outputs} and {@link #outputsRaw} choose between them and add the columns every config of a
+ * kernel shares once ({@code outputsRaw} also takes raw features, the normaliser folded into the first layer).
+ * Per-thread buffers and one value computed on first use (the folded layer, an immutable record published
+ * through a volatile field): thread-safe.
+ */
+public final class Head {
+  private final Hyper h;
+  private final float[][] w1;
+  private final float[] b1;
+  private final float[][] w2;
+  private final float[] b2;
+  private final float[] w3;
+  private final float b3;
+  private final ThreadLocal<Units> units;
+  private final ThreadLocal<Block> blocks;
+
+  /** Per-thread buffers of one config's hidden units. */
+  private static final class Units {
+    final float[] z1;
+    final float[] z2;
+
+    Units(Hyper h) {
+      z1 = new float[h.head1()];
+      z2 = new float[h.head2()];
+    }
+  }
+
+  /** The head of the network {@code h} with weights {@code w}. */
+  Head(Hyper h, Weights w) {
+    this.h = h;
+    w1 = w.rows("w1", h.graphWidth() + h.configFeatures(), h.head1());
+    b1 = w.rows("b1", 1, h.head1())[0];
+    w2 = w.rows("w2", h.head1(), h.head2());
+    b2 = w.rows("b2", 1, h.head2())[0];
+    float[][] last = w.rows("w3", h.head2(), 1);
+    w3 = new float[h.head2()];
+    for (int r = 0; r < w3.length; r++) {
+      w3[r] = last[r][0];
+    }
+    b3 = w.rows("b3", 1, 1)[0][0];
+    units = ThreadLocal.withInitial(() -> new Units(h));
+    blocks = ThreadLocal.withInitial(() -> new Block(h));
+  }
+
+  /** Multiply-adds of the whole head for one config: {@link #input} and {@link #from}. */
+  public long macs() {
+    return (long) (h.graphWidth() + h.configFeatures()) * h.head1() + (long) h.head1() * h.head2() + h.head2();
+  }
+
+  /** Configs from which {@link #outputs} and {@link #outputsRaw} run {@link #all}'s blocks. */
+  static final int BLOCKED_FROM = 8;
+
+  /**
+   * A late-join network's outputs for {@code configs} (normalised; a null entry gives NaN) of a kernel whose
+   * {@link #input} is {@code late}; many configs run in {@link #all}'s blocks, a few one at a time (same
+   * results). Columns from {@code sharedFrom} on must be the same for every config (the kernel's and the
+   * chip's): their share of the first layer is added to the kernel's once, and each config pays only for its
+   * own columns.
+   */
+  public void outputs(float[] late, float[][] configs, float[] out, int sharedFrom) {
+    checkShared(sharedFrom);
+    int own = h.configFeatures();
+    float[] start = late;
+    float[] first = first(configs);
+    if (first != null && sharedFrom < own) {
+      start = late.clone();
+      for (int r = sharedFrom; r < own; r++) {
+        Gemm.axpy(first[r], w1[h.graphWidth() + r], start);
+      }
+      own = sharedFrom;
+    }
+    run(start, configs, out, own, w1, h.graphWidth());
+  }
+
+  /**
+   * A late-join network's outputs for <em>raw</em> config features ({@code configs} only read; a null entry
+   * gives NaN), the normaliser folded into the head's first layer ({@link FoldedHead}): no per-config
+   * normalisation. Columns from {@code sharedFrom} on must be the same for every config, as in
+   * {@link #outputs}; equal to it on normalised configs within float rounding.
+   */
+  public void outputsRaw(float[] late, float[][] configs, float[] out, int sharedFrom, Normalizer norm) {
+    checkShared(sharedFrom);
+    FoldedHead fh = foldedHead(norm);
+    float[] start = late.clone();
+    for (int c = 0; c < start.length; c++) {
+      start[c] += fh.shift()[c];
+    }
+    float[] first = first(configs);
+    int own = first == null ? h.configFeatures() : sharedFrom;
+    for (int r = own; r < h.configFeatures(); r++) {
+      Gemm.axpy(first[r], fh.rows()[r], start);
+    }
+    run(start, configs, out, own, fh.rows(), 0);
+  }
+
+  /** The configs through the head from {@code start}, over their first {@code own} columns ({@code w[w0...]}). */
+  private void run(float[] start, float[][] configs, float[] out, int own, float[][] w, int w0) {
+    if (configs.length >= BLOCKED_FROM) {
+      all(start, configs, out, own, w, w0);
+      return;
+    }
+    for (int j = 0; j < configs.length; j++) {
+      out[j] = configs[j] == null ? Float.NaN : from(start, configs[j], own, w, w0);
+    }
+  }
+
+  private void checkShared(int sharedFrom) {
+    if (sharedFrom < 0 || sharedFrom > h.configFeatures()) {
+      throw new IllegalArgumentException("shared columns from " + sharedFrom + " of " + h.configFeatures());
+    }
+  }
+
+  /** The first non-null config, or null. */
+  private static float[] first(float[][] configs) {
+    for (float[] c : configs) {
+      if (c != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The head's config rows folded with a config normaliser: {@code rows[r] = W1[config row r] / std[r]} and
+   * {@code shift = - sum_r (mean[r] / std[r]) W1[config row r]} (summed in double), so that {@code raw .
+   * rows + shift} equals {@code ((raw - mean) / std) . W1[config rows]}.
+   */
+  private record FoldedHead(Normalizer norm, float[][] rows, float[] shift) {}
+
+  private volatile FoldedHead foldedHead;
+
+  private FoldedHead foldedHead(Normalizer norm) {
+    FoldedHead f = foldedHead;
+    if (f != null && f.norm() == norm) {
+      return f;
+    }
+    int g = h.graphWidth();
+    int n = h.configFeatures();
+    if (norm.width() != n) {
+      throw new IllegalArgumentException("a config normaliser of " + norm.width() + " features for " + n);
+    }
+    float[][] rows = new float[n][h.head1()];
+    double[] shift = new double[h.head1()];
+    for (int r = 0; r < n; r++) {
+      double scale = 1.0 / norm.std()[r];
+      for (int c = 0; c < h.head1(); c++) {
+        rows[r][c] = (float) (w1[g + r][c] * scale);
+        shift[c] -= norm.mean()[r] * scale * w1[g + r][c];
+      }
+    }
+    float[] s = new float[h.head1()];
+    for (int c = 0; c < s.length; c++) {
+      s[c] = (float) shift[c];
+    }
+    f = new FoldedHead(norm, rows, s);
+    foldedHead = f;
+    return f;
+  }
+
+  /**
+   * The kernel's share of the head's first layer ({@code b1 + graph . W1[graph rows]}, {@link Hyper#head1()}
+   * values): with a late join it is the same for every config, so {@link #from} can start from it and
+   * pay only for the config's rows.
+   */
+  public float[] input(float[] graph) {
+    float[] z = b1.clone();
+    for (int r = 0; r < graph.length; r++) {
+      Gemm.axpy(graph[r], w1[r], z);
+    }
+    return z;
+  }
+
+  /** The head's output from {@link #input} (only read) and the normalised config features. */
+  public float from(float[] kernelPart, float[] config) {
+    return from(kernelPart, config, config.length, w1, h.graphWidth());
+  }
+
+  /**
+   * {@link #from(float[], float[])} over the config's first {@code columns} features only, the config
+   * rows of the first layer being {@code w[w0...]}.
+   */
+  private float from(float[] kernelPart, float[] config, int columns, float[][] w, int w0) {
+    Units s = units.get();
+    float[] z1 = s.z1;
+    System.arraycopy(kernelPart, 0, z1, 0, z1.length);
+    for (int r = 0; r < columns; r++) {
+      Gemm.axpy(config[r], w[w0 + r], z1);
+    }
+    float[] z2 = s.z2;
+    System.arraycopy(b2, 0, z2, 0, z2.length);
+    for (int r = 0; r < z1.length; r++) {
+      Gemm.axpy(Math.max(0, z1[r]), w2[r], z2);
+    }
+    return output(z2);
+  }
+
+  /** The head's last layer: {@code b3 + relu(z2) . w3}. */
+  private float output(float[] z2) {
+    float out = b3;
+    for (int i = 0; i < z2.length; i++) {
+      out += Math.max(0, z2[i]) * w3[i];
+    }
+    return out;
+  }
+
+  /** Configs per block of {@link #all}: its buffers stay in the core's L1/L2 cache. */
+  private static final int BLOCK = 128;
+
+  /** Per-thread buffers of {@link #all}, transposed: one row per feature or unit, one column per config. */
+  private static final class Block {
+    final float[][] configs;
+    final float[][] z1;
+    final float[][] z2;
+    final float[] acc = new float[BLOCK];
+
+    Block(Hyper h) {
+      configs = new float[h.configFeatures()][BLOCK];
+      z1 = new float[h.head1()][BLOCK];
+      z2 = new float[h.head2()][BLOCK];
+    }
+  }
+
+  /**
+   * {@link #from} for many configs of one kernel, into {@code out} (NaN where {@code configs[i]} is
+   * null), over blocks of configs held transposed (a row per feature or unit, a column per config):
+   * {@code z1 = kernelPart + W1[config rows]^T . C}, {@code z2 = b2 + W2^T . relu(z1)},
+   * {@code out = b3 + w3 . relu(z2)}. The inner loops run along a block's configs, long enough for C2 to
+   * vectorise them well at the head's small widths (along a 16- or 32-wide row they were mostly loop
+   * overhead), on the scalar path and the Vector API's alike. Equal to {@link #from} within float
+   * rounding.
+   */
+  public void all(float[] kernelPart, float[][] configs, float[] out) {
+    all(kernelPart, configs, out, h.configFeatures(), w1, h.graphWidth());
+  }
+
+  /**
+   * {@link #all(float[], float[][], float[])} over the configs' first {@code f} features only, the
+   * config rows of the first layer being {@code w[w0...]}.
+   */
+  private void all(float[] kernelPart, float[][] configs, float[] out, int f, float[][] w, int w0) {
+    if (out.length != configs.length) {
+      throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
+    }
+    Block b = blocks.get();
+    for (int start = 0; start < configs.length; start += BLOCK) {
+      int m = Math.min(BLOCK, configs.length - start);
+      for (int j = 0; j < m; j++) {
+        float[] c = configs[start + j];
+        for (int r = 0; r < f; r++) {
+          b.configs[r][j] = c == null ? 0 : c[r];
+        }
+      }
+      for (int c = 0; c < b.z1.length; c++) {
+        java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
+      }
+      layerT(b.configs, w, w0, f, b.z1, m);
+      for (float[] row : b.z1) {
+        for (int j = 0; j < m; j++) {
+          row[j] = Math.max(0, row[j]);
+        }
+      }
+      for (int c = 0; c < b.z2.length; c++) {
+        java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
+      }
+      layerT(b.z1, w2, 0, h.head1(), b.z2, m);
+      float[] acc = b.acc;
+      java.util.Arrays.fill(acc, 0, m, b3);
+      for (int c = 0; c < b.z2.length; c++) {
+        float wc = w3[c];
+        float[] row = b.z2[c];
+        for (int j = 0; j < m; j++) {
+          acc[j] += wc * Math.max(0, row[j]);
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
+      }
+    }
+  }
+
+  /**
+   * {@code outT[c][j] += sum_{r < k} w[w0 + r][c] * inT[r][j]} for {@code j < m}, four input rows at a time
+   * (one load and store of {@code outT[c][j]} per four multiply-adds).
+   */
+  private static void layerT(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
+    int r = 0;
+    for (; r + 4 <= k; r += 4) {
+      float[] i0 = inT[r];
+      float[] i1 = inT[r + 1];
+      float[] i2 = inT[r + 2];
+      float[] i3 = inT[r + 3];
+      float[] v0 = w[w0 + r];
+      float[] v1 = w[w0 + r + 1];
+      float[] v2 = w[w0 + r + 2];
+      float[] v3 = w[w0 + r + 3];
+      for (int c = 0; c < outT.length; c++) {
+        float a0 = v0[c];
+        float a1 = v1[c];
+        float a2 = v2[c];
+        float a3 = v3[c];
+        float[] o = outT[c];
+        for (int j = 0; j < m; j++) {
+          o[j] += a0 * i0[j] + a1 * i1[j] + a2 * i2[j] + a3 * i3[j];
+        }
+      }
+    }
+    for (; r < k; r++) {
+      float[] i0 = inT[r];
+      float[] v0 = w[w0 + r];
+      for (int c = 0; c < outT.length; c++) {
+        float a0 = v0[c];
+        float[] o = outT[c];
+        for (int j = 0; j < m; j++) {
+          o[j] += a0 * i0[j];
+        }
+      }
+    }
+  }
+}
