@@ -165,6 +165,6 @@ public final class FineTuner {
       throw new IllegalArgumentException("fine-tuning a chip-conditioned model is not supported yet; fine-tune a model"
           + " trained for the measured chip");
     }
-    return Trainer.examples(records, AnalyticalModel.create(init.chip()), init.kind().equals("hybrid"), 0, false);
+    return TrainingSet.examples(records, AnalyticalModel.create(init.chip()), init.kind().equals("hybrid"), 0, false);
   }
 }

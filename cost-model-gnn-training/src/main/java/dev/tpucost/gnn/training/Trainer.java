@@ -2,16 +2,8 @@ package dev.tpucost.gnn.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
-import dev.tpucost.api.tile.TileConfig;
-import dev.tpucost.corpus.dataset.DatasetReader;
-import dev.tpucost.corpus.dataset.KernelModules;
-import dev.tpucost.corpus.dataset.Tiles;
-import dev.tpucost.corpus.dataset.wire.KernelRecord;
-import dev.tpucost.corpus.dataset.wire.TileSample;
-import dev.tpucost.corpus.evaluation.Evaluator;
 import dev.tpucost.corpus.evaluation.Metrics;
 import dev.tpucost.gnn.ConfigFeatures;
 import dev.tpucost.gnn.ModelFile;
@@ -103,59 +95,14 @@ public final class Trainer {
   public static ModelFile train(List<Path> dataDirs, Options o, Path out, boolean resume, Consumer<String> log)
       throws IOException {
     long start = System.nanoTime();
-    if (dataDirs.isEmpty()) {
-      throw new IllegalArgumentException("no dataset to train on");
-    }
     boolean conditioned = o.hyper().configFeatures() == ConfigFeatures.CHIP_WIDTH;
-    List<Example> train = new ArrayList<>();
-    List<Example> val = new ArrayList<>();
-    List<String> hashes = new ArrayList<>();
-    List<String> chips = new ArrayList<>();
-    ChipSpec chip = null;
-    boolean valFromTraining = false;
-    for (Path dataDir : dataDirs) {
-      DatasetReader reader = DatasetReader.open(dataDir);
-      ChipSpec c = reader.chip();
-      if (chip == null) {
-        chip = c;
-      } else if (!conditioned && !c.sameHardware(chip)) {
-        throw new IllegalArgumentException(dataDir + ": labelled on chip " + c.name() + ", not " + chip.name()
-            + " like the first dataset; datasets of several chips train a chip-conditioned model (--chip-conditioned)");
-      }
-      AnalyticalModel analytical = AnalyticalModel.create(c);
-      hashes.add(reader.manifestSha256());
-      chips.add(c.name());
-      if (reader.programIds(o.split(), "train").isEmpty()) {
-        throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
-            + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
-            + " (tpucost dataset --programs 32 or more)");
-      }
-      List<Example> t = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels(),
-          conditioned);
-      if (!reader.programIds(o.split(), "val").isEmpty()) {
-        val.addAll(examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
-            o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4), conditioned));
-        train.addAll(t);
-        continue;
-      }
-      // The documented fallback of a small dataset: every tenth training kernel validates (epoch selection then
-      // sees kernels of training programs; the model file records it).
-      if (t.size() < 2) {
-        throw new IllegalArgumentException(dataDir + ": too small to train: " + t.size() + " training kernel(s) and"
-            + " no validation programs; build a bigger dataset (tpucost dataset --programs 32 or more)");
-      }
-      log.accept("warning: " + (dataDirs.size() > 1 ? dataDir + ": " : "") + "the dataset's split '" + o.split()
-          + "' has no programs in part 'val' (too few programs for 80/10/10; build with --programs 32 or more to avoid"
-          + " this): validating on every tenth training kernel instead, so the chosen epoch has seen those kernels'"
-          + " programs");
-      valFromTraining = true;
-      List<Example> v = new ArrayList<>();
-      for (int i = 0; i < t.size(); i++) {
-        (i % 10 == 9 || (i == t.size() - 1 && v.isEmpty()) ? v : train).add(t.get(i));
-      }
-      val.addAll(v);
-    }
-    String datasetHash = String.join("+", hashes);
+    TrainingSet data = TrainingSet.load(dataDirs, o, log);
+    List<Example> train = data.train();
+    List<Example> val = data.val();
+    List<String> chips = data.chips();
+    ChipSpec chip = data.chip();
+    boolean valFromTraining = data.valFromTraining();
+    String datasetHash = data.datasetHash();
     log.accept(String.format("training %s%s (%s task, %s split) on %d kernels, validating on %d; chip%s %s",
         conditioned ? "chip-conditioned " : "", o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(),
         chips.size() > 1 ? "s" : "", String.join(", ", chips)));
@@ -391,60 +338,6 @@ public final class Trainer {
     m.put("fusion_mape", fusionKernels == 0 ? 0 : ape / fusionKernels);
     return m;
   }
-
-  /**
-   * The samples of {@code records} as training examples, their configs' features computed against
-   * {@code analytical} (and with its chip's {@link ChipFeatures} appended if {@code conditioned}).
-   */
-  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, boolean hybrid, int max,
-      boolean conditioned) {
-    List<Example> out = new ArrayList<>();
-    for (KernelRecord r : records) {
-      if (max > 0 && out.size() >= max) {
-        break;
-      }
-      Kernel k = KernelModules.fromRecord(r);
-      KernelGraph g = Featurizer.graph(k);
-      List<TileSample> ran = new ArrayList<>();
-      List<TileConfig> tiles = new ArrayList<>();
-      for (TileSample s : r.getSamplesList()) {
-        if (s.getError().isEmpty()) {
-          ran.add(s);
-          tiles.add(Tiles.of(s));
-        }
-      }
-      // Tiles the models reject up front (null features) are left out: nothing to learn from them.
-      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles,
-          conditioned ? ChipFeatures.of(analytical.chip(), k) : null).rows();
-      List<float[]> cfg = new ArrayList<>();
-      List<Double> targets = new ArrayList<>();
-      List<Double> runtimes = new ArrayList<>();
-      List<Double> analyticalNs = new ArrayList<>();
-      int def = -1;
-      for (int i = 0; i < features.length; i++) {
-        if (features[i] == null) {
-          continue;
-        }
-        TileSample s = ran.get(i);
-        double base = ConfigFeatures.analyticalNanoseconds(features[i], analytical.chip());
-        if (s.getIsDefault()) {
-          def = cfg.size();
-        }
-        cfg.add(features[i]);
-        targets.add(Math.log(s.getRuntimeNs()) - (hybrid ? Math.log(base) : 0));
-        runtimes.add(s.getRuntimeNs());
-        analyticalNs.add(base);
-      }
-      if (cfg.isEmpty()) {
-        continue;
-      }
-      out.add(new Example(k, g, cfg.toArray(new float[0][]), targets.stream().mapToDouble(Double::doubleValue).toArray(),
-          runtimes.stream().mapToDouble(Double::doubleValue).toArray(),
-          analyticalNs.stream().mapToDouble(Double::doubleValue).toArray(), def));
-    }
-    return out;
-  }
-
 
   static Weights copy(Weights w) {
     Weights c = new Weights();
