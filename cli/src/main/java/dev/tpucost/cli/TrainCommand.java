@@ -33,9 +33,9 @@ final class TrainCommand implements Callable<Integer> {
       "A dataset; repeat it to train on several (each labelled on its own chip: with --chip-conditioned)."})
   List<Path> data;
 
-  @Option(names = "--chip-conditioned", description = {
-      "Feed the chip's figures and the kernel's roofline on it to the network, so that one model serves every",
-      "chip (train it on datasets of several chips). Implied by datasets of different chips."})
+  @Option(names = "--chip-conditioned", description = "Feed the chip's figures and the kernel's roofline on it to the"
+      + " network, so that one model serves every chip (train it on datasets of several chips). Implied by datasets"
+      + " of different chips.")
   boolean chipConditioned;
 
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Where to write the model (a zip).")
@@ -62,17 +62,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--layers", defaultValue = "2", description = "GraphSAGE layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--head", defaultValue = "32,16", split = ",", paramLabel = "W1,W2",
+  @Option(names = "--head", defaultValue = "32,16", paramLabel = "W1,W2",
       description = "Widths of the head's two hidden layers (default: ${DEFAULT-VALUE}).")
-  int[] head;
+  String headWidths;
 
   @Option(names = "--embed", defaultValue = "16", description = "Opcode embedding width (default: ${DEFAULT-VALUE}).")
   int embed;
 
-  @Option(names = "--join", defaultValue = "late", description = {
-      "Where the tile config meets the graph: late (kernel embedding + config in the head; the graph is",
-      "encoded once per kernel) or early (also broadcast into every node's first layer; encoded once per",
-      "config). Default: ${DEFAULT-VALUE}."})
+  @Option(names = "--join", defaultValue = "late", description = "Where the tile config meets the graph: late (kernel"
+      + " embedding + config in the head; the graph is encoded once per kernel) or early (also broadcast into every"
+      + " node's first layer; encoded once per config). Default: ${DEFAULT-VALUE}.")
   String join;
 
   @Option(names = "--max-kernels", defaultValue = "0", description = "Train on at most this many kernels (0 = all).")
@@ -109,9 +108,19 @@ final class TrainCommand implements Callable<Integer> {
     if (!join.equals("late") && !join.equals("early")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--join must be late or early, not '" + join + "'");
     }
-    if (head.length != 2 || head[0] < 1 || head[1] < 1 || hidden < 1 || embed < 1 || layers < 0) {
+    int[] head;
+    try {
+      head = java.util.Arrays.stream(headWidths.split(",", -1)).mapToInt(w -> Integer.parseInt(w.trim())).toArray();
+    } catch (NumberFormatException e) {
+      head = new int[0];
+    }
+    if (head.length != 2 || head[0] < 1 || head[1] < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--head takes two positive widths, --hidden and --embed a positive width, --layers zero or more");
+          "--head takes two positive widths W1,W2, not '" + headWidths + "'");
+    }
+    if (hidden < 1 || embed < 1 || layers < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--hidden and --embed take a positive width, --layers zero or more");
     }
     boolean conditioned = chipConditioned;
     ChipSpec first = chipOf(data.get(0));
