@@ -29,17 +29,38 @@ final class ChipsCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin FormatOption output;
 
+  @picocli.CommandLine.Option(names = "--variants", paramLabel = "N", description = "Instead, draw N random chips"
+      + " around the presets (every figure varying, simulator constants interpolated from the presets'), write each"
+      + " as a chip file into --out, and show them: training chips for 'train --chip-conditioned'.")
+  Integer variants;
+
+  @picocli.CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed of --variants (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @picocli.CommandLine.Option(names = "--out", paramLabel = "DIR", description = "Where --variants writes its chip files.")
+  java.nio.file.Path out;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     List<ChipSpec> list = new ArrayList<>();
-    if (chips.isEmpty()) {
+    if (variants != null) {
+      if (out == null || !chips.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--variants needs --out DIR and takes no CHIP arguments");
+      }
+      java.nio.file.Files.createDirectories(out);
+      for (ChipSpec c : dev.tpucost.corpus.dataset.ChipVariants.of(variants, seed)) {
+        ChipFiles.save(c, out.resolve(c.name() + ".json"));
+        list.add(c);
+      }
+    } else if (chips.isEmpty()) {
       list.addAll(ChipSpec.presets().values());
     } else {
       for (String c : chips) {
         list.add(ChipFiles.resolve(c));
       }
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter console = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode doc = Json.object();
       var array = doc.putArray("chips");
@@ -48,7 +69,7 @@ final class ChipsCommand implements Callable<Integer> {
         n.put("peak_bf16_tflops_per_chip", Math.round(c.peakFlopsPerChip() / 1e10) / 100.0);
         array.add(n);
       }
-      Json.print(out, doc);
+      Json.print(console, doc);
       return 0;
     }
     Table t = new Table("chip", "cores", "MXUs/core", "MXU", "clock GHz", "peak bf16 TFLOP/s", "HBM GB/s", "VMEM MiB");
@@ -57,7 +78,7 @@ final class ChipsCommand implements Callable<Integer> {
           c.mxuRows() + "x" + c.mxuCols(), c.clockGhz(), String.format("%.1f", c.peakFlopsPerChip() / 1e12),
           String.format("%.0f", c.hbmGbps()), c.vmemBytes() >> 20);
     }
-    t.print(out);
+    t.print(console);
     return 0;
   }
 

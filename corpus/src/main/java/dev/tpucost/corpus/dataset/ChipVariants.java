@@ -1,0 +1,91 @@
+package dev.tpucost.corpus.dataset;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.sim.SimCalibration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Seeded random chips around the presets, to train a chip-conditioned model on chips whose every figure
+ * varies (a figure constant across the training chips is one the model never learns: trained on v2–v4, all
+ * with 2 TensorCores and 16 MiB of VMEM, it could not place v5e's runtimes). Each variant starts from a
+ * preset picked at random and redraws its figures: TensorCores 1 or 2 (a megacore only with 2), MXUs per
+ * core 1, 2, 4 or 8, clock × [0.7, 1.4], VPU ALUs 1 or 2, VMEM 16, 32, 64 or 128 MiB, HBM bandwidth × [0.6,
+ * 2.0]; MXU size, SMEM, HBM size and DMA engines stay the preset's. Its simulator constants are interpolated
+ * from the presets' calibrated ones, weighted by the inverse distance of the figures (log scale) to each
+ * preset, and written into the chip's {@code simulator} section, so a dataset made with the chip file is
+ * labelled with them. One seed gives the same chips. Stateless.
+ */
+public final class ChipVariants {
+  private static final int[] CORES = {1, 2};
+  private static final int[] MXUS = {1, 2, 4, 8};
+  private static final int[] ALUS = {1, 2};
+  private static final long[] VMEM_MIB = {16, 32, 64, 128};
+
+  private ChipVariants() {}
+
+  /** {@code n} variants drawn with {@code seed}, named {@code variant-SEED-K}. */
+  public static List<ChipSpec> of(int n, long seed) {
+    checkArgument(n >= 1, "the number of chip variants must be >= 1, got %s", n);
+    List<ChipSpec> presets = ImmutableList.copyOf(ChipSpec.presets().values());
+    Random r = new Random(seed);
+    ImmutableList.Builder<ChipSpec> out = ImmutableList.builder();
+    for (int k = 0; k < n; k++) {
+      ChipSpec p = presets.get(r.nextInt(presets.size()));
+      int cores = CORES[r.nextInt(CORES.length)];
+      boolean megacore = cores == 2 && r.nextBoolean();
+      double clock = Math.round(p.clockGhz() * (0.7 + 0.7 * r.nextDouble()) * 100) / 100.0;
+      double hbm = Math.round(p.hbmGbps() * (0.6 + 1.4 * r.nextDouble()));
+      ChipSpec figures = new ChipSpec("variant-" + seed + "-" + k, cores, megacore, MXUS[r.nextInt(MXUS.length)],
+          p.mxuRows(), p.mxuCols(), clock, p.vpuSublanes(), p.vpuLanes(), ALUS[r.nextInt(ALUS.length)],
+          VMEM_MIB[r.nextInt(VMEM_MIB.length)] << 20, p.smemBytes(), p.hbmBytes(), hbm, p.dmaEngines());
+      out.add(withSimulator(figures, interpolated(figures, presets)));
+    }
+    return out.build();
+  }
+
+  /** The presets' shipped simulator constants, weighted by the inverse distance of their figures to {@code c}'s. */
+  static SimCalibration interpolated(ChipSpec c, List<ChipSpec> presets) {
+    double[] sum = new double[SimCalibration.NAMES.size()];
+    double weights = 0;
+    for (ChipSpec p : presets) {
+      double w = 1 / (distance(c, p) + 1e-3);
+      double[] v = SimCalibration.shipped(p).values();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += w * v[i];
+      }
+      weights += w;
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= weights; // a convex combination of in-range constants is in range
+    }
+    return SimCalibration.of(sum);
+  }
+
+  /** Euclidean distance of two chips' figures on a log scale (the megacore flag as 0 or 1). */
+  private static double distance(ChipSpec a, ChipSpec b) {
+    double[] x = figures(a);
+    double[] y = figures(b);
+    double d = 0;
+    for (int i = 0; i < x.length; i++) {
+      d += (x[i] - y[i]) * (x[i] - y[i]);
+    }
+    return Math.sqrt(d);
+  }
+
+  private static double[] figures(ChipSpec c) {
+    return new double[] {Math.log(c.tensorCores()), c.megacore() ? 1 : 0, Math.log(c.mxusPerCore()),
+      Math.log(c.clockGhz()), Math.log(c.vpuAlus()), Math.log(c.vmemBytes()), Math.log(c.hbmGbps())};
+  }
+
+  private static ChipSpec withSimulator(ChipSpec c, SimCalibration s) {
+    Map<String, Double> section = s.toMap();
+    return new ChipSpec(c.name(), c.tensorCores(), c.megacore(), c.mxusPerCore(), c.mxuRows(), c.mxuCols(),
+        c.clockGhz(), c.vpuSublanes(), c.vpuLanes(), c.vpuAlus(), c.vmemBytes(), c.smemBytes(), c.hbmBytes(),
+        c.hbmGbps(), c.dmaEngines(), section);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.tpucost.corpus.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.sim.SimCalibration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Seeded chip variants: reproducible, valid, every figure varying, simulator constants between the presets'. */
+class ChipVariantsTest {
+  @Test
+  void oneSeedGivesTheSameValidChipsWhoseEveryFigureVaries() {
+    List<ChipSpec> a = ChipVariants.of(32, 5);
+    assertThat(a).isEqualTo(ChipVariants.of(32, 5)).isNotEqualTo(ChipVariants.of(32, 6)).hasSize(32);
+    for (Function<ChipSpec, Object> figure : List.<Function<ChipSpec, Object>>of(ChipSpec::tensorCores,
+        ChipSpec::megacore, ChipSpec::mxusPerCore, ChipSpec::clockGhz, ChipSpec::vpuAlus, ChipSpec::vmemBytes,
+        ChipSpec::hbmGbps)) {
+      Set<Object> values = a.stream().map(figure).collect(Collectors.toSet());
+      assertThat(values).as("a figure that never varies is one a model cannot learn").hasSizeGreaterThan(1);
+    }
+    for (ChipSpec c : a) {
+      assertThat(c.megacore()).as(c.name()).isEqualTo(c.megacore() && c.tensorCores() == 2);
+      // The chip file round-trips with its simulator section, and the simulator takes the constants.
+      assertThat(ChipFiles.parse(ChipFiles.toJson(c), c.name())).isEqualTo(c);
+      double[] v = SimCalibration.of(c).values();
+      for (int i = 0; i < v.length; i++) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (ChipSpec p : ChipSpec.presets().values()) {
+          lo = Math.min(lo, SimCalibration.shipped(p).values()[i]);
+          hi = Math.max(hi, SimCalibration.shipped(p).values()[i]);
+        }
+        assertThat(v[i]).as("%s %s", c.name(), SimCalibration.NAMES.get(i)).isBetween(lo - 1e-9, hi + 1e-9);
+      }
+    }
+  }
+
+  @Test
+  void aChipAtAPresetGetsThatPresetsConstants() {
+    List<ChipSpec> presets = List.copyOf(ChipSpec.presets().values());
+    double[] at = ChipVariants.interpolated(ChipSpec.V5E, presets).values();
+    double[] own = SimCalibration.shipped(ChipSpec.V5E).values();
+    for (int i = 0; i < own.length; i++) {
+      assertThat(at[i]).as(SimCalibration.NAMES.get(i)).isCloseTo(own[i], org.assertj.core.data.Offset.offset(
+          1e-2 * Math.abs(own[i]) + 1e-9));
+    }
+    assertThatThrownBy(() -> ChipVariants.of(0, 1)).hasMessageContaining("must be >= 1");
+  }
+}
