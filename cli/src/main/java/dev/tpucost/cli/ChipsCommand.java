@@ -34,6 +34,11 @@ final class ChipsCommand implements Callable<Integer> {
       + " as a chip file into --out, and show them: training chips for 'train --chip-conditioned'.")
   Integer variants;
 
+  @picocli.CommandLine.Option(names = "--around", split = ",", paramLabel = "PRESET", description = "With --variants:"
+      + " vary only these presets, and interpolate only their constants (default: all; leave a preset out to hold"
+      + " it out of training).")
+  List<String> around = new ArrayList<>();
+
   @picocli.CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed of --variants (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -49,7 +54,14 @@ final class ChipsCommand implements Callable<Integer> {
             "--variants needs --out DIR and takes no CHIP arguments");
       }
       java.nio.file.Files.createDirectories(out);
-      for (ChipSpec c : dev.tpucost.corpus.dataset.ChipVariants.of(variants, seed)) {
+      List<ChipSpec> presets = new ArrayList<>();
+      for (String name : around) {
+        presets.add(ChipSpec.preset(name).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--around takes preset names (" + String.join(", ", ChipSpec.presets().keySet())
+            + "), not '" + name + "'")));
+      }
+      for (ChipSpec c : dev.tpucost.corpus.dataset.ChipVariants.around(
+          presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets, variants, seed)) {
         ChipFiles.save(c, out.resolve(c.name() + ".json"));
         list.add(c);
       }

@@ -28,10 +28,18 @@ public final class ChipVariants {
 
   private ChipVariants() {}
 
-  /** {@code n} variants drawn with {@code seed}, named {@code variant-SEED-K}. */
+  /** {@code n} variants around every preset drawn with {@code seed}, named {@code variant-SEED-K}. */
   public static List<ChipSpec> of(int n, long seed) {
+    return around(ImmutableList.copyOf(ChipSpec.presets().values()), n, seed);
+  }
+
+  /**
+   * {@code n} variants around {@code presets} only (their figures and constants: to hold a preset out of
+   * training, leave it out here), drawn with {@code seed}, named {@code variant-SEED-K}.
+   */
+  public static List<ChipSpec> around(List<ChipSpec> presets, int n, long seed) {
     checkArgument(n >= 1, "the number of chip variants must be >= 1, got %s", n);
-    List<ChipSpec> presets = ImmutableList.copyOf(ChipSpec.presets().values());
+    checkArgument(!presets.isEmpty(), "chip variants need at least one preset to vary");
     Random r = new Random(seed);
     ImmutableList.Builder<ChipSpec> out = ImmutableList.builder();
     for (int k = 0; k < n; k++) {

@@ -51,5 +51,9 @@ class ChipVariantsTest {
           1e-2 * Math.abs(own[i]) + 1e-9));
     }
     assertThatThrownBy(() -> ChipVariants.of(0, 1)).hasMessageContaining("must be >= 1");
+    // Held out: variants around v2-v4 draw their clocks from those presets only (at most 1.05 GHz x 1.4).
+    for (ChipSpec c : ChipVariants.around(List.of(ChipSpec.V2, ChipSpec.V3, ChipSpec.V4), 16, 2)) {
+      assertThat(c.clockGhz()).isLessThanOrEqualTo(Math.round(1.05 * 1.4 * 100) / 100.0);
+    }
   }
 }
