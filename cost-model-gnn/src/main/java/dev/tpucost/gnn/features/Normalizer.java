@@ -74,6 +74,25 @@ public record Normalizer(float[] mean, float[] std) {
     return row;
   }
 
+  /**
+   * Rows {@code w[from, from + width)} of a linear layer fed this normaliser's output, folded so that the
+   * layer takes raw features instead: returns {@code w[from + k] / std[k]} and subtracts
+   * {@code (mean[k] / std[k]) w[from + k]} from {@code shift}, the layer's bias (in double).
+   */
+  public float[][] fold(float[][] w, int from, double[] shift) {
+    int cols = shift.length;
+    float[][] rows = new float[mean.length][cols];
+    for (int k = 0; k < mean.length; k++) {
+      double scale = 1.0 / std[k];
+      double offset = mean[k] * scale;
+      for (int c = 0; c < cols; c++) {
+        rows[k][c] = (float) (w[from + k][c] * scale);
+        shift[c] -= offset * w[from + k][c];
+      }
+    }
+    return rows;
+  }
+
   /** Width. */
   public int width() {
     return mean.length;

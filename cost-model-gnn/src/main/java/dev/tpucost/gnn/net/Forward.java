@@ -143,20 +143,11 @@ public final class Forward {
     }
     int hd = h.hidden();
     int e = h.embed();
-    int d = h.nodeFeatures();
     double[] bias = new double[hd];
-    float[][] featureRows = new float[d][hd];
     for (int c = 0; c < hd; c++) {
       bias[c] = b0[c];
     }
-    for (int k = 0; k < d; k++) {
-      double scale = 1.0 / norm.std()[k];
-      double shift = norm.mean()[k] * scale;
-      for (int c = 0; c < hd; c++) {
-        featureRows[k][c] = (float) (w0[e + k][c] * scale);
-        bias[c] -= shift * w0[e + k][c];
-      }
-    }
+    float[][] featureRows = norm.fold(w0, e, bias);
     float[][] opcodeRows = new float[emb.length][hd];
     for (int v = 0; v < emb.length; v++) {
       for (int c = 0; c < hd; c++) {

@@ -147,15 +147,8 @@ public final class Head {
     if (norm.width() != n) {
       throw new IllegalArgumentException("a config normaliser of " + norm.width() + " features for " + n);
     }
-    float[][] rows = new float[n][h.head1()];
     double[] shift = new double[h.head1()];
-    for (int r = 0; r < n; r++) {
-      double scale = 1.0 / norm.std()[r];
-      for (int c = 0; c < h.head1(); c++) {
-        rows[r][c] = (float) (w1[g + r][c] * scale);
-        shift[c] -= norm.mean()[r] * scale * w1[g + r][c];
-      }
-    }
+    float[][] rows = norm.fold(w1, g, shift);
     float[] s = new float[h.head1()];
     for (int c = 0; c < s.length; c++) {
       s[c] = (float) shift[c];
