@@ -133,6 +133,12 @@ final class EvaluateCommand implements Callable<Integer> {
           pct(s.top5Slowdown()), pct(s.top10Slowdown()), pct(s.tileApe()), pct(s.fusionMape()), f3(s.fusionKendallTau()),
           pct(s.runtimeMape())));
       t.print(out);
+      r.overall().forEach((name, s) -> {
+        if (s.intervalSamples() > 0) {
+          out.printf("%s: its %.0f%% intervals hold %s of the true runtimes (%d samples; high/low %.2fx, geometric mean)%n",
+              name, 100 * s.intervalLevel(), pct(s.intervalCoverage()), s.intervalSamples(), s.intervalWidth());
+        }
+      });
       if (measured || split.equals("kernel")) {
         perKernel(out, r);
       }

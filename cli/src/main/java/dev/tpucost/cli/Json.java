@@ -54,4 +54,15 @@ final class Json {
       a.add(v);
     }
   }
+
+  /** Puts {@code interval} as {@code "interval": {"low_ns", "high_ns", "coverage"}} into {@code n}, if present. */
+  static void interval(ObjectNode n, java.util.Optional<dev.tpucost.api.model.Interval> interval) {
+    interval.ifPresent(i -> n.putObject("interval").put("low_ns", i.lowNs()).put("high_ns", i.highNs())
+        .put("coverage", i.coverage()));
+  }
+
+  /** An interval as table text in microseconds ({@code 1.234-5.678}), or {@code -}. */
+  static String intervalUs(java.util.Optional<dev.tpucost.api.model.Interval> interval) {
+    return interval.map(i -> String.format("%.3f-%.3f", i.lowNs() / 1e3, i.highNs() / 1e3)).orElse("-");
+  }
 }

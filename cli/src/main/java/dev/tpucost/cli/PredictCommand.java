@@ -83,7 +83,7 @@ final class PredictCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode mod = Json.object().put("file", file.toString());
     ArrayNode ks = mod.putArray("kernels");
-    Table t = new Table("kernel", "tile", "source", "predicted us", "xla est. us");
+    Table t = new Table("kernel", "tile", "source", "predicted us", "interval us", "xla est. us");
     double total = 0;
     int kernelFailures = 0;
     int warned = 0;
@@ -108,6 +108,7 @@ final class PredictCommand implements Callable<Integer> {
       ObjectNode n = ks.addObject().put("kernel", k.name());
       n.set("tile", Json.tile(choice.tile()));
       n.put("tile_source", choice.source().text()).put("predicted_ns", e.nanoseconds());
+      Json.interval(n, e.interval());
       if (xla.isPresent()) {
         n.put("xla_estimated_cycles", xla.getAsLong()).put("xla_estimated_ns", xla.getAsLong() / m.chip().clockGhz());
       } else {
@@ -116,7 +117,7 @@ final class PredictCommand implements Callable<Integer> {
       ArrayNode ws = n.putArray("warnings");
       e.warnings().forEach(ws::add);
       t.row(k.name(), choice.tile(), choice.source().text(), String.format("%.3f", e.nanoseconds() / 1e3),
-          xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
+          Json.intervalUs(e.interval()), xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
     }
     mod.put("total_ns", total).put("kernel_count", kernels.size()).put("failed_kernels", kernelFailures);
     if (!output.json()) {

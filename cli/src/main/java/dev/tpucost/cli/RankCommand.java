@@ -112,16 +112,24 @@ final class RankCommand implements Callable<Integer> {
         c.set("tile", Json.tile(e.tile()));
         if (e.isValid()) {
           c.put("predicted_ns", e.predictedNs()).put("rank", e.rank());
+          Json.interval(c, e.prediction().interval());
         } else {
           c.put("error", e.error().orElseThrow());
         }
       }
       Json.print(out, n);
     } else {
-      Table t = new Table("rank", "index", "tile", "predicted us", "error");
+      boolean intervals = shown.stream().anyMatch(e -> e.prediction().interval().isPresent());
+      Table t = intervals ? new Table("rank", "index", "tile", "predicted us", "interval us", "error")
+          : new Table("rank", "index", "tile", "predicted us", "error");
       for (Ranking.Entry e : shown) {
-        t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), e.isValid() ? String.format("%.3f", e.predictedNs() / 1e3) : "",
-            e.error().orElse(""));
+        String ns = e.isValid() ? String.format("%.3f", e.predictedNs() / 1e3) : "";
+        if (intervals) {
+          t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), ns, Json.intervalUs(e.prediction().interval()),
+              e.error().orElse(""));
+        } else {
+          t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), ns, e.error().orElse(""));
+        }
       }
       t.print(out);
     }

@@ -80,6 +80,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rank-weight", defaultValue = "0.2", description = "Weight of the ranking loss (default: ${DEFAULT-VALUE}).")
   double rankWeight;
 
+  @Option(names = "--default-weight", defaultValue = "1", description = "Weight of each kernel's default-tile config"
+      + " in the regression loss, next to 1 for its other sampled configs: above 1 leans the network towards the fusion"
+      + " task's runtimes (default: ${DEFAULT-VALUE}).")
+  double defaultWeight;
+
   @Option(names = "--resume", description = "Continue from OUT.checkpoint.")
   boolean resume;
 
@@ -89,6 +94,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--learning-rate", description = "With --init: Adam step size (default: 5e-4).")
   Double learningRate;
+
+  @Option(names = "--interval-for", paramLabel = "MODEL", description = {
+      "Only give this trained model an 80% interval (quantile outputs fitted on the training part of --data, the"
+          + " datasets it was trained on, and calibrated on their validation part; the network unchanged) and write"
+          + " it to --out. Training gives new models one."})
+  Path intervalFor;
 
   /** The chip a dataset was labelled on. */
   private static ChipSpec chipOf(Path dataset) {
@@ -103,6 +114,16 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (init != null) {
       return fineTune();
+    }
+    if (intervalFor != null) {
+      PrintWriter console = spec.commandLine().getOut();
+      ModelFile model = ModelFile.load(intervalFor);
+      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, line -> {
+        console.println(line);
+        console.flush();
+      }).save(out);
+      console.println("wrote " + out);
+      return 0;
     }
     Trainer.Options d = Trainer.Options.defaults();
     if (!join.equals("late") && !join.equals("early")) {
@@ -130,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
     Hyper h = new Hyper(hidden, embed, layers, head[0], head[1],
         conditioned ? ConfigFeatures.CHIP_WIDTH : ConfigFeatures.WIDTH, join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
-        d.learningRate(), rankWeight, d.patience(), h, maxKernels);
+        d.learningRate(), rankWeight, d.patience(), h, maxKernels, defaultWeight);
     PrintWriter console = spec.commandLine().getOut();
     Trainer.train(data, o, out, resume, line -> {
       console.println(line);

@@ -102,6 +102,18 @@ class ConventionsTest {
     assertTile(simulated.get("kernels").get(0).get("tile"));
     JsonNode ranked = Json.MAPPER.readTree(run("rank", m, "--kernel", "f", "--top", "3", "--format", "json").out());
     assertTile(ranked.get("configs").get(0).get("tile"));
+    assertThat(ranked.get("configs").get(0).has("interval")).as("analytical gives no interval").isFalse();
+    // A learned model's 80% interval per config, in JSON and in the table.
+    JsonNode gnn = Json.MAPPER.readTree(run("rank", m, "--kernel", "f", "--model", "gnn", "--format", "json").out());
+    for (JsonNode c : gnn.get("configs")) {
+      if (c.has("predicted_ns")) {
+        JsonNode iv = c.get("interval");
+        assertThat(iv.get("coverage").asDouble()).isEqualTo(0.8);
+        assertThat(iv.get("low_ns").asDouble()).isLessThanOrEqualTo(c.get("predicted_ns").asDouble());
+        assertThat(iv.get("high_ns").asDouble()).isGreaterThanOrEqualTo(c.get("predicted_ns").asDouble());
+      }
+    }
+    assertThat(run("rank", m, "--kernel", "f", "--model", "gnn").out()).contains("interval us");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.model.CostModel;
 import dev.tpucost.api.model.CostModelProvider;
 import dev.tpucost.api.model.Estimate;
+import dev.tpucost.api.model.Interval;
 import dev.tpucost.api.model.TilePrediction;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
@@ -41,6 +42,8 @@ public final class GnnModel implements CostModel {
   private final boolean hybrid;
   /** True if the model takes the chip's figures as inputs ({@link ChipFeatures}) and serves any chip. */
   private final boolean chipConditioned;
+  /** The calibrated interval of the quantile outputs, or null if the model has none ({@link IntervalCalibration}). */
+  private final IntervalCalibration interval;
   /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
   private final Object embeddingKey = new Object();
 
@@ -74,6 +77,8 @@ public final class GnnModel implements CostModel {
     this.forward = new Forward(file.hyper(), file.weights());
     this.analytical = AnalyticalModel.create(chip);
     this.hybrid = file.kind().equals("hybrid");
+    this.interval = forward.head().hasQuantiles() && !file.hyper().earlyJoin()
+        ? IntervalCalibration.of(file.info()).orElse(null) : null;
     // Map this build's opcode ordinals to the model's embedding rows by name.
     Map<String, Integer> rows = new java.util.HashMap<>();
     for (int i = 0; i < file.vocabulary().size(); i++) {
@@ -209,7 +214,8 @@ public final class GnnModel implements CostModel {
     if (p.isRefused()) {
       throw new InvalidTileException(p.refusal().orElseThrow());
     }
-    Estimate est = Estimate.of(p.nanoseconds());
+    Estimate est = p.interval().isPresent() ? Estimate.of(p.nanoseconds()).withInterval(p.interval().get())
+        : Estimate.of(p.nanoseconds());
     return b.extrapolated()[0] ? est.withWarnings(List.of(String.format("model %s, kernel '%s', tile %s: the learned"
         + " estimate lies more than %.0f standard deviations outside the model's training targets (a chip or kernel"
         + " unlike its training data); the analytical model's estimate is given instead", name, kernel.name(), tile,
@@ -238,9 +244,11 @@ public final class GnnModel implements CostModel {
       analyticalNs[i] = cfg[i] != null ? ConfigFeatures.analyticalNanoseconds(cfg[i], chip) : 0;
     }
     float[] out = new float[cfg.length];
+    float[] low = interval == null ? null : new float[cfg.length];
+    float[] high = interval == null ? null : new float[cfg.length];
     if (e.headInput() != null) {
       // Late join: the raw features go straight in, the normaliser folded into the head.
-      forward.head().outputsRaw(e.headInput(), cfg, out, ConfigFeatures.SHARED_FROM, file.configNorm());
+      forward.head().outputsRaw(e.headInput(), cfg, out, low, high, ConfigFeatures.SHARED_FROM, file.configNorm());
     } else {
       float[][] normalised = new float[cfg.length][];
       for (int i = 0; i < cfg.length; i++) {
@@ -255,17 +263,29 @@ public final class GnnModel implements CostModel {
         result.add(TilePrediction.refused(tiles.get(i), batch.refusals()[i]));
         continue;
       }
-      double ns;
       if (Math.abs(out[i]) <= EXTRAPOLATION_SIGMAS) { // also false for NaN
-        double target = out[i] * file.targetStd() + file.targetMean();
-        ns = hybrid ? analyticalNs[i] * Math.exp(target) : Math.exp(target);
+        double ns = nanoseconds(out[i], analyticalNs[i]);
+        if (interval == null) {
+          result.add(TilePrediction.of(tiles.get(i), ns));
+        } else {
+          // The calibrated band around the quantile outputs, which always holds the point estimate.
+          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]) - interval.widening(), analyticalNs[i]));
+          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]) + interval.widening(), analyticalNs[i]));
+          result.add(TilePrediction.of(tiles.get(i), ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
+              interval.coverage())));
+        }
       } else {
         extrapolated[i] = true;
-        ns = ConfigFeatures.analyticalNanoseconds(cfg[i], chip);
+        result.add(TilePrediction.of(tiles.get(i), ConfigFeatures.analyticalNanoseconds(cfg[i], chip)));
       }
-      result.add(TilePrediction.of(tiles.get(i), ns));
     }
     return new Run(result, extrapolated);
+  }
+
+  /** Nanoseconds for a normalised network output: {@code exp(target)}, times the analytical estimate in a hybrid. */
+  private double nanoseconds(double output, double analyticalNs) {
+    double target = output * file.targetStd() + file.targetMean();
+    return hybrid ? analyticalNs * Math.exp(target) : Math.exp(target);
   }
 
   /** Registers the shipped default as {@code gnn}. */

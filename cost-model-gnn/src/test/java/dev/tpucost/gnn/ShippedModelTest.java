@@ -145,6 +145,29 @@ class ShippedModelTest {
   private static final double[] RECORDED_2 = {8700.806007245315, 2929.6884680417256, 2655.1767720634057};
 
   @Test
+  void everyShippedModelGivesAnEightyPercentIntervalHoldingItsEstimate() {
+    for (String kind : List.of("gnn", "hybrid")) {
+      for (ChipSpec chip : List.of(ChipSpec.V3, ChipSpec.V4)) {
+        GnnModel m = GnnModel.shipped(kind, chip);
+        assertThat(IntervalCalibration.of(m.file().info())).as("%s %s", kind, chip.name()).isPresent();
+        Kernel k = kernels(3).get(0);
+        List<dev.tpucost.api.tile.TileConfig> tiles = TileSpace.of(k, chip).validConfigs(40);
+        List<dev.tpucost.api.model.TilePrediction> all = m.predictAll(k, tiles);
+        for (int i = 0; i < tiles.size(); i++) {
+          dev.tpucost.api.model.Interval iv = all.get(i).interval().orElseThrow();
+          assertThat(iv.coverage()).isEqualTo(0.8);
+          assertThat(iv.contains(all.get(i).nanoseconds())).isTrue();
+          assertThat(iv.ratio()).as("%s %s: an interval, not a point", kind, chip.name()).isGreaterThan(1.01).isLessThan(10);
+          // The one-config path gives the same interval (within float rounding).
+          dev.tpucost.api.model.Interval one = m.predict(k, tiles.get(i)).interval().orElseThrow();
+          assertThat(one.lowNs()).isCloseTo(iv.lowNs(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+          assertThat(one.highNs()).isCloseTo(iv.highNs(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        }
+      }
+    }
+  }
+
+  @Test
   void theThirdModelFormatStillLoadsAndPredictsAsItDid() throws Exception {
     ModelFile frozen;
     try (InputStream in = getClass().getResourceAsStream("models/gnn-v4-format3.zip")) {
@@ -160,6 +183,8 @@ class ShippedModelTest {
       now[i] = m.predict(ks.get(i), TileSpace.of(ks.get(i), ChipSpec.V4).defaultConfig()).nanoseconds();
     }
     System.out.println("[ShippedModelTest] format-3 predictions: " + java.util.Arrays.toString(now));
+    // Trained before intervals: it gives none (an absent interval, not a made-up one).
+    assertThat(m.predict(ks.get(0), TileSpace.of(ks.get(0), ChipSpec.V4).defaultConfig()).interval()).isEmpty();
     for (int i = 0; i < 3; i++) {
       assertThat(now[i]).isCloseTo(RECORDED_3[i], org.assertj.core.data.Percentage.withPercentage(1e-3));
     }

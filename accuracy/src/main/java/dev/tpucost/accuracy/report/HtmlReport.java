@@ -72,6 +72,15 @@ public final class HtmlReport {
     h.append("</table>\n<p>Slowdowns: best true runtime among the model's top-k configs over the best of all, minus 1,")
         .append(" per kernel, averaged. Tile-Size APE: per program, the summed runtime of the configs the model ranks first")
         .append(" over the summed best, minus 1, averaged over programs. Fusion: the default tile's runtime.</p>\n");
+    r.overall().forEach((name, s) -> {
+      if (s.intervalSamples() > 0) {
+        h.append("<p class=\"interval\"><b>").append(esc(name)).append("</b>: its ")
+            .append(String.format("%.0f%%", 100 * s.intervalLevel())).append(" intervals hold ")
+            .append(pct(s.intervalCoverage())).append(" of the ").append(truth).append(" runtimes (")
+            .append(s.intervalSamples()).append(" samples; high/low ").append(String.format("%.2f", s.intervalWidth()))
+            .append("×, geometric mean).</p>\n");
+      }
+    });
 
     if (measured || r.split().equals("kernel")) {
       perKernel(h, r);

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * An evaluation as JSON: {@code {"split", "part", "samples", "ground_truth", "models": {NAME: {"tile": {...},
- * "fusion": {...}, "runtime": {"mape", "sample_mape"}, "per_family": {FAMILY: {...}}, "per_kernel": [{"program",
+ * "fusion": {...}, "runtime": {"mape", "sample_mape"}, "interval" (models with intervals): {"samples",
+ * "nominal_coverage", "coverage", "geomean_high_over_low"}, "per_family": {FAMILY: {...}}, "per_kernel": [{"program",
  * "kernel", "configs", "kendall_tau", "top1_slowdown", "default_top1_slowdown", "runtime_mape"}]}}}}.
  * Slowdowns, APE and MAPE are fractions (0.015 = 1.5%); a metric with no kernels to average is {@code null}.
  */
@@ -53,6 +54,12 @@ public final class ReportJson {
     put(runtime, "mape", s.runtimeMape());
     put(runtime, "sample_mape", s.sampleMape());
     put(tile, "default_top1_slowdown", s.defaultTop1Slowdown());
+    if (s.intervalSamples() > 0) {
+      ObjectNode interval = m.putObject("interval").put("samples", s.intervalSamples());
+      put(interval, "nominal_coverage", s.intervalLevel());
+      put(interval, "coverage", s.intervalCoverage());
+      put(interval, "geomean_high_over_low", s.intervalWidth());
+    }
   }
 
   private static void put(ObjectNode n, String key, double v) {

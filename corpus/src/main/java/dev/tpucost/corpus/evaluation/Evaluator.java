@@ -50,6 +50,34 @@ public final class Evaluator {
     double samplesApe;
     long samplesScored;
     final List<double[]> samplePairs = new ArrayList<>();
+    long intervalSamples;
+    long intervalHits;
+    double intervalLogRatio;
+    double intervalCoverageLevel = Double.NaN;
+
+    /**
+     * Share of the scored samples with an interval ({@link dev.tpucost.api.model.Interval}) whose true runtime lies
+     * inside it: the interval's calibration, to hold against its nominal coverage ({@link #intervalLevel}); NaN if
+     * the model gives no intervals.
+     */
+    public double intervalCoverage() {
+      return intervalSamples == 0 ? Double.NaN : (double) intervalHits / intervalSamples;
+    }
+
+    /** The nominal coverage of the model's intervals (0.8 for 80%); NaN if it gives none. */
+    public double intervalLevel() {
+      return intervalCoverageLevel;
+    }
+
+    /** Samples that had an interval (a model may give none where it answers with the analytical estimate). */
+    public long intervalSamples() {
+      return intervalSamples;
+    }
+
+    /** Geometric mean of the intervals' {@code high / low}: how wide they are; NaN without intervals. */
+    public double intervalWidth() {
+      return intervalSamples == 0 ? Double.NaN : Math.exp(intervalLogRatio / intervalSamples);
+    }
 
     /** Every scored (predicted, true) runtime pair in nanoseconds, every configuration of every kernel. */
     public List<double[]> samplePoints() {
@@ -290,7 +318,8 @@ public final class Evaluator {
     }
     double[] a = actual.stream().mapToDouble(Double::doubleValue).toArray();
     for (CostModel m : models) {
-      double[] p = nanosecondsOrNaN(m.predictAll(k, tiles));
+      List<dev.tpucost.api.model.TilePrediction> batch = m.predictAll(k, tiles);
+      double[] p = nanosecondsOrNaN(batch);
       Scores o = overall.get(m.name());
       Scores f = perFamily.get(m.name()).computeIfAbsent(r.getFamily(), x -> new Scores());
       // Per kernel once (tau and top-1 included), then added to the overall and the family scores.
@@ -305,6 +334,7 @@ public final class Evaluator {
         }
       }
       for (Scores s : List.of(o, f)) {
+        intervals(s, batch, a);
         add(s, r.getProgramId(), p, a, defaultIndex, kr);
         s.kernels.add(kr);
         s.samplesApe += ape;
@@ -312,6 +342,19 @@ public final class Evaluator {
       }
     }
     return tiles.size();
+  }
+
+  /** Adds the batch's intervals, if any, against the true runtimes {@code a} to {@code s}'s calibration. */
+  private static void intervals(Scores s, List<dev.tpucost.api.model.TilePrediction> batch, double[] a) {
+    for (int i = 0; i < a.length; i++) {
+      var interval = batch.get(i).interval();
+      if (interval.isPresent()) {
+        s.intervalSamples++;
+        s.intervalHits += interval.get().contains(a[i]) ? 1 : 0;
+        s.intervalLogRatio += Math.log(interval.get().highNs() / Math.max(interval.get().lowNs(), Double.MIN_NORMAL));
+        s.intervalCoverageLevel = interval.get().coverage();
+      }
+    }
   }
 
   /**

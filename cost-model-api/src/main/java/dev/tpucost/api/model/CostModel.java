@@ -65,8 +65,13 @@ public interface CostModel {
     List<TilePrediction> out = new ArrayList<>(tiles.size());
     for (TileConfig t : tiles) {
       Optional<String> problem = space.check(t);
-      out.add(problem.isPresent() ? TilePrediction.refused(t, problem.get())
-          : TilePrediction.of(t, predict(kernel, t).nanoseconds()));
+      if (problem.isPresent()) {
+        out.add(TilePrediction.refused(t, problem.get()));
+        continue;
+      }
+      Estimate e = predict(kernel, t);
+      out.add(e.interval().isPresent() ? TilePrediction.of(t, e.nanoseconds(), e.interval().get())
+          : TilePrediction.of(t, e.nanoseconds()));
     }
     return out;
   }

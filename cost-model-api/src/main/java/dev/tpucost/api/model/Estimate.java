@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A predicted kernel runtime in nanoseconds, with an optional breakdown (component name to nanoseconds
@@ -18,9 +19,12 @@ import java.util.Map;
  * @param warnings one line each (may be empty)
  * @param tileSource where the tile came from: {@link TileSource#GIVEN} for {@code predict(kernel, tile)}, the
  *     compiler's or the default for {@code predict(kernel)}
+ * @param interval the model's interval for the runtime ({@link Interval}: e.g. 80% of true runtimes inside when it
+ *     was calibrated), containing {@code nanoseconds}; empty for a model that gives none
  */
-public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings, TileSource tileSource) {
-  /** Validates the runtime and copies the breakdown and warnings. */
+public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings, TileSource tileSource,
+    Optional<Interval> interval) {
+  /** Validates the runtime and its interval and copies the breakdown and warnings. */
   public Estimate {
     checkArgument(
         Double.isFinite(nanoseconds) && nanoseconds >= 0,
@@ -29,6 +33,14 @@ public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<S
     breakdown = ImmutableMap.copyOf(breakdown);
     warnings = ImmutableList.copyOf(warnings);
     com.google.common.base.Preconditions.checkNotNull(tileSource, "tileSource");
+    com.google.common.base.Preconditions.checkNotNull(interval, "interval");
+    checkArgument(interval.isEmpty() || interval.get().contains(nanoseconds), "the estimate %s lies outside its interval %s",
+        nanoseconds, interval);
+  }
+
+  /** An estimate without an interval. */
+  public Estimate(double nanoseconds, Map<String, Double> breakdown, List<String> warnings, TileSource tileSource) {
+    this(nanoseconds, breakdown, warnings, tileSource, Optional.empty());
   }
 
   /** An estimate at a tile the caller gave. */
@@ -52,12 +64,17 @@ public record Estimate(double nanoseconds, Map<String, Double> breakdown, List<S
       return this;
     }
     return new Estimate(nanoseconds, breakdown, ImmutableList.<String>builder().addAll(warnings).addAll(more).build(),
-        tileSource);
+        tileSource, interval);
+  }
+
+  /** This estimate with {@code interval} (which must contain its runtime). */
+  public Estimate withInterval(Interval interval) {
+    return new Estimate(nanoseconds, breakdown, warnings, tileSource, Optional.of(interval));
   }
 
   /** This estimate for a tile chosen as {@code choice} says: its source, and its warnings appended. */
   public Estimate at(TileChoice choice) {
     return new Estimate(nanoseconds, breakdown, ImmutableList.<String>builder().addAll(warnings)
-        .addAll(choice.warnings()).build(), choice.source());
+        .addAll(choice.warnings()).build(), choice.source(), interval);
   }
 }

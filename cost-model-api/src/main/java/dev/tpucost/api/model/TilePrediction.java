@@ -16,24 +16,38 @@ public final class TilePrediction {
   private final TileConfig tile;
   private final double nanoseconds;
   private final String refusal;
+  private final Interval interval;
 
-  private TilePrediction(TileConfig tile, double nanoseconds, String refusal) {
+  private TilePrediction(TileConfig tile, double nanoseconds, String refusal, Interval interval) {
     this.tile = checkNotNull(tile, "tile");
     this.nanoseconds = nanoseconds;
     this.refusal = refusal;
+    this.interval = interval;
   }
 
   /** A predicted runtime of {@code tile}: finite and non-negative. */
   public static TilePrediction of(TileConfig tile, double nanoseconds) {
     checkArgument(Double.isFinite(nanoseconds) && nanoseconds >= 0, "a runtime must be finite and >= 0, got %s for %s",
         nanoseconds, tile);
-    return new TilePrediction(tile, nanoseconds, null);
+    return new TilePrediction(tile, nanoseconds, null, null);
+  }
+
+  /**
+   * A predicted runtime of {@code tile} with the model's interval for it ({@link Interval}); the runtime
+   * must lie inside it.
+   */
+  public static TilePrediction of(TileConfig tile, double nanoseconds, Interval interval) {
+    checkArgument(Double.isFinite(nanoseconds) && nanoseconds >= 0, "a runtime must be finite and >= 0, got %s for %s",
+        nanoseconds, tile);
+    checkArgument(interval.contains(nanoseconds), "the runtime %s of %s lies outside its interval %s", nanoseconds, tile,
+        interval);
+    return new TilePrediction(tile, nanoseconds, null, interval);
   }
 
   /** {@code tile} refused, with the reason (e.g. {@code kernel_bounds[0]=99 is beyond ...}). */
   public static TilePrediction refused(TileConfig tile, String reason) {
     checkArgument(reason != null && !reason.isBlank(), "a refusal needs a reason");
-    return new TilePrediction(tile, 0, reason);
+    return new TilePrediction(tile, 0, reason, null);
   }
 
   /** The tile. */
@@ -63,19 +77,25 @@ public final class TilePrediction {
     return nanoseconds;
   }
 
+  /** The model's interval for the runtime; empty if the model gives none or the tile was refused. */
+  public Optional<Interval> interval() {
+    return Optional.ofNullable(interval);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TilePrediction p && p.tile.equals(tile) && Double.compare(p.nanoseconds, nanoseconds) == 0
-        && Objects.equals(p.refusal, refusal);
+        && Objects.equals(p.refusal, refusal) && Objects.equals(p.interval, interval);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(tile, nanoseconds, refusal);
+    return Objects.hash(tile, nanoseconds, refusal, interval);
   }
 
   @Override
   public String toString() {
-    return refusal != null ? tile + ": refused (" + refusal + ")" : tile + ": " + nanoseconds + " ns";
+    return refusal != null ? tile + ": refused (" + refusal + ")"
+        : tile + ": " + nanoseconds + " ns" + (interval == null ? "" : " " + interval);
   }
 }

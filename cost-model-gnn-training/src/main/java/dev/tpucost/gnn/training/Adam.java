@@ -42,6 +42,9 @@ final class Adam {
     double c2 = 1 - Math.pow(BETA2, t);
     for (Map.Entry<String, Weights.Matrix> e : w.all().entrySet()) {
       float[] g = grads.get(e.getKey());
+      if (g == null) {
+        continue; // a weight outside the trained graph (the quantile outputs, fitted afterwards)
+      }
       float[] p = e.getValue().data();
       float[] mm = m.computeIfAbsent(e.getKey(), k -> new float[p.length]);
       float[] vv = v.computeIfAbsent(e.getKey(), k -> new float[p.length]);

@@ -91,6 +91,11 @@ public final class FineTuner {
     List<Trainer.Example> all = examples(init, records);
     Weights w = run(init, all, o, epochs).get(epochs);
     ObjectNode info = init.info() != null && init.info().isObject() ? ((ObjectNode) init.info()).deepCopy() : JSON.createObjectNode();
+    // Fine-tuning moves the last hidden layer: the quantile outputs fitted on it no longer hold, and a few hundred
+    // measured samples are too few to refit and calibrate them. A fine-tuned model gives no interval.
+    info.remove(dev.tpucost.gnn.IntervalCalibration.INFO_KEY);
+    w.remove(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS);
+    w.remove(dev.tpucost.gnn.net.Head.QUANTILE_BIAS);
     ObjectNode ft = info.putObject("fine_tuned");
     ft.put("kernels", records.size());
     ft.put("samples", all.stream().mapToInt(e -> e.configs().length).sum());

@@ -25,8 +25,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * over config pairs of the same kernel.
  */
 public final class SameDiffNet {
-  /** One kernel of a batch: its graph and its configs' normalised features and standardised targets. */
-  public record Item(KernelGraph graph, float[][] configs, float[] targets) {}
+  /**
+   * One kernel of a batch: its graph, its configs' normalised features and standardised targets, and the weight
+   * of each config's squared error (null: all 1).
+   */
+  public record Item(KernelGraph graph, float[][] configs, float[] targets, float[] weights) {
+    /** An item whose configs' errors all weigh the same. */
+    public Item(KernelGraph graph, float[][] configs, float[] targets) {
+      this(graph, configs, targets, null);
+    }
+  }
 
   /**
    * A batch's placeholder arrays, and the output row of each of its configs (kernel by kernel, in item
@@ -41,6 +49,7 @@ public final class SameDiffNet {
   private final SameDiff sd;
   private final List<String> names;
   private final int slots;
+  private final boolean weighted;
   private boolean gradientsBuilt;
 
   /** The graph for {@code h} with the values of {@code w}, and the ranking-loss weight. */
@@ -53,17 +62,32 @@ public final class SameDiffNet {
    * gives every kernel of a batch {@code slots} config slots (at most that many configs per kernel).
    */
   public SameDiffNet(Hyper h, Weights w, double rankWeight, int slots) {
+    this(h, w, rankWeight, slots, false);
+  }
+
+  /**
+   * As {@link #SameDiffNet(Hyper, Weights, double, int)}; with {@code weighted} (late join only) the squared
+   * errors are averaged with each item's config weights ({@link Item#weights}) instead of equally.
+   */
+  public SameDiffNet(Hyper h, Weights w, double rankWeight, int slots, boolean weighted) {
+    if (weighted && h.earlyJoin()) {
+      throw new IllegalArgumentException("weighted configs are for late-join networks");
+    }
+    this.weighted = weighted;
     if (slots < 1) {
       throw new IllegalArgumentException("slots must be positive");
     }
     this.slots = slots;
     this.h = h;
     this.sd = SameDiff.create();
+    // The quantile outputs are fitted afterwards with the network frozen (IntervalFitter): not part of this graph.
     this.names = new ArrayList<>(w.all().keySet());
+    names.remove(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS);
+    names.remove(dev.tpucost.gnn.net.Head.QUANTILE_BIAS);
     Map<String, SDVariable> v = new HashMap<>();
-    for (Map.Entry<String, Weights.Matrix> e : w.all().entrySet()) {
-      Weights.Matrix m = e.getValue();
-      v.put(e.getKey(), sd.var(e.getKey(), Nd4j.create(m.data().clone(), new long[] {m.rows(), m.cols()}, 'c')));
+    for (String n : names) {
+      Weights.Matrix m = w.get(n);
+      v.put(n, sd.var(n, Nd4j.create(m.data().clone(), new long[] {m.rows(), m.cols()}, 'c')));
     }
     SDVariable onehot = sd.placeHolder("onehot", DataType.FLOAT, -1, h.vocabulary());
     SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, h.nodeFeatures());
@@ -77,8 +101,9 @@ public final class SameDiffNet {
 
     SDVariable pred = h.earlyJoin() ? earlyJoin(v, onehot, x, ain, aout, pmean, psum, cfg) : lateJoin(v, onehot, x, ain, aout, pmean, psum, cfg);
     SDVariable err = pred.sub(y);
+    // Early join: padding slots masked out; weighted: each config's share of the batch's weights (summing to 1).
     SDVariable mse = h.earlyJoin() ? sd.sum(err.mul(err).mul(sd.placeHolder("mask", DataType.FLOAT, -1, 1)))
-        : sd.mean(err.mul(err));
+        : weighted ? sd.sum(err.mul(err).mul(sd.placeHolder("weight", DataType.FLOAT, -1, 1))) : sd.mean(err.mul(err));
     SDVariable rank = sd.mean(sd.nn.softplus(pairs.mmul(pred)));
     mse.mul(1.0).add("loss", rank.mul(rankWeight));
     sd.setLossVariables("loss");
@@ -216,6 +241,8 @@ public final class SameDiffNet {
     float[] pairs = new float[Math.max(1, pairCount) * m];
     float[] member = new float[h.earlyJoin() ? n * bsz : 0];
     float[] mask = new float[h.earlyJoin() ? m : 0];
+    float[] weight = new float[weighted ? m : 0];
+    double weightSum = 0;
     int[] rows = new int[items.stream().mapToInt(it -> it.targets().length).sum()];
     int real = 0;
     int node0 = 0;
@@ -260,6 +287,10 @@ public final class SameDiffNet {
         }
         System.arraycopy(it.configs()[j], 0, cfg, row * c, c);
         y[row] = it.targets()[j];
+        if (weighted) {
+          weight[row] = it.weights() == null ? 1 : it.weights()[j];
+          weightSum += weight[row];
+        }
       }
       for (int i = 0; i < it.targets().length; i++) {
         for (int j = i + 1; j < it.targets().length; j++) {
@@ -289,6 +320,12 @@ public final class SameDiffNet {
       ph.put("mask", Nd4j.create(mask, new long[] {m, 1}, 'c'));
     } else {
       ph.put("sel", Nd4j.create(sel, new long[] {m, bsz}, 'c'));
+    }
+    if (weighted) {
+      for (int i = 0; i < m; i++) {
+        weight[i] /= (float) weightSum;
+      }
+      ph.put("weight", Nd4j.create(weight, new long[] {m, 1}, 'c'));
     }
     ph.put("cfg", Nd4j.create(cfg, new long[] {m, c}, 'c'));
     ph.put("y", Nd4j.create(y, new long[] {m, 1}, 'c'));

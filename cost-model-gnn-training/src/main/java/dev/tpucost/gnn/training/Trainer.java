@@ -46,12 +46,22 @@ public final class Trainer {
    * @param patience epochs without improvement before stopping
    * @param hyper network sizes
    * @param maxKernels use at most this many training kernels (0 = all; for quick runs)
+   * @param defaultWeight weight of the default config's squared error next to the other configs' 1 (the
+   *     fusion task's sample: a kernel's default config is one of the {@code configsPerKernel} it is trained on)
    */
   public record Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
-      int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels) {
+      int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels,
+      double defaultWeight) {
     /** The defaults: both tasks, random split, 20 epochs, seed 1, batches of 16 kernels x 16 configs. */
     public static Options defaults() {
       return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 0.2, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
+    }
+
+    /** Options with the default config's error weighing as much as any other's. */
+    public Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
+        int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels) {
+      this(task, split, epochs, seed, hybrid, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
+          maxKernels, 1);
     }
 
     /** Validates the options. */
@@ -64,6 +74,9 @@ public final class Trainer {
       }
       if (epochs < 1 || batchKernels < 1 || configsPerKernel < 1 || learningRate <= 0 || patience < 1) {
         throw new IllegalArgumentException("epochs, batch sizes, learning rate and patience must be positive");
+      }
+      if (!(defaultWeight > 0) || Double.isInfinite(defaultWeight)) {
+        throw new IllegalArgumentException("--default-weight must be positive, not " + defaultWeight);
       }
     }
   }
@@ -145,6 +158,9 @@ public final class Trainer {
     if (o.hyper().earlyJoin()) {
       built.put("early_join", true);
     }
+    if (o.defaultWeight() != 1) {
+      built.put("default_weight", o.defaultWeight()); // absent at 1, so older checkpoints still resume
+    }
     ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
     if (valFromTraining) {
       optionsJson.put("validation", "every tenth training kernel (the split has no val programs)");
@@ -175,7 +191,8 @@ public final class Trainer {
     }
 
     double rankWeight = o.task().equals("fusion") ? 0 : o.rankWeight();
-    SameDiffNet net = new SameDiffNet(o.hyper(), weights, rankWeight, o.task().equals("fusion") ? 1 : o.configsPerKernel());
+    SameDiffNet net = new SameDiffNet(o.hyper(), weights, rankWeight, o.task().equals("fusion") ? 1 : o.configsPerKernel(),
+        o.defaultWeight() != 1);
     List<Integer> usable = new ArrayList<>();
     for (int i = 0; i < train.size(); i++) {
       if (train.get(i).graph().size() <= MAX_TRAINING_NODES && (!o.task().equals("fusion") || train.get(i).defaultIndex() >= 0)) {
@@ -233,6 +250,9 @@ public final class Trainer {
     // No wall-clock time in the file: one seed gives byte-identical models (the log says how long it took).
     ObjectNode info = info(datasetHash, o, optionsJson, bestMetrics, bestEpoch);
     ModelFile result = model(o, nodeNorm, cfgNorm, mean, std, chip, best, info, Map.of());
+    if (!o.hyper().earlyJoin()) {
+      result = IntervalFitter.fit(result, train, val, o.seed(), log);
+    }
     result.save(out);
     Files.deleteIfExists(checkpoint);
     log.accept(String.format("kept epoch %d; wrote %s (%d parameters) in %.0f s", bestEpoch, out,
@@ -295,11 +315,15 @@ public final class Trainer {
     }
     float[][] cfg = new float[pick.size()][];
     float[] y = new float[pick.size()];
+    float[] weights = o.defaultWeight() == 1 ? null : new float[pick.size()];
     for (int j = 0; j < pick.size(); j++) {
       cfg[j] = cfgNorm.apply(e.configs()[pick.get(j)].clone());
       y[j] = (float) ((e.targets()[pick.get(j)] - mean) / std);
+      if (weights != null) {
+        weights[j] = pick.get(j) == e.defaultIndex() ? (float) o.defaultWeight() : 1;
+      }
     }
-    return new SameDiffNet.Item(e.graph(), cfg, y);
+    return new SameDiffNet.Item(e.graph(), cfg, y, weights);
   }
 
   /** Validation metrics with the plain-Java forward pass. */

@@ -93,6 +93,46 @@ class TrainingTest {
   }
 
   @Test
+  void aTrainedModelGetsAnIntervalCalibratedOnValidationThatLeavesItsEstimatesAlone() throws Exception {
+    Path m = dir.resolve("interval.zip");
+    List<String> log = new ArrayList<>();
+    ModelFile f = Trainer.train(data, TINY, m, false, log::add);
+    assertThat(log).anyMatch(l -> l.startsWith("interval: quantile outputs"));
+    dev.tpucost.gnn.IntervalCalibration cal = dev.tpucost.gnn.IntervalCalibration.of(f.info()).orElseThrow();
+    assertThat(cal.coverage()).isEqualTo(0.8);
+
+    // On the validation part it was calibrated on, the conformal widening makes the interval hold 80% of the
+    // true runtimes (ties aside): the evaluator's coverage through the model's blocked head agrees.
+    GnnModel model = GnnModel.load(m, ChipSpec.V4);
+    var reader = dev.tpucost.corpus.dataset.DatasetReader.open(data);
+    var report = dev.tpucost.corpus.evaluation.Evaluator.evaluate(reader, "random", "val", List.of(model), 0);
+    var scores = report.overall().get("gnn");
+    assertThat(scores.intervalSamples()).isEqualTo(report.samples());
+    assertThat(scores.intervalLevel()).isEqualTo(0.8);
+    assertThat(scores.intervalCoverage()).isBetween(0.79, 0.86);
+    assertThat(scores.intervalWidth()).isGreaterThan(1.0);
+
+    // Refitting the interval of the trained model gives the same file's weights (seeded), and the estimates are
+    // those of the network without quantile outputs: the interval does not move them.
+    ModelFile again = IntervalFitter.fit(f, List.of(data), line -> {});
+    assertThat(again.weights().get("wq").data()).isEqualTo(f.weights().get("wq").data());
+    dev.tpucost.gnn.net.Weights plain = Trainer.copy(f.weights());
+    plain.remove("wq");
+    plain.remove("bq");
+    GnnModel without = GnnModel.of(new ModelFile(f.kind(), f.hyper(), f.vocabulary(), f.nodeNorm(), f.configNorm(),
+        f.targetMean(), f.targetStd(), f.chip(), f.info(), plain, f.extras()), ChipSpec.V4);
+    Kernel k = Kernels.of(FusionPass.run(Zoo.program(3, 3).module())).get(0);
+    List<TileConfig> tiles = TileSpace.of(k, ChipSpec.V4).validConfigs(30);
+    var with = model.predictAll(k, tiles);
+    var plainAll = without.predictAll(k, tiles);
+    for (int i = 0; i < tiles.size(); i++) {
+      assertThat(with.get(i).nanoseconds()).isEqualTo(plainAll.get(i).nanoseconds());
+      assertThat(with.get(i).interval()).isPresent();
+      assertThat(plainAll.get(i).interval()).isEmpty();
+    }
+  }
+
+  @Test
   void aChipConditionedModelTrainedOnTwoChipsServesAnyChipAndDependsOnIt() throws Exception {
     Path v5e = dir.resolve("data-v5e");
     DatasetBuilder.generate(new DatasetOptions(24, 8, 1, 3, ChipSpec.V5E, 2, 8, "lstm"), v5e, Progress.NONE);

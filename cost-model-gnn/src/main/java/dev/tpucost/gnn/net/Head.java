@@ -19,6 +19,9 @@ public final class Head {
   private final float[] b2;
   private final float[] w3;
   private final float b3;
+  /** The quantile outputs' weights, {@code [2][head2]} (low, high), or null for a network without them. */
+  private final float[][] wq;
+  private final float[] bq;
   private final ThreadLocal<Units> units;
   private final ThreadLocal<Block> blocks;
 
@@ -46,8 +49,53 @@ public final class Head {
       w3[r] = last[r][0];
     }
     b3 = w.rows("b3", 1, 1)[0][0];
+    if (w.all().containsKey(QUANTILE_WEIGHTS)) {
+      float[][] q = w.rows(QUANTILE_WEIGHTS, h.head2(), 2);
+      wq = new float[2][h.head2()];
+      for (int r = 0; r < h.head2(); r++) {
+        wq[0][r] = q[r][0];
+        wq[1][r] = q[r][1];
+      }
+      bq = w.rows(QUANTILE_BIAS, 1, 2)[0];
+    } else {
+      wq = null;
+      bq = null;
+    }
     units = ThreadLocal.withInitial(() -> new Units(h));
     blocks = ThreadLocal.withInitial(() -> new Block(h));
+  }
+
+  /**
+   * Weight names of the optional quantile outputs: {@code wq} ({@code head2 x 2}) and {@code bq} ({@code 1 x 2})
+   * map the last hidden layer, {@code relu(z2)}, to a low and a high quantile of the normalised target beside
+   * the output ({@code b3 + relu(z2) . w3}): two more dot products per config.
+   */
+  public static final String QUANTILE_WEIGHTS = "wq";
+
+  /** See {@link #QUANTILE_WEIGHTS}. */
+  public static final String QUANTILE_BIAS = "bq";
+
+  /** True if the network has quantile outputs ({@link #QUANTILE_WEIGHTS}). */
+  public boolean hasQuantiles() {
+    return wq != null;
+  }
+
+  /** Width of the last hidden layer, the quantile outputs' input ({@link #hidden}). */
+  public int hiddenWidth() {
+    return h.head2();
+  }
+
+  /**
+   * The last hidden layer, {@code relu(z2)}, for one config from {@link #input} ({@code kernelPart}) and its
+   * normalised features: what the output and the quantile outputs are linear in (for fitting the latter).
+   */
+  public float[] hidden(float[] kernelPart, float[] config) {
+    from(kernelPart, config, config.length, w1, h.graphWidth());
+    float[] z = units.get().z2.clone();
+    for (int i = 0; i < z.length; i++) {
+      z[i] = Math.max(0, z[i]);
+    }
+    return z;
   }
 
   /** Multiply-adds of the whole head for one config: {@link #input} and {@link #from}. */
@@ -66,6 +114,14 @@ public final class Head {
    * own columns.
    */
   public void outputs(float[] late, float[][] configs, float[] out, int sharedFrom) {
+    outputs(late, configs, out, null, null, sharedFrom);
+  }
+
+  /**
+   * {@link #outputs(float[], float[][], float[], int)}, and with quantile outputs ({@link #hasQuantiles}) the
+   * low and high quantiles into {@code low} and {@code high} (both null: not computed).
+   */
+  public void outputs(float[] late, float[][] configs, float[] out, float[] low, float[] high, int sharedFrom) {
     checkShared(sharedFrom);
     int own = h.configFeatures();
     float[] start = late;
@@ -77,7 +133,7 @@ public final class Head {
       }
       own = sharedFrom;
     }
-    run(start, configs, out, own, w1, h.graphWidth());
+    run(start, configs, out, low, high, own, w1, h.graphWidth());
   }
 
   /**
@@ -87,6 +143,15 @@ public final class Head {
    * {@link #outputs}; equal to it on normalised configs within float rounding.
    */
   public void outputsRaw(float[] late, float[][] configs, float[] out, int sharedFrom, Normalizer norm) {
+    outputsRaw(late, configs, out, null, null, sharedFrom, norm);
+  }
+
+  /**
+   * {@link #outputsRaw(float[], float[][], float[], int, Normalizer)}, and with quantile outputs the low and
+   * high quantiles into {@code low} and {@code high} (both null: not computed).
+   */
+  public void outputsRaw(float[] late, float[][] configs, float[] out, float[] low, float[] high, int sharedFrom,
+      Normalizer norm) {
     checkShared(sharedFrom);
     FoldedHead fh = foldedHead(norm);
     float[] start = late.clone();
@@ -98,18 +163,55 @@ public final class Head {
     for (int r = own; r < h.configFeatures(); r++) {
       Gemm.axpy(first[r], fh.rows()[r], start);
     }
-    run(start, configs, out, own, fh.rows(), 0);
+    run(start, configs, out, low, high, own, fh.rows(), 0);
   }
 
   /** The configs through the head from {@code start}, over their first {@code own} columns ({@code w[w0...]}). */
-  private void run(float[] start, float[][] configs, float[] out, int own, float[][] w, int w0) {
+  private void run(float[] start, float[][] configs, float[] out, float[] low, float[] high, int own, float[][] w,
+      int w0) {
+    boolean quantiles = low != null || high != null;
+    if (quantiles && (wq == null || low == null || high == null || low.length != out.length || high.length != out.length)) {
+      throw new IllegalArgumentException(wq == null ? "the network has no quantile outputs" : "low and high must both be"
+          + " given, as long as the outputs");
+    }
     if (configs.length >= BLOCKED_FROM) {
-      all(start, configs, out, own, w, w0);
+      all(start, configs, out, low, high, own, w, w0);
       return;
     }
     for (int j = 0; j < configs.length; j++) {
-      out[j] = configs[j] == null ? Float.NaN : from(start, configs[j], own, w, w0);
+      if (configs[j] == null) {
+        out[j] = Float.NaN;
+        if (quantiles) {
+          low[j] = Float.NaN;
+          high[j] = Float.NaN;
+        }
+        continue;
+      }
+      out[j] = from(start, configs[j], own, w, w0);
+      if (quantiles) {
+        float[] z2 = units.get().z2;
+        low[j] = quantile(0, z2);
+        high[j] = quantile(1, z2);
+      }
     }
+  }
+
+  /** Quantile output {@code k} (0 low, 1 high) of a last hidden layer as {@link #hidden} gives it. */
+  public float quantileOf(int k, float[] hidden) {
+    if (wq == null) {
+      throw new IllegalStateException("the network has no quantile outputs");
+    }
+    return quantile(k, hidden);
+  }
+
+  /** Quantile output {@code k} (0 low, 1 high): {@code bq[k] + relu(z2) . wq[k]}. */
+  private float quantile(int k, float[] z2) {
+    float out = bq[k];
+    float[] wk = wq[k];
+    for (int i = 0; i < z2.length; i++) {
+      out += Math.max(0, z2[i]) * wk[i];
+    }
+    return out;
   }
 
   private void checkShared(int sharedFrom) {
@@ -231,14 +333,15 @@ public final class Head {
    * rounding.
    */
   public void all(float[] kernelPart, float[][] configs, float[] out) {
-    all(kernelPart, configs, out, h.configFeatures(), w1, h.graphWidth());
+    all(kernelPart, configs, out, null, null, h.configFeatures(), w1, h.graphWidth());
   }
 
   /**
    * {@link #all(float[], float[][], float[])} over the configs' first {@code f} features only, the
    * config rows of the first layer being {@code w[w0...]}.
    */
-  private void all(float[] kernelPart, float[][] configs, float[] out, int f, float[][] w, int w0) {
+  private void all(float[] kernelPart, float[][] configs, float[] out, float[] low, float[] high, int f, float[][] w,
+      int w0) {
     if (out.length != configs.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
@@ -276,6 +379,26 @@ public final class Head {
       for (int j = 0; j < m; j++) {
         out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
       }
+      if (low != null) {
+        quantilesT(b, 0, low, configs, start, m);
+        quantilesT(b, 1, high, configs, start, m);
+      }
+    }
+  }
+
+  /** Quantile output {@code k} of a block's configs ({@code b.z2} as {@link #all} left it) into {@code out[start...]}. */
+  private void quantilesT(Block b, int k, float[] out, float[][] configs, int start, int m) {
+    float[] acc = b.acc;
+    java.util.Arrays.fill(acc, 0, m, bq[k]);
+    for (int c = 0; c < b.z2.length; c++) {
+      float wc = wq[k][c];
+      float[] row = b.z2[c];
+      for (int j = 0; j < m; j++) {
+        acc[j] += wc * Math.max(0, row[j]);
+      }
+    }
+    for (int j = 0; j < m; j++) {
+      out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
     }
   }
 

@@ -62,6 +62,11 @@ public final class Weights {
     matrices.put(name, new Matrix(rows, cols, data));
   }
 
+  /** Removes the matrix called {@code name}, if there is one. */
+  public void remove(String name) {
+    matrices.remove(name);
+  }
+
   /** The matrix called {@code name}. */
   public Matrix get(String name) {
     Matrix m = matrices.get(name);

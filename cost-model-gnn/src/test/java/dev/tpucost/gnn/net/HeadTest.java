@@ -48,6 +48,48 @@ class HeadTest {
   }
 
   @Test
+  void quantileOutputsBlockedEqualOneAtATimeAndTheLastHiddenLayerTheyAreLinearIn() {
+    ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
+    Forward f = new Forward(file.hyper(), file.weights());
+    assertThat(f.head().hasQuantiles()).isTrue();
+    Random r = new Random(5);
+    float[] late = f.head().input(new float[file.hyper().graphWidth()]);
+    int width = file.hyper().configFeatures();
+    for (int n : new int[] {3, 300}) { // one at a time, and blocked (more than one block, a null inside)
+      float[][] configs = new float[n][];
+      for (int j = 1; j < n; j++) {
+        configs[j] = new float[width];
+        for (int c = 0; c < width; c++) {
+          configs[j][c] = (float) r.nextGaussian();
+        }
+      }
+      float[] out = new float[n];
+      float[] low = new float[n];
+      float[] high = new float[n];
+      f.head().outputs(late, configs, out, low, high, width);
+      assertThat(low[0]).isNaN();
+      assertThat(high[0]).isNaN();
+      for (int j = 1; j < n; j++) {
+        float[] z = f.head().hidden(late, configs[j]);
+        float lo = f.head().quantileOf(0, z);
+        float hi = f.head().quantileOf(1, z);
+        assertThat(low[j]).as("%d configs, config %d", n, j).isCloseTo(lo, within(1e-5f * (1 + Math.abs(lo))));
+        assertThat(high[j]).as("%d configs, config %d", n, j).isCloseTo(hi, within(1e-5f * (1 + Math.abs(hi))));
+        assertThat(out[j]).isCloseTo(f.head().from(late, configs[j]), within(1e-5f * (1 + Math.abs(out[j]))));
+      }
+    }
+    // Asking a network without quantile outputs for them is an error, not zeros.
+    Weights plain = new Weights();
+    file.weights().all().forEach((k, m) -> plain.put(k, m.rows(), m.cols(), m.data()));
+    plain.remove(Head.QUANTILE_WEIGHTS);
+    plain.remove(Head.QUANTILE_BIAS);
+    Head without = new Forward(file.hyper(), plain).head();
+    assertThat(without.hasQuantiles()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> without.outputs(late, new float[1][width], new float[1],
+        new float[1], new float[1], width)).hasMessageContaining("no quantile outputs");
+  }
+
+  @Test
   void columnsSharedByEveryConfigAddedOnceGiveTheSameOutputs() {
     ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
     Forward f = new Forward(file.hyper(), file.weights());

@@ -1,0 +1,224 @@
+package dev.tpucost.gnn.training;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.gnn.IntervalCalibration;
+import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.net.Forward;
+import dev.tpucost.gnn.net.Head;
+import dev.tpucost.gnn.net.Weights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Gives a trained model an interval: two quantile outputs on the head's last hidden layer
+ * ({@link Head#QUANTILE_WEIGHTS}), fitted with the network frozen, then conformalised
+ * ({@link IntervalCalibration}). Quantile heads over the one shared encoder, not an ensemble of networks: a
+ * config costs two more 16-wide dot products. Because the network is frozen, the point predictions (and every
+ * accuracy figure) are exactly the model's before.
+ *
+ * <ol>
+ *   <li>On the training examples (up to {@link #CONFIGS_PER_KERNEL} seeded configs per kernel), the low and high
+ *       outputs are linear in the last hidden layer {@code z}; each minimises the pinball loss of its quantile
+ *       ({@link #LOW} and {@link #HIGH}; a convex problem), by full-batch Adam from the point output's weights
+ *       shifted by the residuals' quantile.
+ *   <li>On the validation examples (every config), the conformity scores {@code max(low - y, y - high)} give
+ *       the widening that makes {@link #COVERAGE} of them fall inside (training residuals are smaller than
+ *       held-out ones, so the fitted band alone is too narrow).
+ * </ol>
+ */
+public final class IntervalFitter {
+  /** Nominal coverage of the interval. */
+  public static final double COVERAGE = 0.8;
+  /** Quantile of the low output. */
+  static final double LOW = 0.1;
+  /** Quantile of the high output. */
+  static final double HIGH = 0.9;
+  /** Configs per training kernel the quantile outputs are fitted on. */
+  static final int CONFIGS_PER_KERNEL = 16;
+  /** Full-batch Adam iterations per quantile output. */
+  static final int ITERATIONS = 400;
+
+  private IntervalFitter() {}
+
+  /**
+   * {@code model} with an interval fitted on the training and validation parts of {@code dataDirs} (the
+   * datasets it was trained on, with its split; a warning if their manifests are not the ones the model
+   * records): for a model trained before intervals existed. The network is not changed.
+   */
+  public static ModelFile fit(ModelFile model, List<java.nio.file.Path> dataDirs, Consumer<String> log)
+      throws java.io.IOException {
+    Trainer.Options d = Trainer.Options.defaults();
+    String split = model.info().path("options").path("split").asText("random");
+    long seed = model.info().path("options").path("seed").asLong(1);
+    Trainer.Options o = new Trainer.Options(d.task(), split, d.epochs(), seed, model.kind().equals("hybrid"),
+        d.batchKernels(), d.configsPerKernel(), d.learningRate(), d.rankWeight(), d.patience(), model.hyper(), 0);
+    TrainingSet data = TrainingSet.load(dataDirs, o, log);
+    List<String> recorded = new ArrayList<>();
+    model.info().path("dataset_manifests_sha256").forEach(h -> recorded.add(h.asText()));
+    if (model.info().has("dataset_manifest_sha256")) {
+      recorded.add(model.info().path("dataset_manifest_sha256").asText());
+    }
+    if (!recorded.equals(List.of(data.datasetHash().split("\\+")))) {
+      log.accept("warning: these datasets are not the ones the model was trained on (manifest hashes differ): the"
+          + " validation part the interval is calibrated on may hold programs the model was trained on, and the"
+          + " interval come out too narrow");
+    }
+    return fit(model, data.train(), data.val(), seed, log);
+  }
+
+  /** Samples of the last hidden layer: {@code z} per sample, the normalised target and the point output. */
+  private record Samples(float[][] z, float[] y, float[] out) {}
+
+  /**
+   * {@code model} with quantile outputs fitted on {@code train} and calibrated on {@code val} (examples of the
+   * model's own features and targets); the network's other weights unchanged.
+   */
+  static ModelFile fit(ModelFile model, List<Trainer.Example> train, List<Trainer.Example> val, long seed,
+      Consumer<String> log) {
+    if (model.hyper().earlyJoin()) {
+      throw new IllegalArgumentException("intervals are fitted for late-join models only");
+    }
+    if (train.isEmpty() || val.isEmpty()) {
+      throw new IllegalArgumentException("fitting an interval needs training and validation examples");
+    }
+    Weights w = Trainer.copy(model.weights());
+    w.remove(Head.QUANTILE_WEIGHTS);
+    w.remove(Head.QUANTILE_BIAS);
+    Forward f = new Forward(model.hyper(), w);
+    Samples fitOn = samples(model, f, train, new Random(seed));
+    int width = f.head().hiddenWidth();
+    float[] q = new float[width * 2];
+    float[] b = new float[2];
+    float[] last = w.get("w3").data(); // head2 x 1: one value per hidden unit
+    float b3 = w.get("b3").data()[0];
+    double[] taus = {LOW, HIGH};
+    for (int k = 0; k < 2; k++) {
+      double[] fitted = fitQuantile(fitOn, last, b3, taus[k]);
+      for (int i = 0; i < width; i++) {
+        q[i * 2 + k] = (float) fitted[i];
+      }
+      b[k] = (float) fitted[width];
+    }
+    w.put(Head.QUANTILE_WEIGHTS, width, 2, q);
+    w.put(Head.QUANTILE_BIAS, 1, 2, b);
+    Forward withQ = new Forward(model.hyper(), w);
+    Samples check = samples(model, withQ, val, null);
+    float[] scores = new float[check.y().length];
+    double[][] lowHigh = lowHigh(withQ.head(), check);
+    int inside = 0;
+    for (int i = 0; i < scores.length; i++) {
+      double lo = Math.min(lowHigh[0][i], check.out()[i]);
+      double hi = Math.max(lowHigh[1][i], check.out()[i]);
+      scores[i] = (float) Math.max(lo - check.y()[i], check.y()[i] - hi);
+      inside += scores[i] <= 0 ? 1 : 0;
+    }
+    Arrays.sort(scores);
+    int at = (int) Math.min(scores.length - 1, Math.ceil((scores.length + 1) * COVERAGE) - 1);
+    IntervalCalibration cal = new IntervalCalibration(COVERAGE, scores[at], scores.length);
+    ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
+        : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    cal.writeTo(info);
+    log.accept(String.format("interval: quantile outputs (%.0f%%, %.0f%%) fitted on %d training samples; %.1f%% of %d"
+        + " validation samples inside before conformal widening, widened by %.4f target deviations for %.0f%%", 100 * LOW,
+        100 * HIGH, fitOn.y().length, 100.0 * inside / scores.length, scores.length, cal.widening(), 100 * COVERAGE));
+    return new ModelFile(model.kind(), model.hyper(), model.vocabulary(), model.nodeNorm(), model.configNorm(),
+        model.targetMean(), model.targetStd(), model.chip(), info, w, model.extras());
+  }
+
+  /**
+   * The last hidden layer, target and output of the examples' configs: all of them with {@code r} null, else up
+   * to {@link #CONFIGS_PER_KERNEL} per kernel picked with {@code r}.
+   */
+  private static Samples samples(ModelFile model, Forward f, List<Trainer.Example> examples, Random r) {
+    List<float[]> z = new ArrayList<>();
+    List<Float> y = new ArrayList<>();
+    List<Float> out = new ArrayList<>();
+    for (Trainer.Example e : examples) {
+      float[] late = f.lateHeadInput(e.graph(), f.base(e.graph(), model.nodeNorm()));
+      List<Integer> pick = new ArrayList<>();
+      for (int j = 0; j < e.configs().length; j++) {
+        pick.add(j);
+      }
+      if (r != null) {
+        java.util.Collections.shuffle(pick, r);
+        pick = pick.subList(0, Math.min(CONFIGS_PER_KERNEL, pick.size()));
+      }
+      for (int j : pick) {
+        float[] c = model.configNorm().apply(e.configs()[j].clone());
+        z.add(f.head().hidden(late, c));
+        out.add(f.head().from(late, c));
+        y.add((float) ((e.targets()[j] - model.targetMean()) / model.targetStd()));
+      }
+    }
+    float[] ya = new float[y.size()];
+    float[] oa = new float[y.size()];
+    for (int i = 0; i < ya.length; i++) {
+      ya[i] = y.get(i);
+      oa[i] = out.get(i);
+    }
+    return new Samples(z.toArray(new float[0][]), ya, oa);
+  }
+
+  /** The low and high outputs of the samples' hidden layers. */
+  private static double[][] lowHigh(Head head, Samples s) {
+    double[][] out = new double[2][s.y().length];
+    float[][] zs = s.z();
+    for (int i = 0; i < zs.length; i++) {
+      out[0][i] = head.quantileOf(0, zs[i]);
+      out[1][i] = head.quantileOf(1, zs[i]);
+    }
+    return out;
+  }
+
+  /**
+   * Weights (then bias, last) of the linear {@code tau}-quantile of {@code y} given {@code z}: minimises the
+   * mean pinball loss by full-batch Adam (step 0.01 decaying to 1e-4), starting from the point output's weights
+   * with the bias shifted by the residuals' {@code tau}-quantile.
+   */
+  static double[] fitQuantile(Samples s, float[] last, float b3, double tau) {
+    int width = last.length;
+    int n = s.y().length;
+    double[] p = new double[width + 1];
+    for (int i = 0; i < width; i++) {
+      p[i] = last[i];
+    }
+    float[] res = new float[n];
+    for (int j = 0; j < n; j++) {
+      res[j] = s.y()[j] - s.out()[j];
+    }
+    Arrays.sort(res);
+    p[width] = b3 + res[(int) Math.min(n - 1, Math.floor(tau * n))];
+    double[] m = new double[width + 1];
+    double[] v = new double[width + 1];
+    double[] g = new double[width + 1];
+    for (int it = 1; it <= ITERATIONS; it++) {
+      Arrays.fill(g, 0);
+      for (int j = 0; j < n; j++) {
+        float[] z = s.z()[j];
+        double q = p[width];
+        for (int i = 0; i < width; i++) {
+          q += p[i] * z[i];
+        }
+        // d pinball / d q: -tau above the quantile, 1 - tau below it.
+        double d = s.y()[j] > q ? -tau : 1 - tau;
+        for (int i = 0; i < width; i++) {
+          g[i] += d * z[i];
+        }
+        g[width] += d;
+      }
+      double lr = 1e-4 + 0.5 * (1e-2 - 1e-4) * (1 + Math.cos(Math.PI * it / ITERATIONS));
+      for (int i = 0; i <= width; i++) {
+        double gi = g[i] / n;
+        m[i] = 0.9 * m[i] + 0.1 * gi;
+        v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+        double mh = m[i] / (1 - Math.pow(0.9, it));
+        double vh = v[i] / (1 - Math.pow(0.999, it));
+        p[i] -= lr * mh / (Math.sqrt(vh) + 1e-8);
+      }
+    }
+    return p;
+  }
+}
