@@ -30,7 +30,7 @@ final class ChipsCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin FormatOption output;
 
   @picocli.CommandLine.Option(names = "--variants", paramLabel = "N", description = "Instead, draw N random chips"
-      + " around the presets (every figure varying, simulator constants interpolated from the presets'), write each"
+      + " around the presets (every figure varying, simulator and analytical constants interpolated from the presets'), write each"
       + " as a chip file into --out, and show them: training chips for 'train --chip-conditioned'.")
   Integer variants;
 
@@ -60,8 +60,11 @@ final class ChipsCommand implements Callable<Integer> {
             spec.commandLine(), "--around takes preset names (" + String.join(", ", ChipSpec.presets().keySet())
             + "), not '" + name + "'")));
       }
-      for (ChipSpec c : dev.tpucost.corpus.dataset.ChipVariants.around(
-          presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets, variants, seed)) {
+      List<ChipSpec> from = presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets;
+      for (ChipSpec v : dev.tpucost.corpus.dataset.ChipVariants.around(from, variants, seed)) {
+        // The analytical model's constants interpolated from the same presets as the simulator's: a held-out
+        // preset's calibration reaches neither the labels nor the features of a model trained on these chips.
+        ChipSpec c = v.withAnalytical(dev.tpucost.analytical.Constants.interpolated(v, from).toMap());
         ChipFiles.save(c, out.resolve(c.name() + ".json"));
         list.add(c);
       }

@@ -26,6 +26,24 @@ class TpuCostTest {
   }
 
   @Test
+  void chipVariantsCarryAnalyticalConstantsInterpolatedFromTheirPresetsOnly() throws Exception {
+    Path out = dir.resolve("variants");
+    Result r = run("chips", "--variants", "3", "--seed", "5", "--around", "v2,v3", "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    for (int k = 0; k < 3; k++) {
+      ChipSpec c = ChipFiles.load(out.resolve("variant-5-" + k + ".json"));
+      assertThat(c.analytical()).isNotEmpty();
+      double[] expected = dev.tpucost.analytical.Constants.interpolated(c, List.of(ChipSpec.V2, ChipSpec.V3)).values();
+      double[] used = dev.tpucost.analytical.AnalyticalModel.constantsFor(c).values();
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(used[i]).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-9 * Math.abs(expected[i])));
+      }
+      // Not v5e's or v4's: interpolated with every preset they would differ.
+      assertThat(used).isNotEqualTo(dev.tpucost.analytical.Constants.interpolated(c, ChipSpec.presets().values()).values());
+    }
+  }
+
+  @Test
   void demoRunsTheThreeModelsOnTheBundledProgram() {
     Result demo = run("demo", "--configs", "64");
     assertThat(demo.code()).as(demo.err()).isZero();

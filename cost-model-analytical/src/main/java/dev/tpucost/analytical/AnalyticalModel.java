@@ -41,8 +41,20 @@ public final class AnalyticalModel implements CostModel {
   public static AnalyticalModel create(ChipSpec chip) {
     // By hardware figures, not by name: a renamed preset keeps its constants, a chip file named like a preset
     // with other figures does not get them.
-    return new AnalyticalModel(chip, chip.matchingPreset().flatMap(p -> Constants.shipped(p.name()))
-        .map(c -> Constants.of(chip.name(), c.values())).orElseGet(() -> Constants.priors(chip.name())));
+    return new AnalyticalModel(chip, constantsFor(chip));
+  }
+
+  /**
+   * The constants {@link #create} uses: the chip file's {@code analytical} section if it has one, else the
+   * matching preset's shipped constants, else the presets' interpolated ({@link Constants#interpolated}).
+   */
+  public static Constants constantsFor(ChipSpec chip) {
+    if (!chip.analytical().isEmpty()) {
+      return Constants.fromMap(chip.name(), chip.analytical());
+    }
+    return chip.matchingPreset().flatMap(p -> Constants.shipped(p.name()))
+        .map(c -> Constants.of(chip.name(), c.values()))
+        .orElseGet(() -> Constants.interpolated(chip, ChipSpec.presets().values()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.tpucost.analytical;
 
+import dev.tpucost.api.chip.ChipSpec;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -214,5 +216,58 @@ public record Constants(
     } catch (IOException e) {
       throw new IllegalStateException("cannot read shipped " + resource, e);
     }
+  }
+
+  /**
+   * The presets' shipped constants interpolated for {@code chip}: weighted by the inverse distance of their
+   * figures to the chip's ({@link ChipSpec#figureDistance}; a preset's own figures give its constants within
+   * 1% of the presets' spread). A convex combination of in-range constants is in range. What a chip without constants of its own
+   * gets: the calibrated presets' behaviour, nearest first, not the uncalibrated priors.
+   */
+  public static Constants interpolated(ChipSpec chip, java.util.Collection<ChipSpec> presets) {
+    double[] sum = new double[NAMES.size()];
+    double weights = 0;
+    for (ChipSpec p : presets) {
+      Constants c = shipped(p.name()).orElseThrow(() -> new IllegalArgumentException("no constants are shipped for "
+          + p.name()));
+      double w = 1 / (chip.figureDistance(p) + 1e-3);
+      double[] v = c.values();
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += w * v[i];
+      }
+      weights += w;
+    }
+    if (weights == 0) {
+      throw new IllegalArgumentException("constants are interpolated from at least one preset");
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= weights;
+    }
+    return of(chip.name(), sum);
+  }
+
+  /** The constants by name ({@link #NAMES}), as a chip file's {@code analytical} section holds them. */
+  public java.util.Map<String, Double> toMap() {
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    double[] v = values();
+    for (int i = 0; i < v.length; i++) {
+      m.put(NAMES.get(i), v[i]);
+    }
+    return m;
+  }
+
+  /** The constants of a chip file's {@code analytical} section: every name of {@link #NAMES}, nothing else. */
+  public static Constants fromMap(String chip, java.util.Map<String, Double> section) {
+    for (String k : section.keySet()) {
+      checkArgument(NAMES.contains(k), "analytical.%s is not an analytical constant (%s)", k, NAMES);
+    }
+    double[] v = new double[NAMES.size()];
+    for (int i = 0; i < v.length; i++) {
+      Double x = section.get(NAMES.get(i));
+      checkArgument(x != null, "analytical.%s is missing (a chip file's analytical section gives all of %s)", NAMES.get(i),
+          NAMES);
+      v[i] = x;
+    }
+    return of(chip, v);
   }
 }

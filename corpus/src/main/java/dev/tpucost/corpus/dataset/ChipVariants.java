@@ -61,7 +61,7 @@ public final class ChipVariants {
     double[] sum = new double[SimCalibration.NAMES.size()];
     double weights = 0;
     for (ChipSpec p : presets) {
-      double w = 1 / (distance(c, p) + 1e-3);
+      double w = 1 / (c.figureDistance(p) + 1e-3);
       double[] v = SimCalibration.shipped(p).values();
       for (int i = 0; i < sum.length; i++) {
         sum[i] += w * v[i];
@@ -74,26 +74,10 @@ public final class ChipVariants {
     return SimCalibration.of(sum);
   }
 
-  /** Euclidean distance of two chips' figures on a log scale (the megacore flag as 0 or 1). */
-  private static double distance(ChipSpec a, ChipSpec b) {
-    double[] x = figures(a);
-    double[] y = figures(b);
-    double d = 0;
-    for (int i = 0; i < x.length; i++) {
-      d += (x[i] - y[i]) * (x[i] - y[i]);
-    }
-    return Math.sqrt(d);
-  }
-
-  private static double[] figures(ChipSpec c) {
-    return new double[] {Math.log(c.tensorCores()), c.megacore() ? 1 : 0, Math.log(c.mxusPerCore()),
-      Math.log(c.clockGhz()), Math.log(c.vpuAlus()), Math.log(c.vmemBytes()), Math.log(c.hbmGbps())};
-  }
-
   private static ChipSpec withSimulator(ChipSpec c, SimCalibration s) {
     Map<String, Double> section = s.toMap();
     return new ChipSpec(c.name(), c.tensorCores(), c.megacore(), c.mxusPerCore(), c.mxuRows(), c.mxuCols(),
         c.clockGhz(), c.vpuSublanes(), c.vpuLanes(), c.vpuAlus(), c.vmemBytes(), c.smemBytes(), c.hbmBytes(),
-        c.hbmGbps(), c.dmaEngines(), section);
+        c.hbmGbps(), c.dmaEngines(), section, c.analytical());
   }
 }

@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code "base": "v4"} and give only the keys it overrides; without a base every key is required.
  * Unknown keys are errors (a misspelt key must not be silently ignored). An optional {@code simulator}
  * object holds the simulator's calibrated constants for the chip ({@code tpucost calibrate --target sim}
- * writes it; numbers only, the simulator checks their names), making the file a chip calibration file.
+ * writes it; numbers only, the simulator checks their names), making the file a chip calibration file; an
+ * optional {@code analytical} object likewise holds the analytical model's constants for it.
  */
 public final class ChipFiles {
   /** Writes chip files; created on first use (an ObjectMapper costs 150+ ms of class loading). */
@@ -41,6 +42,9 @@ public final class ChipFiles {
 
   /** The optional key of the simulator's constants. */
   public static final String SIMULATOR = "simulator";
+
+  /** The optional key of the analytical model's constants. */
+  public static final String ANALYTICAL = "analytical";
 
   private ChipFiles() {}
 
@@ -94,6 +98,7 @@ public final class ChipFiles {
     Set<String> allowed = new LinkedHashSet<>(KEYS);
     allowed.add("base");
     allowed.add(SIMULATOR);
+    allowed.add(ANALYTICAL);
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
@@ -113,7 +118,7 @@ public final class ChipFiles {
       merged = NODES.objectNode();
     }
     root.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("base") && !e.getKey().equals(SIMULATOR)) {
+      if (!e.getKey().equals("base") && !e.getKey().equals(SIMULATOR) && !e.getKey().equals(ANALYTICAL)) {
         merged.set(e.getKey(), e.getValue());
       }
     });
@@ -139,7 +144,8 @@ public final class ChipFiles {
           longInteger(merged, "hbm_bytes", source),
           number(merged, "hbm_gbps", source),
           integer(merged, "dma_engines", source),
-          simulator(root.get(SIMULATOR), source));
+          numbers(root.get(SIMULATOR), SIMULATOR, source),
+          numbers(root.get(ANALYTICAL), ANALYTICAL, source));
     } catch (IllegalArgumentException e) {
       if (e instanceof ChipFileException) {
         throw e;
@@ -162,17 +168,18 @@ public final class ChipFiles {
     dev.tpucost.api.io.AtomicFiles.writeString(file, toJson(chip));
   }
 
-  private static java.util.Map<String, Double> simulator(JsonNode n, String source) {
+  /** A section of named numbers ({@code simulator}, {@code analytical}); empty if absent. */
+  private static java.util.Map<String, Double> numbers(JsonNode n, String section, String source) {
     java.util.Map<String, Double> out = new java.util.TreeMap<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isObject()) {
-      throw new ChipFileException(source + ": '" + SIMULATOR + "' must be an object of numbers, got " + n);
+      throw new ChipFileException(source + ": '" + section + "' must be an object of numbers, got " + n);
     }
     n.fields().forEachRemaining(e -> {
       if (!e.getValue().isNumber()) {
-        throw new ChipFileException(source + ": '" + SIMULATOR + "." + e.getKey() + "' must be a number, got " + e.getValue());
+        throw new ChipFileException(source + ": '" + section + "." + e.getKey() + "' must be a number, got " + e.getValue());
       }
       out.put(e.getKey(), e.getValue().asDouble());
     });
@@ -199,6 +206,10 @@ public final class ChipFiles {
     if (!c.simulator().isEmpty()) {
       ObjectNode sim = n.putObject(SIMULATOR);
       c.simulator().forEach(sim::put);
+    }
+    if (!c.analytical().isEmpty()) {
+      ObjectNode an = n.putObject(ANALYTICAL);
+      c.analytical().forEach(an::put);
     }
     return n;
   }

@@ -34,6 +34,10 @@ import java.util.Optional;
  *     {@code simulator} section, written by {@code tpucost calibrate --target sim}); empty for the presets
  *     and for chip files without one, which the simulator gives its shipped calibration. Opaque to this
  *     module: the simulator validates the names and values.
+ * @param analytical the analytical model's calibrated constants for this chip, by name (a chip file's
+ *     {@code analytical} section, e.g. interpolated from the presets' by {@code tpucost chips --variants});
+ *     empty for the presets and chip files without one (the model then uses a matching preset's shipped
+ *     constants, else interpolates them). Opaque here: the analytical model validates them.
  */
 public record ChipSpec(
     String name,
@@ -51,7 +55,8 @@ public record ChipSpec(
     long hbmBytes,
     double hbmGbps,
     int dmaEngines,
-    Map<String, Double> simulator) {
+    Map<String, Double> simulator,
+    Map<String, Double> analytical) {
 
   private static final long KIB = 1024;
   private static final long MIB = 1024 * KIB;
@@ -84,7 +89,15 @@ public record ChipSpec(
       double clockGhz, int vpuSublanes, int vpuLanes, int vpuAlus, long vmemBytes, long smemBytes, long hbmBytes,
       double hbmGbps, int dmaEngines) {
     this(name, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes, vpuLanes, vpuAlus,
-        vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, ImmutableSortedMap.of());
+        vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, ImmutableSortedMap.of(), ImmutableSortedMap.of());
+  }
+
+  /** A chip with simulator constants of its own and no analytical section. */
+  public ChipSpec(String name, int tensorCores, boolean megacore, int mxusPerCore, int mxuRows, int mxuCols,
+      double clockGhz, int vpuSublanes, int vpuLanes, int vpuAlus, long vmemBytes, long smemBytes, long hbmBytes,
+      double hbmGbps, int dmaEngines, Map<String, Double> simulator) {
+    this(name, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes, vpuLanes, vpuAlus,
+        vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, simulator, ImmutableSortedMap.of());
   }
 
   /** Validates every field, naming the chip file key of the one that is wrong. */
@@ -108,6 +121,10 @@ public record ChipSpec(
     simulator.forEach((k, v) -> checkArgument(v != null && Double.isFinite(v),
         "simulator.%s must be a finite number, got %s", k, v));
     simulator = ImmutableSortedMap.copyOf(simulator);
+    checkNotNull(analytical, "analytical");
+    analytical.forEach((k, v) -> checkArgument(v != null && Double.isFinite(v),
+        "analytical.%s must be a finite number, got %s", k, v));
+    analytical = ImmutableSortedMap.copyOf(analytical);
   }
 
   /** The preset called {@code name} ({@code v2}, {@code v3}, {@code v4}, {@code v5e}), if there is one. */
@@ -163,17 +180,43 @@ public record ChipSpec(
   /** This chip under another name. */
   public ChipSpec withName(String newName) {
     return new ChipSpec(newName, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes,
-        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, simulator);
+        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, simulator, analytical);
   }
 
   /** This chip with {@code constants} as its simulator section (replacing any it had). */
   public ChipSpec withSimulator(Map<String, Double> constants) {
     return new ChipSpec(name, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes,
-        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, constants);
+        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, constants, analytical);
+  }
+
+  /** This chip with {@code constants} as its analytical section (replacing any it had). */
+  public ChipSpec withAnalytical(Map<String, Double> constants) {
+    return new ChipSpec(name, tensorCores, megacore, mxusPerCore, mxuRows, mxuCols, clockGhz, vpuSublanes,
+        vpuLanes, vpuAlus, vmemBytes, smemBytes, hbmBytes, hbmGbps, dmaEngines, simulator, constants);
   }
 
   /**
-   * True if {@code other} has the same hardware figures, whatever its name and simulator section: chips are
+   * How far apart two chips' figures are: the Euclidean distance of the logs of TensorCores, MXUs per core,
+   * clock, VPU ALUs, VMEM and HBM bandwidth, plus the megacore flag as 0 or 1. What calibrated constants are
+   * interpolated by (inverse distance) for a chip that has none of its own.
+   */
+  public double figureDistance(ChipSpec other) {
+    double[] x = logFigures();
+    double[] y = other.logFigures();
+    double d = 0;
+    for (int i = 0; i < x.length; i++) {
+      d += (x[i] - y[i]) * (x[i] - y[i]);
+    }
+    return Math.sqrt(d);
+  }
+
+  private double[] logFigures() {
+    return new double[] {Math.log(tensorCores), megacore ? 1 : 0, Math.log(mxusPerCore), Math.log(clockGhz),
+      Math.log(vpuAlus), Math.log(vmemBytes), Math.log(hbmGbps)};
+  }
+
+  /**
+   * True if {@code other} has the same hardware figures, whatever its name and constant sections: chips are
    * compared by value, so a chip file called {@code v4} with other figures is not v4.
    */
   public boolean sameHardware(ChipSpec other) {
