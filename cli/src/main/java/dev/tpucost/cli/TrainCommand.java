@@ -174,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     ChipSpec chip = reader.chip();
     ModelFile model = ModelFile.load(init);
-    if (!model.chip().sameHardware(chip)) {
+    if (model.hyper().configFeatures() != ConfigFeatures.CHIP_WIDTH && !model.chip().sameHardware(chip)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), init + " was trained for chip " + model.chip().name()
           + ", the measurements are from " + chip.name() + "; train a model on a simulated " + chip.name() + " dataset first");
     }
@@ -185,14 +185,14 @@ final class TrainCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     console.printf("fine-tuning %s (%s) on %d measured kernels of %s; choosing 0..%d epochs by leave-one-kernel-out%n",
         init, model.kind(), records.size(), chip.name(), o.maxEpochs());
-    FineTuner.Selection sel = FineTuner.select(model, records, o, line -> {
+    FineTuner.Selection sel = FineTuner.select(model, chip, records, o, line -> {
       console.println("  " + line);
       console.flush();
     });
     double[] l = sel.heldOutLoss();
     console.printf("held-out log-RMSE over kernels: %.3f before fine-tuning, %.3f at the chosen %d epochs, %.3f at %d%n",
         Math.sqrt(l[0]), Math.sqrt(l[sel.epochs()]), sel.epochs(), Math.sqrt(l[l.length - 1]), l.length - 1);
-    ModelFile tuned = FineTuner.fineTune(model, records, o, sel.epochs(), sel);
+    ModelFile tuned = FineTuner.fineTune(model, chip, records, o, sel.epochs(), sel);
     tuned.save(out);
     console.printf("wrote %s (%d epochs on all %d kernels) in %.0f s%n", out, sel.epochs(), records.size(),
         (System.nanoTime() - t0) / 1e9);

@@ -42,6 +42,8 @@ public final class GnnModel implements CostModel {
   private final boolean hybrid;
   /** True if the model takes the chip's figures as inputs ({@link ChipFeatures}) and serves any chip. */
   private final boolean chipConditioned;
+  /** Normalised output beyond which the model is extrapolating ({@link #EXTRAPOLATION_SIGMAS}). */
+  private final double extrapolationLimit;
   /** The calibrated interval of the quantile outputs, or null if the model has none ({@link IntervalCalibration}). */
   private final IntervalCalibration interval;
   /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
@@ -77,6 +79,7 @@ public final class GnnModel implements CostModel {
     this.forward = new Forward(file.hyper(), file.weights());
     this.analytical = AnalyticalModel.create(chip);
     this.hybrid = file.kind().equals("hybrid");
+    this.extrapolationLimit = Math.max(EXTRAPOLATION_SIGMAS, EXTRAPOLATION_MIN_LOG / file.targetStd());
     this.interval = forward.head().hasQuantiles() && !file.hyper().earlyJoin()
         ? IntervalCalibration.of(file.info()).orElse(null) : null;
     // Map this build's opcode ordinals to the model's embedding rows by name.
@@ -200,12 +203,20 @@ public final class GnnModel implements CostModel {
   }
 
   /**
-   * How far (in the training targets' standard deviations from their mean) a learned output may lie before
-   * the model counts it as extrapolating and answers with the analytical model's estimate instead: far
+   * How far (in the training targets' standard deviations from their mean, and at least
+   * {@link #EXTRAPOLATION_MIN_LOG}) a learned output may lie before the model counts it as extrapolating and answers with the analytical model's estimate instead: far
    * outside anything it was trained on (a chip or kernel unlike its training data), where a ReLU network's
    * linear extrapolation means nothing and can overflow to an infinite runtime.
    */
   static final double EXTRAPOLATION_SIGMAS = 8;
+
+  /**
+   * The least learned deviation from the training targets' mean, in log units, that counts as extrapolating:
+   * a factor of 100. A hybrid's targets (log simulated / analytical) have a small deviation (0.23 for v4), so 8 of
+   * them is a 6.4x correction, which the analytical model's worst kernels legitimately need (17 of the v4 random
+   * test part's 205,900 samples were wrongly handed back to the analytical model with 8 alone).
+   */
+  static final double EXTRAPOLATION_MIN_LOG = Math.log(100);
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
@@ -217,9 +228,9 @@ public final class GnnModel implements CostModel {
     Estimate est = p.interval().isPresent() ? Estimate.of(p.nanoseconds()).withInterval(p.interval().get())
         : Estimate.of(p.nanoseconds());
     return b.extrapolated()[0] ? est.withWarnings(List.of(String.format("model %s, kernel '%s', tile %s: the learned"
-        + " estimate lies more than %.0f standard deviations outside the model's training targets (a chip or kernel"
+        + " estimate lies more than %.1f standard deviations outside the model's training targets (a chip or kernel"
         + " unlike its training data); the analytical model's estimate is given instead", name, kernel.name(), tile,
-        EXTRAPOLATION_SIGMAS))) : est;
+        extrapolationLimit))) : est;
   }
 
   /**
@@ -263,7 +274,7 @@ public final class GnnModel implements CostModel {
         result.add(TilePrediction.refused(tiles.get(i), batch.refusals()[i]));
         continue;
       }
-      if (Math.abs(out[i]) <= EXTRAPOLATION_SIGMAS) { // also false for NaN
+      if (Math.abs(out[i]) <= extrapolationLimit) { // also false for NaN
         double ns = nanoseconds(out[i], analyticalNs[i]);
         if (interval == null) {
           result.add(TilePrediction.of(tiles.get(i), ns));

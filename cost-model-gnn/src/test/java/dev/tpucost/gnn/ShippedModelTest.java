@@ -211,6 +211,16 @@ class ShippedModelTest {
       assertThat(wild.rank(k, TileSpace.of(k, ChipSpec.V4).validConfigs(20)).entries())
           .allSatisfy(e -> assertThat(e.predictedNs()).isFinite());
     }
+    // A hybrid correction of ~10x is large (10 of its targets' deviations) but not extrapolation: the analytical
+    // model's worst kernels need it, so the learned estimate stands.
+    ModelFile file = GnnModel.shipped("hybrid", ChipSpec.V4).file();
+    Kernel k = kernels(1).get(0);
+    TileConfig tile = TileSpace.of(k, ChipSpec.V4).defaultConfig();
+    double before = GnnModel.of(file, ChipSpec.V4).predict(k, tile).nanoseconds();
+    file.weights().get("b3").data()[0] += (float) (Math.log(10) / file.targetStd());
+    var est = GnnModel.of(file, ChipSpec.V4).predict(k, tile);
+    assertThat(est.warnings()).isEmpty();
+    assertThat(est.nanoseconds() / before).isCloseTo(10, org.assertj.core.data.Percentage.withPercentage(1));
   }
 
   @Test

@@ -75,9 +75,9 @@ public final class Refitters {
   /** {@code init} fine-tuned on the fold, its epochs chosen by leave-one-kernel-out within the fold. */
   public static Evaluator.Refitter fineTuned(String name, ModelFile init, FineTuner.Options o, Consumer<String> log) {
     return refitter(name, (chip, training) -> {
-      FineTuner.Selection sel = FineTuner.select(init, training, o, line -> { });
+      FineTuner.Selection sel = FineTuner.select(init, chip, training, o, line -> { });
       log.accept(String.format("%s: %d epochs chosen on %d training kernels", name, sel.epochs(), training.size()));
-      return GnnModel.of(FineTuner.fineTune(init, training, o, sel.epochs(), sel), chip, name);
+      return GnnModel.of(FineTuner.fineTune(init, chip, training, o, sel.epochs(), sel), chip, name);
     });
   }
 

@@ -1,5 +1,7 @@
 package dev.tpucost.gnn.training;
 
+import dev.tpucost.api.chip.ChipSpec;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,10 +63,19 @@ public final class FineTuner {
 
   private FineTuner() {}
 
-  /** Chooses the epoch count by leave-one-kernel-out over {@code records} (two or more kernels). */
+  /** Chooses the epoch count by leave-one-kernel-out over {@code records} measured on the model's chip. */
   public static Selection select(ModelFile init, List<KernelRecord> records, Options o, Consumer<String> log) {
+    return select(init, init.chip(), records, o, log);
+  }
+
+  /**
+   * Chooses the epoch count by leave-one-kernel-out over {@code records} (two or more kernels) measured on
+   * {@code chip}: the model's own, or any chip for a chip-conditioned model.
+   */
+  public static Selection select(ModelFile init, ChipSpec chip, List<KernelRecord> records, Options o,
+      Consumer<String> log) {
     checkArgument(records.size() >= 2, "leave-one-kernel-out needs two or more kernels, got %s", records.size());
-    List<Trainer.Example> all = examples(init, records);
+    List<Trainer.Example> all = examples(init, chip, records);
     double[] loss = new double[o.maxEpochs() + 1];
     for (int held = 0; held < all.size(); held++) {
       List<Trainer.Example> train = new ArrayList<>(all);
@@ -86,9 +97,19 @@ public final class FineTuner {
     return new Selection(loss, best);
   }
 
-  /** {@code init} fine-tuned on every record for {@code epochs} epochs; {@code info} notes how. */
+  /** {@code init} fine-tuned on every record (measured on its chip) for {@code epochs} epochs. */
   public static ModelFile fineTune(ModelFile init, List<KernelRecord> records, Options o, int epochs, Selection selection) {
-    List<Trainer.Example> all = examples(init, records);
+    return fineTune(init, init.chip(), records, o, epochs, selection);
+  }
+
+  /**
+   * {@code init} fine-tuned on every record, measured on {@code chip} (the model's own, or any chip for a
+   * chip-conditioned model, which sees the chip's figures as in training), for {@code epochs} epochs;
+   * {@code info} notes how and on which chip.
+   */
+  public static ModelFile fineTune(ModelFile init, ChipSpec chip, List<KernelRecord> records, Options o, int epochs,
+      Selection selection) {
+    List<Trainer.Example> all = examples(init, chip, records);
     Weights w = run(init, all, o, epochs).get(epochs);
     ObjectNode info = init.info() != null && init.info().isObject() ? ((ObjectNode) init.info()).deepCopy() : JSON.createObjectNode();
     // Fine-tuning moves the last hidden layer: the quantile outputs fitted on it no longer hold, and a few hundred
@@ -97,6 +118,7 @@ public final class FineTuner {
     w.remove(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS);
     w.remove(dev.tpucost.gnn.net.Head.QUANTILE_BIAS);
     ObjectNode ft = info.putObject("fine_tuned");
+    ft.put("chip", chip.name());
     ft.put("kernels", records.size());
     ft.put("samples", all.stream().mapToInt(e -> e.configs().length).sum());
     ft.put("epochs", epochs);
@@ -165,11 +187,15 @@ public final class FineTuner {
     return s / Math.max(1, out.length);
   }
 
-  private static List<Trainer.Example> examples(ModelFile init, List<KernelRecord> records) {
-    if (init.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH) {
-      throw new IllegalArgumentException("fine-tuning a chip-conditioned model is not supported yet; fine-tune a model"
-          + " trained for the measured chip");
-    }
-    return TrainingSet.examples(records, AnalyticalModel.create(init.chip()), init.kind().equals("hybrid"), 0, false);
+  /**
+   * The measured records as examples: featurised against {@code chip}'s analytical model, with the chip's
+   * figures appended for a chip-conditioned model; a per-chip model must have been trained for {@code chip}.
+   */
+  private static List<Trainer.Example> examples(ModelFile init, ChipSpec chip, List<KernelRecord> records) {
+    boolean conditioned = init.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH;
+    checkArgument(conditioned || init.chip().sameHardware(chip), "the model was trained for chip %s, the measurements"
+        + " are from %s; fine-tune a model trained for %s, or a chip-conditioned one", init.chip().name(), chip.name(),
+        chip.name());
+    return TrainingSet.examples(records, AnalyticalModel.create(chip), init.kind().equals("hybrid"), 0, conditioned);
   }
 }

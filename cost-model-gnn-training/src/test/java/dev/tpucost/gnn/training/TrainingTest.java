@@ -158,6 +158,24 @@ class TrainingTest {
     assertThat(ns[1]).isNotEqualTo(ns[0]);
     assertThat(ns[2]).isNotEqualTo(ns[0]);
 
+    // Fine-tuning it on runtimes of one chip (v5e's records standing in for measurements) keeps it serving every
+    // chip, moves its v5e estimates and records the chip; a per-chip model is refused other chips' measurements.
+    List<dev.tpucost.corpus.dataset.wire.KernelRecord> records = new ArrayList<>();
+    dev.tpucost.corpus.dataset.DatasetReader.open(v5e).forEach(records::add);
+    records = records.subList(0, 6);
+    FineTuner.Options fo = new FineTuner.Options(2, 5e-3, 0.2, 1);
+    ModelFile tuned = FineTuner.fineTune(f, ChipSpec.V5E, records, fo, 2, null);
+    assertThat(tuned.info().path("fine_tuned").path("chip").asText()).isEqualTo("v5e");
+    TileConfig t = TileSpace.of(k, ChipSpec.V5E).defaultConfig();
+    double before = GnnModel.of(f, ChipSpec.V5E).predict(k, t).nanoseconds();
+    assertThat(GnnModel.of(tuned, ChipSpec.V5E).predict(k, t).nanoseconds()).isPositive().isNotEqualTo(before);
+    assertThat(GnnModel.of(tuned, ChipSpec.V2).predict(k, TileSpace.of(k, ChipSpec.V2).defaultConfig()).nanoseconds())
+        .isPositive();
+    ModelFile perChip = Trainer.train(data, TINY, dir.resolve("per-chip.zip"), false, l -> {});
+    List<dev.tpucost.corpus.dataset.wire.KernelRecord> few = records;
+    assertThatThrownBy(() -> FineTuner.fineTune(perChip, ChipSpec.V5E, few, fo, 1, null))
+        .hasMessageContaining("trained for chip v4").hasMessageContaining("v5e");
+
     // Without the flag, datasets of two chips are refused, naming the dataset.
     assertThatThrownBy(() -> Trainer.train(List.of(data, v5e), TINY, dir.resolve("mixed.zip"), false, l -> {}))
         .hasMessageContaining(v5e.toString()).hasMessageContaining("chip-conditioned");
