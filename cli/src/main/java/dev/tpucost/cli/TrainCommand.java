@@ -85,6 +85,14 @@ final class TrainCommand implements Callable<Integer> {
       + " task's runtimes (default: ${DEFAULT-VALUE}).")
   double defaultWeight;
 
+  @Option(names = "--patience", defaultValue = "4", description = "Stop after this many epochs without a better"
+      + " validation score (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--lr-decay", defaultValue = "1", description = "Multiply the step size by this after every"
+      + " epoch (default: ${DEFAULT-VALUE}, constant).")
+  double lrDecay;
+
   @Option(names = "--resume", description = "Continue from OUT.checkpoint.")
   boolean resume;
 
@@ -151,7 +159,7 @@ final class TrainCommand implements Callable<Integer> {
     Hyper h = new Hyper(hidden, embed, layers, head[0], head[1],
         conditioned ? ConfigFeatures.CHIP_WIDTH : ConfigFeatures.WIDTH, join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
-        d.learningRate(), rankWeight, d.patience(), h, maxKernels, defaultWeight);
+        d.learningRate(), rankWeight, patience, h, maxKernels, defaultWeight, lrDecay);
     PrintWriter console = spec.commandLine().getOut();
     Trainer.train(data, o, out, resume, line -> {
       console.println(line);

@@ -155,7 +155,7 @@ public final class GnnModel implements CostModel {
     try (InputStream in = GnnModel.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("no default " + kind + " model is shipped for chip " + chip.name()
-            + (preset == null ? " (its figures match no preset)" : "") + "; there are ones for v3 and v4; train one"
+            + (preset == null ? " (its figures match no preset)" : "") + " and no chip-conditioned one either; train one"
             + " with 'tpucost train' and load it from its file");
       }
       ModelFile f = ModelFile.read(in, resource);
@@ -308,7 +308,8 @@ public final class GnnModel implements CostModel {
 
     @Override
     public String description() {
-      return "learned GraphSAGE model (Kaufman et al.), default models shipped for v3 and v4";
+      return "learned GraphSAGE model (Kaufman et al.), with an 80% interval; models trained for v3 and v4, a"
+          + " chip-conditioned one for every other chip";
     }
 
     @Override
@@ -326,7 +327,8 @@ public final class GnnModel implements CostModel {
 
     @Override
     public String description() {
-      return "analytical model corrected by a learned GraphSAGE model of its error, defaults shipped for v3 and v4";
+      return "analytical model corrected by a learned GraphSAGE model of its error, with an 80% interval; models"
+          + " trained for v3 and v4, a chip-conditioned one for every other chip";
     }
 
     @Override

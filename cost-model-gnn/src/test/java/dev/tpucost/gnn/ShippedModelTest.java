@@ -71,16 +71,26 @@ class ShippedModelTest {
   }
 
   @Test
-  void aChipWithoutADefaultModelGetsAClearError() {
-    assertThatThrownBy(() -> CostModels.create("gnn", ChipSpec.V5E))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no default gnn model is shipped for chip v5e")
-        .hasMessageContaining("tpucost train");
-    // Chosen by hardware figures, not by name: a "v4" with twice the bandwidth has no shipped model, a renamed
-    // v3 has v3's.
+  void everyPresetAndAChipFileWithOtherFiguresGetAGnnAndAHybrid() {
+    // Chosen by hardware figures, not by name: v3 and v4 (also renamed) get their own models; v2, v5e and a "v4"
+    // with twice the bandwidth get the chip-conditioned one, which sees their figures.
     ChipSpec fakeV4 = dev.tpucost.api.chip.ChipFiles.parse("{\"base\": \"v4\", \"hbm_gbps\": 2400}", "fake.json");
-    assertThatThrownBy(() -> CostModels.create("hybrid", fakeV4)).hasMessageContaining("its figures match no preset");
-    assertThat(CostModels.create("gnn", ChipSpec.V3.withName("lab-v3")).predict(kernels(3).get(0)).nanoseconds()).isPositive();
+    Kernel k = kernels(3).get(0);
+    for (String kind : List.of("gnn", "hybrid")) {
+      assertThat(GnnModel.shipped(kind, ChipSpec.V3.withName("lab-v3")).file().chip().name()).isEqualTo("v3");
+      assertThat(GnnModel.shipped(kind, ChipSpec.V4).file().hyper().configFeatures()).isEqualTo(ConfigFeatures.WIDTH);
+      java.util.Map<String, Double> ns = new java.util.LinkedHashMap<>();
+      for (ChipSpec chip : List.of(ChipSpec.V2, ChipSpec.V5E, fakeV4)) {
+        GnnModel m = (GnnModel) CostModels.create(kind, chip);
+        assertThat(m.file().hyper().configFeatures()).as("%s %s", kind, chip.name()).isEqualTo(ConfigFeatures.CHIP_WIDTH);
+        var e = m.predict(k);
+        assertThat(e.nanoseconds()).isPositive().isFinite();
+        assertThat(e.interval()).isPresent();
+        assertThat(m.rank(k, TileSpace.of(k, chip).validConfigs(20)).best()).isPresent();
+        ns.put(chip.name(), e.nanoseconds());
+      }
+      assertThat(new java.util.HashSet<>(ns.values())).as("the chip matters: %s", ns).hasSize(3);
+    }
   }
 
   @Test

@@ -14,12 +14,17 @@ final class Adam {
   private static final double BETA2 = 0.999;
   private static final double EPS = 1e-8;
 
-  private final double lr;
+  private double lr;
   private final Map<String, float[]> m = new LinkedHashMap<>();
   private final Map<String, float[]> v = new LinkedHashMap<>();
   private long t;
 
   Adam(double lr) {
+    this.lr = lr;
+  }
+
+  /** Sets the step size of the following updates (a schedule over epochs). */
+  void learningRate(double lr) {
     this.lr = lr;
   }
 

@@ -48,10 +48,11 @@ public final class Trainer {
    * @param maxKernels use at most this many training kernels (0 = all; for quick runs)
    * @param defaultWeight weight of the default config's squared error next to the other configs' 1 (the
    *     fusion task's sample: a kernel's default config is one of the {@code configsPerKernel} it is trained on)
+   * @param lrDecay the step size is {@code learningRate * lrDecay^(epoch - 1)} (1: constant)
    */
   public record Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
       int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels,
-      double defaultWeight) {
+      double defaultWeight, double lrDecay) {
     /** The defaults: both tasks, random split, 20 epochs, seed 1, batches of 16 kernels x 16 configs. */
     public static Options defaults() {
       return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 0.2, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
@@ -61,7 +62,7 @@ public final class Trainer {
     public Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
         int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels) {
       this(task, split, epochs, seed, hybrid, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
-          maxKernels, 1);
+          maxKernels, 1, 1);
     }
 
     /** Validates the options. */
@@ -77,6 +78,9 @@ public final class Trainer {
       }
       if (!(defaultWeight > 0) || Double.isInfinite(defaultWeight)) {
         throw new IllegalArgumentException("--default-weight must be positive, not " + defaultWeight);
+      }
+      if (!(lrDecay > 0 && lrDecay <= 1)) {
+        throw new IllegalArgumentException("--lr-decay must lie in (0, 1], not " + lrDecay);
       }
     }
   }
@@ -161,6 +165,9 @@ public final class Trainer {
     if (o.defaultWeight() != 1) {
       built.put("default_weight", o.defaultWeight()); // absent at 1, so older checkpoints still resume
     }
+    if (o.lrDecay() != 1) {
+      built.put("lr_decay", o.lrDecay());
+    }
     ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
     if (valFromTraining) {
       optionsJson.put("validation", "every tenth training kernel (the split has no val programs)");
@@ -205,6 +212,7 @@ public final class Trainer {
         break;
       }
       long t0 = System.nanoTime();
+      adam.learningRate(o.learningRate() * Math.pow(o.lrDecay(), epoch - 1));
       List<Integer> order = new ArrayList<>(usable);
       java.util.Collections.shuffle(order, new Random(o.seed() * 1_000_003L + epoch));
       double lossSum = 0;
