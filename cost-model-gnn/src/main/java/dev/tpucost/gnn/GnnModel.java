@@ -204,9 +204,10 @@ public final class GnnModel implements CostModel {
 
   /**
    * How far (in the training targets' standard deviations from their mean, and at least
-   * {@link #EXTRAPOLATION_MIN_LOG}) a learned output may lie before the model counts it as extrapolating and answers with the analytical model's estimate instead: far
-   * outside anything it was trained on (a chip or kernel unlike its training data), where a ReLU network's
-   * linear extrapolation means nothing and can overflow to an infinite runtime.
+   * {@link #EXTRAPOLATION_MIN_LOG}) a learned output may lie before the model counts it as extrapolating and
+   * answers with the analytical model's estimate instead: far outside anything it was trained on (a chip or
+   * kernel unlike its training data), where a ReLU network's linear extrapolation means nothing and can
+   * overflow to an infinite runtime.
    */
   static final double EXTRAPOLATION_SIGMAS = 8;
 
