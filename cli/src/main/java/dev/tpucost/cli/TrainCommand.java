@@ -109,6 +109,11 @@ final class TrainCommand implements Callable<Integer> {
           + " it to --out. Training gives new models one."})
   Path intervalFor;
 
+  @Option(names = "--calibration-data", paramLabel = "DIR", description = {
+      "With --interval-for on a chip-conditioned model: datasets of chips it was not trained on; their samples choose"
+          + " the interval's widening for every chip unlike the training chips (repeatable)."})
+  List<Path> calibrationData = new ArrayList<>();
+
   /** The chip a dataset was labelled on. */
   private static ChipSpec chipOf(Path dataset) {
     try {
@@ -126,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     if (intervalFor != null) {
       PrintWriter console = spec.commandLine().getOut();
       ModelFile model = ModelFile.load(intervalFor);
-      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, line -> {
+      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, line -> {
         console.println(line);
         console.flush();
       }).save(out);

@@ -46,6 +46,8 @@ public final class GnnModel implements CostModel {
   private final double extrapolationLimit;
   /** The calibrated interval of the quantile outputs, or null if the model has none ({@link IntervalCalibration}). */
   private final IntervalCalibration interval;
+  /** The interval's widening for this model's chip ({@link IntervalCalibration#wideningFor}). */
+  private final double widening;
   /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
   private final Object embeddingKey = new Object();
 
@@ -82,6 +84,7 @@ public final class GnnModel implements CostModel {
     this.extrapolationLimit = Math.max(EXTRAPOLATION_SIGMAS, EXTRAPOLATION_MIN_LOG / file.targetStd());
     this.interval = forward.head().hasQuantiles() && !file.hyper().earlyJoin()
         ? IntervalCalibration.of(file.info()).orElse(null) : null;
+    this.widening = interval == null ? 0 : interval.wideningFor(chip);
     // Map this build's opcode ordinals to the model's embedding rows by name.
     Map<String, Integer> rows = new java.util.HashMap<>();
     for (int i = 0; i < file.vocabulary().size(); i++) {
@@ -281,8 +284,8 @@ public final class GnnModel implements CostModel {
           result.add(TilePrediction.of(tiles.get(i), ns));
         } else {
           // The calibrated band around the quantile outputs, which always holds the point estimate.
-          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]) - interval.widening(), analyticalNs[i]));
-          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]) + interval.widening(), analyticalNs[i]));
+          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]) - widening, analyticalNs[i]));
+          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]) + widening, analyticalNs[i]));
           result.add(TilePrediction.of(tiles.get(i), ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
               interval.coverage())));
         }

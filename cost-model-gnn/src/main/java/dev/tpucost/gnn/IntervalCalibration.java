@@ -1,7 +1,12 @@
 package dev.tpucost.gnn;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tpucost.api.chip.ChipFiles;
+import dev.tpucost.api.chip.ChipSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,23 +14,50 @@ import java.util.Optional;
  * conformalised quantile regression (Romano, Patterson and Candès, NeurIPS 2019). On held-out samples the
  * conformity score of a sample is {@code max(low - y, y - high)} in the normalised target (low and high first
  * widened to hold the point output); {@code widening} is the score's {@code coverage} quantile there, so that
- * {@code [low - widening, high + widening]} held that share of the held-out targets. Recorded in a model file's
- * {@code info.interval}.
+ * {@code [low - widening, high + widening]} held that share of the held-out targets. A chip-conditioned model
+ * may also carry {@code unseenChipWidening}, the same quantile on chips it was not trained on (calibration
+ * chips), used for any chip whose figures match none of its {@code trainingChips}: held-out programs of a
+ * training chip and an unseen chip are different questions, and the first answer is too sure for the second.
+ * Recorded in a model file's {@code info.interval}.
  *
  * @param coverage the nominal share of true runtimes inside (0.8)
  * @param widening added to both ends, in target standard deviations (negative: the quantile outputs were too wide)
  * @param samples held-out samples the widening was chosen on
+ * @param unseenChipWidening the widening for chips unlike every training chip, if calibrated
+ * @param unseenChipSamples samples of calibration chips it was chosen on (0 if none)
+ * @param trainingChips the chips the model was trained on (empty if not recorded)
  */
-public record IntervalCalibration(double coverage, double widening, long samples) {
+public record IntervalCalibration(double coverage, double widening, long samples, Optional<Double> unseenChipWidening,
+    long unseenChipSamples, List<ChipSpec> trainingChips) {
   /** The key in a model file's {@code info}. */
   public static final String INFO_KEY = "interval";
 
   /** Validates the figures. */
   public IntervalCalibration {
-    if (!(coverage > 0 && coverage < 1) || !Double.isFinite(widening) || samples < 1) {
-      throw new IllegalArgumentException("an interval calibration needs a coverage in (0, 1), a finite widening and"
-          + " samples; got " + coverage + ", " + widening + ", " + samples);
+    if (!(coverage > 0 && coverage < 1) || !Double.isFinite(widening) || samples < 1
+        || unseenChipWidening.map(w -> !Double.isFinite(w)).orElse(false)
+        || (unseenChipWidening.isPresent() != unseenChipSamples > 0)) {
+      throw new IllegalArgumentException("an interval calibration needs a coverage in (0, 1), finite widenings and"
+          + " their samples; got " + coverage + ", " + widening + ", " + samples + ", " + unseenChipWidening + ", "
+          + unseenChipSamples);
     }
+    trainingChips = List.copyOf(trainingChips);
+  }
+
+  /** A calibration on the training chips' held-out programs only. */
+  public IntervalCalibration(double coverage, double widening, long samples) {
+    this(coverage, widening, samples, Optional.empty(), 0, List.of());
+  }
+
+  /**
+   * The widening for {@code chip}: {@link #unseenChipWidening} if there is one and the chip's figures match no
+   * training chip, else {@link #widening}.
+   */
+  public double wideningFor(ChipSpec chip) {
+    if (unseenChipWidening.isPresent() && trainingChips.stream().noneMatch(chip::sameHardware)) {
+      return unseenChipWidening.get();
+    }
+    return widening;
   }
 
   /** The calibration recorded in a model file's {@code info}, if any. */
@@ -34,13 +66,30 @@ public record IntervalCalibration(double coverage, double widening, long samples
     if (!n.isObject()) {
       return Optional.empty();
     }
+    List<ChipSpec> chips = new ArrayList<>();
+    n.path("training_chips").forEach(c -> chips.add(ChipFiles.fromTree(c, "model info.interval.training_chips")));
+    JsonNode unseen = n.path("unseen_chip_widening");
     return Optional.of(new IntervalCalibration(n.path("coverage").asDouble(), n.path("widening").asDouble(),
-        n.path("samples").asLong()));
+        n.path("samples").asLong(), unseen.isNumber() ? Optional.of(unseen.asDouble()) : Optional.empty(),
+        n.path("unseen_chip_samples").asLong(0), chips));
   }
 
   /** Writes this calibration into {@code info}. */
   public void writeTo(ObjectNode info) {
-    info.putObject(INFO_KEY).put("method", "conformalised quantile regression").put("coverage", coverage)
+    ObjectNode n = info.putObject(INFO_KEY).put("method", "conformalised quantile regression").put("coverage", coverage)
         .put("widening", widening).put("samples", samples);
+    if (unseenChipWidening.isPresent()) {
+      n.put("unseen_chip_widening", unseenChipWidening.get()).put("unseen_chip_samples", unseenChipSamples);
+    }
+    if (!trainingChips.isEmpty()) {
+      ArrayNode a = n.putArray("training_chips");
+      for (ChipSpec c : trainingChips) {
+        try {
+          a.add(dev.tpucost.api.io.JsonTrees.parse(ChipFiles.toJson(c)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException("cannot write chip " + c.name(), e);
+        }
+      }
+    }
   }
 }

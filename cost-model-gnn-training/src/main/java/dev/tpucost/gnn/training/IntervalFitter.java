@@ -50,6 +50,16 @@ public final class IntervalFitter {
    */
   public static ModelFile fit(ModelFile model, List<java.nio.file.Path> dataDirs, Consumer<String> log)
       throws java.io.IOException {
+    return fit(model, dataDirs, List.of(), log);
+  }
+
+  /**
+   * As {@link #fit(ModelFile, List, Consumer)}; a chip-conditioned model also gets a widening for unseen chips,
+   * chosen on every sample of {@code calibrationDirs}: datasets of chips it was not trained on (refused if one
+   * is a training chip).
+   */
+  public static ModelFile fit(ModelFile model, List<java.nio.file.Path> dataDirs,
+      List<java.nio.file.Path> calibrationDirs, Consumer<String> log) throws java.io.IOException {
     Trainer.Options d = Trainer.Options.defaults();
     String split = model.info().path("options").path("split").asText("random");
     long seed = model.info().path("options").path("seed").asLong(1);
@@ -66,7 +76,19 @@ public final class IntervalFitter {
           + " validation part the interval is calibrated on may hold programs the model was trained on, and the"
           + " interval come out too narrow");
     }
-    return fit(model, data.train(), data.val(), seed, log);
+    boolean conditioned = model.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH;
+    if (!calibrationDirs.isEmpty() && !conditioned) {
+      throw new IllegalArgumentException("calibration chips are for chip-conditioned models; this one serves one chip");
+    }
+    for (java.nio.file.Path dir : calibrationDirs) {
+      dev.tpucost.api.chip.ChipSpec c = dev.tpucost.corpus.dataset.DatasetReader.open(dir).chip();
+      if (data.chipSpecs().stream().anyMatch(c::sameHardware)) {
+        throw new IllegalArgumentException(dir + ": chip " + c.name() + " is one the model was trained on; calibration"
+            + " chips must be unseen");
+      }
+    }
+    List<Trainer.Example> unseen = TrainingSet.all(calibrationDirs, model.kind().equals("hybrid"), conditioned);
+    return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, seed, log);
   }
 
   /** Samples of the last hidden layer: {@code z} per sample, the normalised target and the point output. */
@@ -78,6 +100,16 @@ public final class IntervalFitter {
    */
   static ModelFile fit(ModelFile model, List<Trainer.Example> train, List<Trainer.Example> val, long seed,
       Consumer<String> log) {
+    return fit(model, train, val, List.of(), List.of(), seed, log);
+  }
+
+  /**
+   * As {@link #fit(ModelFile, List, List, long, Consumer)}, recording the training chips and, if
+   * {@code unseen} (examples of chips the model was not trained on) is not empty, a second widening for chips
+   * unlike every training chip, chosen on them.
+   */
+  static ModelFile fit(ModelFile model, List<Trainer.Example> train, List<Trainer.Example> val,
+      List<dev.tpucost.api.chip.ChipSpec> trainingChips, List<Trainer.Example> unseen, long seed, Consumer<String> log) {
     if (model.hyper().earlyJoin()) {
       throw new IllegalArgumentException("intervals are fitted for late-join models only");
     }
@@ -105,19 +137,19 @@ public final class IntervalFitter {
     w.put(Head.QUANTILE_WEIGHTS, width, 2, q);
     w.put(Head.QUANTILE_BIAS, 1, 2, b);
     Forward withQ = new Forward(model.hyper(), w);
-    Samples check = samples(model, withQ, val, null);
-    float[] scores = new float[check.y().length];
-    double[][] lowHigh = lowHigh(withQ.head(), check);
-    int inside = 0;
-    for (int i = 0; i < scores.length; i++) {
-      double lo = Math.min(lowHigh[0][i], check.out()[i]);
-      double hi = Math.max(lowHigh[1][i], check.out()[i]);
-      scores[i] = (float) Math.max(lo - check.y()[i], check.y()[i] - hi);
-      inside += scores[i] <= 0 ? 1 : 0;
+    float[] scores = scores(model, withQ, val);
+    long inside = countInside(scores);
+    double widening = quantile(scores);
+    java.util.Optional<Double> unseenWidening = java.util.Optional.empty();
+    if (!unseen.isEmpty()) {
+      float[] u = scores(model, withQ, unseen);
+      unseenWidening = java.util.Optional.of(quantile(u));
+      log.accept(String.format("interval on chips not trained on: %.1f%% of %d samples inside before widening, widened by"
+          + " %.4f target deviations for %.0f%% (%.4f on the training chips' held-out programs)", 100.0 * countInside(u)
+          / u.length, u.length, unseenWidening.get(), 100 * COVERAGE, widening));
     }
-    Arrays.sort(scores);
-    int at = (int) Math.min(scores.length - 1, Math.ceil((scores.length + 1) * COVERAGE) - 1);
-    IntervalCalibration cal = new IntervalCalibration(COVERAGE, scores[at], scores.length);
+    IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening,
+        unseen.isEmpty() ? 0 : countSamples(unseen), trainingChips);
     ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
         : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     cal.writeTo(info);
@@ -126,6 +158,37 @@ public final class IntervalFitter {
         100 * HIGH, fitOn.y().length, 100.0 * inside / scores.length, scores.length, cal.widening(), 100 * COVERAGE));
     return new ModelFile(model.kind(), model.hyper(), model.vocabulary(), model.nodeNorm(), model.configNorm(),
         model.targetMean(), model.targetStd(), model.chip(), info, w, model.extras());
+  }
+
+  /** Conformity scores {@code max(low - y, y - high)} of every config of {@code examples}, sorted. */
+  private static float[] scores(ModelFile model, Forward withQ, List<Trainer.Example> examples) {
+    Samples check = samples(model, withQ, examples, null);
+    float[] scores = new float[check.y().length];
+    double[][] lowHigh = lowHigh(withQ.head(), check);
+    for (int i = 0; i < scores.length; i++) {
+      double lo = Math.min(lowHigh[0][i], check.out()[i]);
+      double hi = Math.max(lowHigh[1][i], check.out()[i]);
+      scores[i] = (float) Math.max(lo - check.y()[i], check.y()[i] - hi);
+    }
+    Arrays.sort(scores);
+    return scores;
+  }
+
+  /** The conformal quantile of sorted scores: the {@code ceil((n + 1) * COVERAGE)}-th smallest. */
+  private static double quantile(float[] sorted) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil((sorted.length + 1) * COVERAGE) - 1)];
+  }
+
+  private static long countInside(float[] scores) {
+    long n = 0;
+    for (float s : scores) {
+      n += s <= 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  private static long countSamples(List<Trainer.Example> examples) {
+    return examples.stream().mapToLong(e -> e.configs().length).sum();
   }
 
   /**

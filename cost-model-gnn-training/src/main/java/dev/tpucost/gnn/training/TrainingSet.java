@@ -33,10 +33,11 @@ import java.util.function.Consumer;
  * @param datasetHash the manifests' SHA-256s, joined by {@code +}
  * @param chips each dataset's chip name
  * @param chip the first dataset's chip (the one a per-chip model is for)
+ * @param chipSpecs each dataset's chip
  * @param valFromTraining true if some validation examples come from training programs
  */
 record TrainingSet(List<Example> train, List<Example> val, String datasetHash, List<String> chips, ChipSpec chip,
-    boolean valFromTraining) {
+    boolean valFromTraining, List<ChipSpec> chipSpecs) {
 
   /** Loads the parts {@code o.split()} names of every dataset in {@code dataDirs}. */
   static TrainingSet load(List<Path> dataDirs, Options o, Consumer<String> log) throws IOException {
@@ -48,6 +49,7 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
       List<Example> val = new ArrayList<>();
       List<String> hashes = new ArrayList<>();
       List<String> chips = new ArrayList<>();
+      List<ChipSpec> specs = new ArrayList<>();
       ChipSpec chip = null;
       boolean valFromTraining = false;
       for (Path dataDir : dataDirs) {
@@ -62,6 +64,7 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
         AnalyticalModel analytical = AnalyticalModel.create(c);
         hashes.add(reader.manifestSha256());
         chips.add(c.name());
+        specs.add(c);
         if (reader.programIds(o.split(), "train").isEmpty()) {
           throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
               + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
@@ -92,7 +95,22 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
         }
         val.addAll(v);
       }
-      return new TrainingSet(train, val, String.join("+", hashes), chips, chip, valFromTraining);
+      return new TrainingSet(train, val, String.join("+", hashes), chips, chip, valFromTraining, specs);
+  }
+
+  /**
+   * Every record of the datasets in {@code dirs} as examples, each featurised against its own chip (calibration
+   * chips: datasets a model was not trained on).
+   */
+  static List<Example> all(List<Path> dirs, boolean hybrid, boolean conditioned) throws IOException {
+    List<Example> out = new ArrayList<>();
+    for (Path dir : dirs) {
+      DatasetReader reader = DatasetReader.open(dir);
+      List<KernelRecord> records = new ArrayList<>();
+      reader.forEach(records::add);
+      out.addAll(examples(records, AnalyticalModel.create(reader.chip()), hybrid, 0, conditioned));
+    }
+    return out;
   }
 
   /**

@@ -171,6 +171,27 @@ class TrainingTest {
     assertThat(GnnModel.of(tuned, ChipSpec.V5E).predict(k, t).nanoseconds()).isPositive().isNotEqualTo(before);
     assertThat(GnnModel.of(tuned, ChipSpec.V2).predict(k, TileSpace.of(k, ChipSpec.V2).defaultConfig()).nanoseconds())
         .isPositive();
+    // Calibrated on a chip it never trained on (v2), its interval widens for chips unlike its training chips and
+    // keeps the held-out-programs widening for v4 and v5e; a training chip is refused as a calibration chip.
+    Path v2 = dir.resolve("data-v2");
+    DatasetBuilder.generate(new DatasetOptions(12, 8, 1, 3, ChipSpec.V2, 2, 8, "lstm"), v2, Progress.NONE);
+    List<String> calLog = new ArrayList<>();
+    ModelFile calibrated = IntervalFitter.fit(f, List.of(data, v5e), List.of(v2), calLog::add);
+    assertThat(calLog).anyMatch(l -> l.startsWith("interval on chips not trained on"));
+    dev.tpucost.gnn.IntervalCalibration cal = dev.tpucost.gnn.IntervalCalibration.of(calibrated.info()).orElseThrow();
+    assertThat(cal.trainingChips()).containsExactly(ChipSpec.V4, ChipSpec.V5E);
+    assertThat(cal.unseenChipWidening()).isPresent();
+    assertThat(cal.unseenChipSamples()).isPositive();
+    assertThat(cal.wideningFor(ChipSpec.V4.withName("renamed"))).isEqualTo(cal.widening());
+    assertThat(cal.wideningFor(ChipSpec.V3)).isEqualTo(cal.unseenChipWidening().get());
+    assertThat(cal.unseenChipWidening().get()).isNotEqualTo(cal.widening());
+    TileConfig t3 = TileSpace.of(k, ChipSpec.V3).defaultConfig();
+    double ratioUnseen = GnnModel.of(calibrated, ChipSpec.V3).predict(k, t3).interval().orElseThrow().ratio();
+    double ratioSeen = GnnModel.of(f, ChipSpec.V3).predict(k, t3).interval().orElseThrow().ratio();
+    assertThat(ratioUnseen > ratioSeen).isEqualTo(cal.unseenChipWidening().get() > cal.widening());
+    assertThatThrownBy(() -> IntervalFitter.fit(f, List.of(data, v5e), List.of(v5e), l -> {}))
+        .hasMessageContaining(v5e.toString()).hasMessageContaining("trained on");
+
     ModelFile perChip = Trainer.train(data, TINY, dir.resolve("per-chip.zip"), false, l -> {});
     List<dev.tpucost.corpus.dataset.wire.KernelRecord> few = records;
     assertThatThrownBy(() -> FineTuner.fineTune(perChip, ChipSpec.V5E, few, fo, 1, null))
