@@ -224,16 +224,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /** True if the model's file records the dataset manifest {@code hash} among those it was trained on. */
   private static boolean trainedOn(dev.tpucost.gnn.GnnModel g, String hash) {
-    com.fasterxml.jackson.databind.JsonNode info = g.file().info();
-    if (hash.equals(info.path("dataset_manifest_sha256").asText())) {
-      return true;
-    }
-    for (com.fasterxml.jackson.databind.JsonNode h : info.path("dataset_manifests_sha256")) {
-      if (hash.equals(h.asText())) {
-        return true;
-      }
-    }
-    return false;
+    return g.file().datasetHashes().contains(hash);
   }
 
   private CostModel model(String name, ChipSpec chip) throws java.io.IOException {

@@ -123,13 +123,13 @@ final class RankCommand implements Callable<Integer> {
       Table t = intervals ? new Table("rank", "index", "tile", "predicted us", "interval us", "error")
           : new Table("rank", "index", "tile", "predicted us", "error");
       for (Ranking.Entry e : shown) {
-        String ns = e.isValid() ? String.format("%.3f", e.predictedNs() / 1e3) : "";
+        List<Object> row = new ArrayList<>(List.of(e.isValid() ? e.rank() : "-", e.index(), e.tile(),
+            e.isValid() ? String.format("%.3f", e.predictedNs() / 1e3) : ""));
         if (intervals) {
-          t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), ns, Json.intervalUs(e.prediction().interval()),
-              e.error().orElse(""));
-        } else {
-          t.row(e.isValid() ? e.rank() : "-", e.index(), e.tile(), ns, e.error().orElse(""));
+          row.add(Json.intervalUs(e.prediction().interval()));
         }
+        row.add(e.error().orElse(""));
+        t.row(row.toArray());
       }
       t.print(out);
     }

@@ -129,13 +129,9 @@ final class TrainCommand implements Callable<Integer> {
       return fineTune();
     }
     if (intervalFor != null) {
-      PrintWriter console = spec.commandLine().getOut();
       ModelFile model = ModelFile.load(intervalFor);
-      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, line -> {
-        console.println(line);
-        console.flush();
-      }).save(out);
-      console.println("wrote " + out);
+      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, progress()).save(out);
+      progress().accept("wrote " + out);
       return 0;
     }
     Trainer.Options d = Trainer.Options.defaults();
@@ -165,12 +161,17 @@ final class TrainCommand implements Callable<Integer> {
         conditioned ? ConfigFeatures.CHIP_WIDTH : ConfigFeatures.WIDTH, join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
         d.learningRate(), rankWeight, patience, h, maxKernels, defaultWeight, lrDecay);
+    Trainer.train(data, o, out, resume, progress());
+    return 0;
+  }
+
+  /** Progress lines, each printed and flushed as it comes (a training run takes minutes). */
+  private java.util.function.Consumer<String> progress() {
     PrintWriter console = spec.commandLine().getOut();
-    Trainer.train(data, o, out, resume, line -> {
+    return line -> {
       console.println(line);
       console.flush();
-    });
-    return 0;
+    };
   }
 
   /** {@code --init}: leave-one-kernel-out selection of the epochs, then fine-tuning on every kernel. */

@@ -225,25 +225,8 @@ public record Constants(
    * gets: the calibrated presets' behaviour, nearest first, not the uncalibrated priors.
    */
   public static Constants interpolated(ChipSpec chip, java.util.Collection<ChipSpec> presets) {
-    double[] sum = new double[NAMES.size()];
-    double weights = 0;
-    for (ChipSpec p : presets) {
-      Constants c = shipped(p.name()).orElseThrow(() -> new IllegalArgumentException("no constants are shipped for "
-          + p.name()));
-      double w = 1 / (chip.figureDistance(p) + 1e-3);
-      double[] v = c.values();
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += w * v[i];
-      }
-      weights += w;
-    }
-    if (weights == 0) {
-      throw new IllegalArgumentException("constants are interpolated from at least one preset");
-    }
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] /= weights;
-    }
-    return of(chip.name(), sum);
+    return of(chip.name(), chip.interpolate(presets, p -> shipped(p.name()).orElseThrow(
+        () -> new IllegalArgumentException("no constants are shipped for " + p.name())).values()));
   }
 
   /** The constants by name ({@link #NAMES}), as a chip file's {@code analytical} section holds them. */

@@ -78,6 +78,19 @@ public record ModelFile(
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
+  /**
+   * The SHA-256s of the manifests of the datasets the model was trained on, as {@code info} records them (one
+   * dataset: {@code dataset_manifest_sha256}; several: {@code dataset_manifests_sha256}); empty if none.
+   */
+  public List<String> datasetHashes() {
+    List<String> out = new java.util.ArrayList<>();
+    info.path("dataset_manifests_sha256").forEach(h -> out.add(h.asText()));
+    if (info.has("dataset_manifest_sha256")) {
+      out.add(info.path("dataset_manifest_sha256").asText());
+    }
+    return out;
+  }
+
   /** Writes the model to {@code file} atomically. */
   public void save(Path file) throws IOException {
     byte[] json = Writer.JSON.writeValueAsBytes(header());

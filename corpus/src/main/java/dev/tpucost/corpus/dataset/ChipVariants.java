@@ -6,7 +6,6 @@ import com.google.common.collect.ImmutableList;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.sim.SimCalibration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -51,33 +50,13 @@ public final class ChipVariants {
       ChipSpec figures = new ChipSpec("variant-" + seed + "-" + k, cores, megacore, MXUS[r.nextInt(MXUS.length)],
           p.mxuRows(), p.mxuCols(), clock, p.vpuSublanes(), p.vpuLanes(), ALUS[r.nextInt(ALUS.length)],
           VMEM_MIB[r.nextInt(VMEM_MIB.length)] << 20, p.smemBytes(), p.hbmBytes(), hbm, p.dmaEngines());
-      out.add(withSimulator(figures, interpolated(figures, presets)));
+      out.add(figures.withSimulator(interpolated(figures, presets).toMap()));
     }
     return out.build();
   }
 
   /** The presets' shipped simulator constants, weighted by the inverse distance of their figures to {@code c}'s. */
   static SimCalibration interpolated(ChipSpec c, List<ChipSpec> presets) {
-    double[] sum = new double[SimCalibration.NAMES.size()];
-    double weights = 0;
-    for (ChipSpec p : presets) {
-      double w = 1 / (c.figureDistance(p) + 1e-3);
-      double[] v = SimCalibration.shipped(p).values();
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += w * v[i];
-      }
-      weights += w;
-    }
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] /= weights; // a convex combination of in-range constants is in range
-    }
-    return SimCalibration.of(sum);
-  }
-
-  private static ChipSpec withSimulator(ChipSpec c, SimCalibration s) {
-    Map<String, Double> section = s.toMap();
-    return new ChipSpec(c.name(), c.tensorCores(), c.megacore(), c.mxusPerCore(), c.mxuRows(), c.mxuCols(),
-        c.clockGhz(), c.vpuSublanes(), c.vpuLanes(), c.vpuAlus(), c.vmemBytes(), c.smemBytes(), c.hbmBytes(),
-        c.hbmGbps(), c.dmaEngines(), section, c.analytical());
+    return SimCalibration.of(c.interpolate(presets, p -> SimCalibration.shipped(p).values()));
   }
 }

@@ -210,6 +210,33 @@ public record ChipSpec(
     return Math.sqrt(d);
   }
 
+  /**
+   * Calibrated constants of {@code from} (each chip's {@code values}, all of one length) interpolated for this
+   * chip: weighted by the inverse of {@link #figureDistance} (plus 1e-3, so a chip with a preset's figures gets
+   * that preset's constants within about 1% of their spread). A convex combination, so constants within their
+   * bounds stay within them.
+   */
+  public double[] interpolate(java.util.Collection<ChipSpec> from, java.util.function.Function<ChipSpec, double[]> values) {
+    checkArgument(!from.isEmpty(), "constants are interpolated from at least one chip");
+    double[] sum = null;
+    double weights = 0;
+    for (ChipSpec p : from) {
+      double w = 1 / (figureDistance(p) + 1e-3);
+      double[] v = values.apply(p);
+      if (sum == null) {
+        sum = new double[v.length];
+      }
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += w * v[i];
+      }
+      weights += w;
+    }
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] /= weights;
+    }
+    return sum;
+  }
+
   private double[] logFigures() {
     return new double[] {Math.log(tensorCores), megacore ? 1 : 0, Math.log(mxusPerCore), Math.log(clockGhz),
       Math.log(vpuAlus), Math.log(vmemBytes), Math.log(hbmGbps)};

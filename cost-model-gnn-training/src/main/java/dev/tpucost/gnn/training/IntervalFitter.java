@@ -66,12 +66,7 @@ public final class IntervalFitter {
     Trainer.Options o = new Trainer.Options(d.task(), split, d.epochs(), seed, model.kind().equals("hybrid"),
         d.batchKernels(), d.configsPerKernel(), d.learningRate(), d.rankWeight(), d.patience(), model.hyper(), 0);
     TrainingSet data = TrainingSet.load(dataDirs, o, log);
-    List<String> recorded = new ArrayList<>();
-    model.info().path("dataset_manifests_sha256").forEach(h -> recorded.add(h.asText()));
-    if (model.info().has("dataset_manifest_sha256")) {
-      recorded.add(model.info().path("dataset_manifest_sha256").asText());
-    }
-    if (!recorded.equals(List.of(data.datasetHash().split("\\+")))) {
+    if (!model.datasetHashes().equals(List.of(data.datasetHash().split("\\+")))) {
       log.accept("warning: these datasets are not the ones the model was trained on (manifest hashes differ): the"
           + " validation part the interval is calibrated on may hold programs the model was trained on, and the"
           + " interval come out too narrow");
@@ -96,16 +91,8 @@ public final class IntervalFitter {
 
   /**
    * {@code model} with quantile outputs fitted on {@code train} and calibrated on {@code val} (examples of the
-   * model's own features and targets); the network's other weights unchanged.
-   */
-  static ModelFile fit(ModelFile model, List<Trainer.Example> train, List<Trainer.Example> val, long seed,
-      Consumer<String> log) {
-    return fit(model, train, val, List.of(), List.of(), seed, log);
-  }
-
-  /**
-   * As {@link #fit(ModelFile, List, List, long, Consumer)}, recording the training chips and, if
-   * {@code unseen} (examples of chips the model was not trained on) is not empty, a second widening for chips
+   * model's own features and targets), the network's other weights unchanged; recording the training chips and,
+   * if {@code unseen} (examples of chips the model was not trained on) is not empty, a second widening for chips
    * unlike every training chip, chosen on them.
    */
   static ModelFile fit(ModelFile model, List<Trainer.Example> train, List<Trainer.Example> val,
@@ -141,15 +128,17 @@ public final class IntervalFitter {
     long inside = countInside(scores);
     double widening = quantile(scores);
     java.util.Optional<Double> unseenWidening = java.util.Optional.empty();
+    long unseenSamples = 0;
     if (!unseen.isEmpty()) {
       float[] u = scores(model, withQ, unseen);
       unseenWidening = java.util.Optional.of(quantile(u));
+      unseenSamples = u.length;
       log.accept(String.format("interval on chips not trained on: %.1f%% of %d samples inside before widening, widened by"
           + " %.4f target deviations for %.0f%% (%.4f on the training chips' held-out programs)", 100.0 * countInside(u)
           / u.length, u.length, unseenWidening.get(), 100 * COVERAGE, widening));
     }
-    IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening,
-        unseen.isEmpty() ? 0 : countSamples(unseen), trainingChips);
+    IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening, unseenSamples,
+        trainingChips);
     ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
         : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     cal.writeTo(info);
@@ -164,10 +153,10 @@ public final class IntervalFitter {
   private static float[] scores(ModelFile model, Forward withQ, List<Trainer.Example> examples) {
     Samples check = samples(model, withQ, examples, null);
     float[] scores = new float[check.y().length];
-    double[][] lowHigh = lowHigh(withQ.head(), check);
+    Head head = withQ.head();
     for (int i = 0; i < scores.length; i++) {
-      double lo = Math.min(lowHigh[0][i], check.out()[i]);
-      double hi = Math.max(lowHigh[1][i], check.out()[i]);
+      double lo = Math.min(head.quantileOf(0, check.z()[i]), check.out()[i]);
+      double hi = Math.max(head.quantileOf(1, check.z()[i]), check.out()[i]);
       scores[i] = (float) Math.max(lo - check.y()[i], check.y()[i] - hi);
     }
     Arrays.sort(scores);
@@ -185,10 +174,6 @@ public final class IntervalFitter {
       n += s <= 0 ? 1 : 0;
     }
     return n;
-  }
-
-  private static long countSamples(List<Trainer.Example> examples) {
-    return examples.stream().mapToLong(e -> e.configs().length).sum();
   }
 
   /**
@@ -223,17 +208,6 @@ public final class IntervalFitter {
       oa[i] = out.get(i);
     }
     return new Samples(z.toArray(new float[0][]), ya, oa);
-  }
-
-  /** The low and high outputs of the samples' hidden layers. */
-  private static double[][] lowHigh(Head head, Samples s) {
-    double[][] out = new double[2][s.y().length];
-    float[][] zs = s.z();
-    for (int i = 0; i < zs.length; i++) {
-      out[0][i] = head.quantileOf(0, zs[i]);
-      out[1][i] = head.quantileOf(1, zs[i]);
-    }
-    return out;
   }
 
   /**

@@ -190,8 +190,8 @@ public final class Head {
       out[j] = from(start, configs[j], own, w, w0);
       if (quantiles) {
         float[] z2 = units.get().z2;
-        low[j] = quantile(0, z2);
-        high[j] = quantile(1, z2);
+        low[j] = dotRelu(bq[0], wq[0], z2);
+        high[j] = dotRelu(bq[1], wq[1], z2);
       }
     }
   }
@@ -201,15 +201,14 @@ public final class Head {
     if (wq == null) {
       throw new IllegalStateException("the network has no quantile outputs");
     }
-    return quantile(k, hidden);
+    return dotRelu(bq[k], wq[k], hidden);
   }
 
-  /** Quantile output {@code k} (0 low, 1 high): {@code bq[k] + relu(z2) . wq[k]}. */
-  private float quantile(int k, float[] z2) {
-    float out = bq[k];
-    float[] wk = wq[k];
+  /** A last-layer output: {@code bias + relu(z2) . w} (the point output with b3, w3; a quantile with bq, wq). */
+  private static float dotRelu(float bias, float[] w, float[] z2) {
+    float out = bias;
     for (int i = 0; i < z2.length; i++) {
-      out += Math.max(0, z2[i]) * wk[i];
+      out += Math.max(0, z2[i]) * w[i];
     }
     return out;
   }
@@ -294,16 +293,7 @@ public final class Head {
     for (int r = 0; r < z1.length; r++) {
       Gemm.axpy(Math.max(0, z1[r]), w2[r], z2);
     }
-    return output(z2);
-  }
-
-  /** The head's last layer: {@code b3 + relu(z2) . w3}. */
-  private float output(float[] z2) {
-    float out = b3;
-    for (int i = 0; i < z2.length; i++) {
-      out += Math.max(0, z2[i]) * w3[i];
-    }
-    return out;
+    return dotRelu(b3, w3, z2);
   }
 
   /** Configs per block of {@link #all}: its buffers stay in the core's L1/L2 cache. */
@@ -367,31 +357,23 @@ public final class Head {
         java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
       }
       layerT(b.z1, w2, 0, h.head1(), b.z2, m);
-      float[] acc = b.acc;
-      java.util.Arrays.fill(acc, 0, m, b3);
-      for (int c = 0; c < b.z2.length; c++) {
-        float wc = w3[c];
-        float[] row = b.z2[c];
-        for (int j = 0; j < m; j++) {
-          acc[j] += wc * Math.max(0, row[j]);
-        }
-      }
-      for (int j = 0; j < m; j++) {
-        out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
-      }
+      lastT(b, b3, w3, out, configs, start, m);
       if (low != null) {
-        quantilesT(b, 0, low, configs, start, m);
-        quantilesT(b, 1, high, configs, start, m);
+        lastT(b, bq[0], wq[0], low, configs, start, m);
+        lastT(b, bq[1], wq[1], high, configs, start, m);
       }
     }
   }
 
-  /** Quantile output {@code k} of a block's configs ({@code b.z2} as {@link #all} left it) into {@code out[start...]}. */
-  private void quantilesT(Block b, int k, float[] out, float[][] configs, int start, int m) {
+  /**
+   * A last-layer output ({@link #dotRelu}) of a block's configs, {@code b.z2} as {@link #all} left it, into
+   * {@code out[start...]} (NaN for a null config).
+   */
+  private static void lastT(Block b, float bias, float[] w, float[] out, float[][] configs, int start, int m) {
     float[] acc = b.acc;
-    java.util.Arrays.fill(acc, 0, m, bq[k]);
+    java.util.Arrays.fill(acc, 0, m, bias);
     for (int c = 0; c < b.z2.length; c++) {
-      float wc = wq[k][c];
+      float wc = w[c];
       float[] row = b.z2[c];
       for (int j = 0; j < m; j++) {
         acc[j] += wc * Math.max(0, row[j]);
