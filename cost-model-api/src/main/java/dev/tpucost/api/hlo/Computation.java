@@ -5,9 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import dev.tpucost.api.shape.Shape;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,7 +25,7 @@ public final class Computation {
   private final ImmutableList<Instruction> instructions;
   private final long rootId;
   private final boolean fusionComputation;
-  private final Map<Long, Integer> indexById;
+  private final IdIndex indexById;
   private final int rootIndex;
   private final Instruction[] parameters;
 
@@ -37,13 +35,13 @@ public final class Computation {
     this.instructions = ImmutableList.copyOf(instructions);
     this.rootId = rootId;
     this.fusionComputation = fusion;
-    this.indexById = new HashMap<>(instructions.size() * 2);
+    this.indexById = IdIndex.forInstructions(this.instructions);
     int params = 0;
     for (int i = 0; i < this.instructions.size(); i++) {
       Instruction instr = this.instructions.get(i);
       for (int k = 0; k < instr.operandCount(); k++) {
         long op = instr.operandId(k);
-        if (!indexById.containsKey(op)) {
+        if (indexById.get(op) < 0) {
           throw error(
               instr,
               op == instr.id()
@@ -53,16 +51,16 @@ public final class Computation {
         }
       }
       checkDimensions(instr, indexById);
-      Integer previous = indexById.put(instr.id(), i);
-      if (previous != null) {
+      int previous = indexById.put(instr.id(), i);
+      if (previous >= 0) {
         throw error(instr, "repeats id " + instr.id() + ", already used by '" + this.instructions.get(previous).name() + "'");
       }
       if (instr.opcode() == Opcode.PARAMETER) {
         params++;
       }
     }
-    Integer r = indexById.get(rootId);
-    if (r == null) {
+    int r = indexById.get(rootId);
+    if (r < 0) {
       throw new HloValidationException(
           "computation '" + name + "' (id " + id + "): root id " + rootId + " is not an instruction of it");
     }
@@ -87,7 +85,7 @@ public final class Computation {
    * Attributes that index into operand or result dimensions must stay within their ranks (XLA's shape
    * inference guarantees it for what XLA writes; a hand-edited or damaged file may not).
    */
-  private void checkDimensions(Instruction instr, Map<Long, Integer> indexById) {
+  private void checkDimensions(Instruction instr, IdIndex indexById) {
     int least = minimumOperands(instr.opcode());
     if (instr.operandCount() < least) {
       throw error(instr, "has " + instr.operandCount() + " operands; " + instr.opcode().text() + " takes at least " + least);
@@ -143,7 +141,7 @@ public final class Computation {
     };
   }
 
-  private int operandRank(Instruction instr, int k, Map<Long, Integer> indexById) {
+  private int operandRank(Instruction instr, int k, IdIndex indexById) {
     Shape s = instructions.get(indexById.get(instr.operandId(k))).shape();
     return s.isArray() ? s.rank() : 0;
   }
@@ -244,14 +242,13 @@ public final class Computation {
 
   /** The instruction with id {@code id}, if it belongs to this computation. */
   public Optional<Instruction> instruction(long instructionId) {
-    Integer i = indexById.get(instructionId);
-    return i == null ? Optional.empty() : Optional.of(instructions.get(i));
+    int i = indexById.get(instructionId);
+    return i < 0 ? Optional.empty() : Optional.of(instructions.get(i));
   }
 
   /** Position of instruction {@code id} in {@link #instructions()}, or -1. */
   public int indexOf(long instructionId) {
-    Integer i = indexById.get(instructionId);
-    return i == null ? -1 : i;
+    return indexById.get(instructionId);
   }
 
   /** Operand {@code k} of {@code instr} (which must belong to this computation). */

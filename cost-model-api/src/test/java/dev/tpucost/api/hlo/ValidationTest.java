@@ -27,6 +27,29 @@ class ValidationTest {
   }
 
   @Test
+  void looksUpDenseSparseAndExtremeIdsAlike() {
+    // XLA's unique ids put the computation's id in the high 32 bits; hand-written files use small ones
+    long[][] idSets = {{1, 2, 3}, {7L << 32, (7L << 32) + 1, (7L << 32) + 2}, {5, 1_000_000, 3},
+        {Long.MIN_VALUE, Long.MAX_VALUE, 0}, {-4, -3, -1}};
+    for (long[] ids : idSets) {
+      Computation c = Computation.of(1, "c", List.of(param(ids[0], 0), param(ids[1], 1), add(ids[2], ids[0], ids[1])));
+      for (int k = 0; k < 3; k++) {
+        assertThat(c.indexOf(ids[k])).isEqualTo(k);
+        assertThat(c.instruction(ids[k])).isPresent();
+      }
+      assertThat(c.operand(c.root(), 1).name()).isEqualTo("p1");
+      for (long absent : new long[] {ids[0] + 1000, ids[1] - 7, 42, Long.MIN_VALUE + 1}) {
+        if (absent != ids[0] && absent != ids[1] && absent != ids[2]) {
+          assertThat(c.indexOf(absent)).isEqualTo(-1);
+          assertThat(c.instruction(absent)).isEmpty();
+        }
+      }
+      assertThatThrownBy(() -> Computation.of(1, "c", List.of(param(ids[0], 0), add(ids[0], ids[0], ids[0]))))
+          .hasMessageContaining("repeats id " + ids[0]);
+    }
+  }
+
+  @Test
   void rejectsDuplicateIds() {
     assertThatThrownBy(() -> Computation.of(1, "c", List.of(param(1, 0), add(1, 1, 1))))
         .isInstanceOf(HloValidationException.class)

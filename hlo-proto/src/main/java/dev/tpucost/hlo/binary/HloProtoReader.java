@@ -65,7 +65,7 @@ public final class HloProtoReader {
 
   private final String source;
 
-  private HloProtoReader(String source) {
+  HloProtoReader(String source) {
     this.source = source;
   }
 
@@ -77,6 +77,17 @@ public final class HloProtoReader {
   public static Result read(byte[] bytes, String source) {
     // The common case first: a bare module whose conversion succeeds has only known opcodes (an unknown one
     // fails it), so it is the reading the scoring below would choose, without scoring every opcode twice.
+    // It is decoded straight from the bytes; anything that decoder does not take goes the general way.
+    try {
+      return new Result(WireDecoder.decode(bytes, new HloProtoReader(source)), Container.HLO_MODULE_PROTO);
+    } catch (WireDecoder.NotFast e) {
+      // not a bare module, a malformed one, or one the fast decoder leaves to the general path
+    }
+    return readGeneral(bytes, source);
+  }
+
+  /** {@link #read} without the fast decoder: protobuf-java's messages, then conversion. */
+  static Result readGeneral(byte[] bytes, String source) {
     try {
       HloModuleProto m = HloModuleProto.parseFrom(bytes);
       if (m.getComputationsCount() > 0) {
@@ -141,45 +152,66 @@ public final class HloProtoReader {
     return total == 0 ? 0 : known == total ? 1.0 : (known + 1.0) / (total + 2.0);
   }
 
-  private HloParseException error(String path, String message) {
+  HloParseException error(String path, String message) {
     return new HloParseException(source, 0, 0, path + ": " + message);
   }
 
+  /**
+   * A computation as read, before ids are settled: its proto id and root id, and its instructions in
+   * order.
+   */
+  record Parts(String name, long id, long rootId, boolean fusion, List<Instruction> instructions) {}
+
   private HloModule module(HloModuleProto m) {
     List<HloComputationProto> cps = m.getComputationsList();
-    boolean idsMissing = cps.size() > 1 && cps.stream().map(HloComputationProto::getId).distinct().count() < cps.size();
+    List<Parts> parts = new ArrayList<>(cps.size());
+    for (int k = 0; k < cps.size(); k++) {
+      HloComputationProto c = cps.get(k);
+      parts.add(new Parts(c.getName(), c.getId(), c.getRootId(), c.getIsFusionComputation(),
+          instructions(c, "computations[" + k + "] '" + c.getName() + "'")));
+    }
+    return assemble(m.getName(), m.getId(), m.getEntryComputationId(), m.getEntryComputationName(), parts);
+  }
+
+  /**
+   * Builds the module from its computations: settles computation ids (numbered from 1 when an old file
+   * leaves them out), each computation's root and the entry computation.
+   */
+  HloModule assemble(String name, long moduleId, long entryId, String entryName, List<Parts> cps) {
+    boolean idsMissing = cps.size() > 1 && cps.stream().map(Parts::id).distinct().count() < cps.size();
     Map<String, Long> idByName = new HashMap<>();
     long[] ids = new long[cps.size()];
     for (int k = 0; k < cps.size(); k++) {
-      ids[k] = idsMissing ? k + 1 : cps.get(k).getId();
-      idByName.putIfAbsent(cps.get(k).getName(), ids[k]);
+      ids[k] = idsMissing ? k + 1 : cps.get(k).id();
+      idByName.putIfAbsent(cps.get(k).name(), ids[k]);
     }
     List<Computation> computations = new ArrayList<>(cps.size());
     for (int k = 0; k < cps.size(); k++) {
-      computations.add(computation(cps.get(k), ids[k], "computations[" + k + "] '" + cps.get(k).getName() + "'"));
+      computations.add(computation(cps.get(k), ids[k], "computations[" + k + "] '" + cps.get(k).name() + "'"));
     }
     Set<Long> present = new HashSet<>();
     for (long id : ids) {
       present.add(id);
     }
     long entry;
-    if (!idsMissing && present.contains(m.getEntryComputationId()) && (m.getEntryComputationId() != 0 || m.getEntryComputationName().isEmpty())) {
-      entry = m.getEntryComputationId();
-    } else if (idByName.containsKey(m.getEntryComputationName())) {
-      entry = idByName.get(m.getEntryComputationName());
+    if (!idsMissing && present.contains(entryId) && (entryId != 0 || entryName.isEmpty())) {
+      entry = entryId;
+    } else if (idByName.containsKey(entryName)) {
+      entry = idByName.get(entryName);
     } else if (!cps.isEmpty()) {
       entry = ids[ids.length - 1];
     } else {
       throw error("computations", "the module has no computations");
     }
     try {
-      return HloModule.of(m.getName(), m.getId(), computations, entry);
+      return HloModule.of(name, moduleId, computations, entry);
     } catch (IllegalArgumentException e) {
-      throw error("module '" + m.getName() + "'", e.getMessage());
+      throw error("module '" + name + "'", e.getMessage());
     }
   }
 
-  private Computation computation(HloComputationProto c, long id, String path) {
+  /** The instructions of {@code c}, converted in order. */
+  List<Instruction> instructions(HloComputationProto c, String path) {
     if (c.getInstructionsCount() == 0) {
       throw error(path, "computation has no instructions");
     }
@@ -197,7 +229,15 @@ public final class HloProtoReader {
       int index = k;
       instrs.add(instruction(ip, names, () -> path + " > instructions[" + index + "] '" + ip.getName() + "'"));
     }
-    long root = c.getRootId();
+    return instrs;
+  }
+
+  private Computation computation(Parts c, long id, String path) {
+    List<Instruction> instrs = c.instructions();
+    if (instrs.isEmpty()) {
+      throw error(path, "computation has no instructions");
+    }
+    long root = c.rootId();
     boolean rootFound = false;
     for (int k = 0; k < instrs.size() && !rootFound; k++) {
       rootFound = instrs.get(k).id() == root;
@@ -209,15 +249,15 @@ public final class HloProtoReader {
       root = instrs.get(instrs.size() - 1).id();
     }
     try {
-      return c.getIsFusionComputation()
-          ? Computation.fused(id, c.getName(), instrs, root)
-          : Computation.of(id, c.getName(), instrs, root);
+      return c.fusion()
+          ? Computation.fused(id, c.name(), instrs, root)
+          : Computation.of(id, c.name(), instrs, root);
     } catch (IllegalArgumentException e) {
       throw error(path, e.getMessage());
     }
   }
 
-  private Instruction instruction(HloInstructionProto p, Supplier<Map<Long, String>> names, Supplier<String> path) {
+  Instruction instruction(HloInstructionProto p, Supplier<Map<Long, String>> names, Supplier<String> path) {
     Opcode op = Opcode.forText(p.getOpcode())
         .orElseThrow(() -> error(path.get() + " > opcode", "unknown opcode '" + p.getOpcode() + "'"));
     Shape shape = shape(p.getShape(), () -> path.get() + " > shape");
@@ -337,23 +377,28 @@ public final class HloProtoReader {
   }
 
   private static String metadata(OpMetadata m) {
+    return metadataText(m.getOpType(), m.getOpName(), m.getSourceFile(), m.getSourceLine());
+  }
+
+  /** The text form of {@code OpMetadata}'s fields tpucost keeps; empty when all are unset. */
+  static String metadataText(String opType, String opName, String sourceFile, int sourceLine) {
     StringBuilder sb = new StringBuilder();
-    if (!m.getOpType().isEmpty()) {
-      sb.append(" op_type=").append(AttributeValues.quote(m.getOpType()));
+    if (!opType.isEmpty()) {
+      sb.append(" op_type=").append(AttributeValues.quote(opType));
     }
-    if (!m.getOpName().isEmpty()) {
-      sb.append(" op_name=").append(AttributeValues.quote(m.getOpName()));
+    if (!opName.isEmpty()) {
+      sb.append(" op_name=").append(AttributeValues.quote(opName));
     }
-    if (!m.getSourceFile().isEmpty()) {
-      sb.append(" source_file=").append(AttributeValues.quote(m.getSourceFile()));
+    if (!sourceFile.isEmpty()) {
+      sb.append(" source_file=").append(AttributeValues.quote(sourceFile));
     }
-    if (m.getSourceLine() != 0) {
-      sb.append(" source_line=").append(m.getSourceLine());
+    if (sourceLine != 0) {
+      sb.append(" source_line=").append(sourceLine);
     }
     return sb.length() == 0 ? "" : "{" + sb.substring(1) + "}";
   }
 
-  private Shape shape(ShapeProto p, Supplier<String> path) {
+  Shape shape(ShapeProto p, Supplier<String> path) {
     ElementType t = ElementType.forNumber(p.getElementTypeValue())
         .orElseThrow(() -> error(path.get() + " > element_type", "unknown element type " + p.getElementTypeValue()));
     try {

@@ -29,7 +29,8 @@ final class ProtoAttributes {
   private static final List<String> DISTRIBUTIONS = List.of("rng_invalid", "rng_uniform", "rng_normal");
   private static final List<String> RNG_ALGORITHMS = List.of("rng_default", "rng_three_fry", "rng_philox");
   private static final List<String> DIM_LEVEL_TYPES = List.of("D", "C", "S", "H");
-  private static final Pattern METADATA_ITEM = Pattern.compile("(\\w+)=(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s}]+)");
+  private static final Pattern METADATA_ITEM = Pattern.compile(
+      "(\\w+)=(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|[^\\s}]+)"); // possessive: no recursion per character
 
   private ProtoAttributes() {}
 

@@ -51,6 +51,19 @@ class HloProtoReaderTest {
   }
 
   @Test
+  void longMetadataIsWrittenAndReadBack() {
+    // 200 k characters with escapes: the writer's metadata pattern once recursed per character
+    String opName = "jit(f)/" + "a\\\"b".repeat(50_000);
+    dev.tpucost.api.shape.Shape f32 = dev.tpucost.api.shape.Shape.parse("f32[4]");
+    Instruction p = Instruction.builder(1, "p", Opcode.PARAMETER, f32).parameterNumber(0)
+        .attribute("metadata", "{op_name=" + dev.tpucost.hlo.AttributeValues.quote(opName) + " source_line=3}").build();
+    HloModule m = HloModule.of("m", dev.tpucost.api.hlo.Computation.of(1, "c", java.util.List.of(p)));
+    HloModule back = HloProtoReader.read(HloProtoWriter.write(m), "long").module();
+    assertThat(back).isEqualTo(m);
+    assertThat(back.entry().root().attributes().get("metadata")).contains("a\\\\\\\"b").endsWith(" source_line=3}");
+  }
+
+  @Test
   void oldFilesWithReservedLayoutFieldsLoad() throws Exception {
     Path f = Samples.dir().resolve("pb/jit_keras.hlo.pb");
     HloModule m = HloProtoReader.read(Files.readAllBytes(f), f.toString()).module();
