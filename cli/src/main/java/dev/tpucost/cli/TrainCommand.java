@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
   Double learningRate;
 
   @Option(names = "--interval-for", paramLabel = "MODEL", description = {
-      "Only give this trained model an 80% interval (quantile outputs fitted on the training part of --data, the"
+      "Only give this trained model an 80%% interval (quantile outputs fitted on the training part of --data, the"
           + " datasets it was trained on, and calibrated on their validation part; the network unchanged) and write"
           + " it to --out. Training gives new models one."})
   Path intervalFor;

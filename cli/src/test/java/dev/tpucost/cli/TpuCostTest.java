@@ -138,6 +138,26 @@ class TpuCostTest {
   }
 
   @Test
+  void everyCommandsHelpRendersWithoutWarnings() {
+    // picocli reports a description it cannot format (a bare "80%") on System.err, outside our writers
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      java.util.Set<String> commands = new picocli.CommandLine(new TpuCost()).getSubcommands().keySet();
+      assertThat(commands).contains("train", "predict", "rank", "evaluate");
+      for (String command : commands) {
+        Result help = run(command, "--help");
+        assertThat(help.code()).as(command).isZero();
+        assertThat(help.out()).as(command).contains("Usage: tpucost " + command).doesNotContain("%n");
+      }
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void chipsAsTableAndJson() throws Exception {
     Result table = run("chips");
     assertThat(table.code()).isZero();
