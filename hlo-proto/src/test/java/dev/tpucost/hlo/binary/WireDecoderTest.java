@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The fast decoder gives the module the general path gives, for every input, and takes most of it itself. */
@@ -81,6 +82,14 @@ class WireDecoderTest {
     return HloModuleProto.newBuilder().setName("m").setId(7).setEntryComputationId(1).addComputations(c).build();
   }
 
+  /** {@link #small} with instruction {@code index} edited. */
+  private static HloModuleProto withInstruction(int index, UnaryOperator<HloInstructionProto.Builder> edit) {
+    HloModuleProto m = small();
+    HloComputationProto c = m.getComputations(0);
+    return m.toBuilder().setComputations(0, c.toBuilder().setInstructions(index,
+        edit.apply(c.getInstructions(index).toBuilder()))).build();
+  }
+
   @Test
   void aPlainModuleIsDecodedWithoutTheGeneralPath() throws Exception {
     byte[] bytes = small().toByteArray();
@@ -94,8 +103,6 @@ class WireDecoderTest {
 
   @Test
   void metadataIsWrittenAsTheGeneralPathWritesIt() throws Exception {
-    HloModuleProto m = small();
-    HloComputationProto c = m.getComputations(0);
     List<OpMetadata> cases = List.of(
         OpMetadata.newBuilder().setOpType("add").setOpName("jit(f)/add").setSourceFile("/x/y.py").setSourceLine(12).build(),
         OpMetadata.newBuilder().setSourceLine(-3).build(),
@@ -103,38 +110,32 @@ class WireDecoderTest {
         OpMetadata.newBuilder().setOpName("jit(f)/\u00e9t\u00e9/\u65e5").setSourceFile("a.py").build(),
         OpMetadata.newBuilder().setDeduplicatedName("dedup").setSizeOfGeneratedCodeInBytes(5).build());
     for (OpMetadata md : cases) {
-      byte[] bytes = m.toBuilder().setComputations(0, c.toBuilder().setInstructions(0,
-          c.getInstructions(0).toBuilder().setMetadata(md))).build().toByteArray();
+      byte[] bytes = withInstruction(0, i -> i.setMetadata(md)).toByteArray();
       WireDecoder.Decoded d = fast(bytes);
       assertThat(d.generalReads()).isZero();
       assertThat(d.module()).as(md.toString()).isEqualTo(general(bytes));
     }
-    byte[] bytes = m.toBuilder().setComputations(0, c.toBuilder().setInstructions(0, c.getInstructions(0).toBuilder()
-        .setMetadata(OpMetadata.newBuilder().setOpType("add").setSourceLine(7)))).build().toByteArray();
+    byte[] bytes = withInstruction(0, i -> i.setMetadata(OpMetadata.newBuilder().setOpType("add").setSourceLine(7)))
+        .toByteArray();
     assertThat(fast(bytes).module().entry().instructions().get(0).attributes())
         .containsEntry("metadata", "{op_type=\"add\" source_line=7}");
   }
 
   @Test
   void fieldsTheFastDecoderDoesNotTakeGoTheGeneralWay() throws Exception {
-    HloModuleProto m = small();
-    HloComputationProto c = m.getComputations(0);
+    ShapeProto tiled = small().getComputations(0).getInstructions(1).getShape().toBuilder().setLayout(
+        LayoutProto.newBuilder().addMinorToMajor(1).addMinorToMajor(0)
+            .addTiles(TileProto.newBuilder().addDimensions(8).addDimensions(128))).build();
     List<HloModuleProto> variants = List.of(
         // control predecessors: the whole computation (they are named by its other instructions)
-        m.toBuilder().setComputations(0, c.toBuilder().setInstructions(2,
-            c.getInstructions(2).toBuilder().addControlPredecessorIds(1))).build(),
+        withInstruction(2, i -> i.addControlPredecessorIds(1)),
         // a tiled layout: that shape
-        m.toBuilder().setComputations(0, c.toBuilder().setInstructions(1, c.getInstructions(1).toBuilder()
-            .setShape(c.getInstructions(1).getShape().toBuilder().setLayout(LayoutProto.newBuilder()
-                .addMinorToMajor(1).addMinorToMajor(0).addTiles(TileProto.newBuilder().addDimensions(8)
-                    .addDimensions(128)))))).build(),
+        withInstruction(1, i -> i.setShape(tiled)),
         // a dot's dimension numbers: that instruction
-        m.toBuilder().setComputations(0, c.toBuilder().setInstructions(2, c.getInstructions(2).toBuilder()
-            .setOpcode("dot").setDotDimensionNumbers(DotDimensionNumbers.newBuilder()
-                .addLhsContractingDimensions(1).addRhsContractingDimensions(0)))).build(),
+        withInstruction(2, i -> i.setOpcode("dot").setDotDimensionNumbers(DotDimensionNumbers.newBuilder()
+            .addLhsContractingDimensions(1).addRhsContractingDimensions(0))),
         // a constant: that instruction (its literal)
-        m.toBuilder().setComputations(0, c.toBuilder().setInstructions(1, c.getInstructions(1).toBuilder()
-            .setOpcode("constant").clearParameterNumber())).build());
+        withInstruction(1, i -> i.setOpcode("constant").clearParameterNumber()));
     for (HloModuleProto v : variants) {
       byte[] bytes = v.toByteArray();
       WireDecoder.Decoded d = fast(bytes);
