@@ -165,8 +165,11 @@ final class WireDecoder {
             skip(tag); // the whole computation is read the general way below
           } else {
             Instruction i = instruction();
-            general = i == null;
-            instructions.add(i);
+            if (i == null) {
+              general = true;
+            } else {
+              instructions.add(i);
+            }
           }
         }
         case 5 << 3 | VARINT -> id = in.readInt64();
