@@ -46,6 +46,11 @@ public final class GnnModel implements CostModel {
   private final double extrapolationLimit;
   /** The calibrated interval of the quantile outputs, or null if the model has none ({@link IntervalCalibration}). */
   private final IntervalCalibration interval;
+  /**
+   * A hybrid's weight of its learned correction on this chip ({@link IntervalCalibration#correctionWeightFor}):
+   * below 1 on a chip unlike its training chips, when calibration chips showed the correction unreliable there.
+   */
+  private final double correctionWeight;
   /** The interval's widening for this model's chip ({@link IntervalCalibration#wideningFor}). */
   private final double widening;
   /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
@@ -85,6 +90,7 @@ public final class GnnModel implements CostModel {
     this.interval = forward.head().hasQuantiles() && !file.hyper().earlyJoin()
         ? IntervalCalibration.of(file.info()).orElse(null) : null;
     this.widening = interval == null ? 0 : interval.wideningFor(chip);
+    this.correctionWeight = interval == null || !hybrid ? 1 : interval.correctionWeightFor(chip);
     // Map this build's opcode ordinals to the model's embedding rows by name.
     Map<String, Integer> rows = new java.util.HashMap<>();
     for (int i = 0; i < file.vocabulary().size(); i++) {
@@ -284,8 +290,9 @@ public final class GnnModel implements CostModel {
           result.add(TilePrediction.of(tiles.get(i), ns));
         } else {
           // The calibrated band around the quantile outputs, which always holds the point estimate.
-          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]) - widening, analyticalNs[i]));
-          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]) + widening, analyticalNs[i]));
+          // (the widening is in target deviations of the log runtime, after any correction weight)
+          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]), analyticalNs[i]) * wideningFactor(-widening));
+          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]), analyticalNs[i]) * wideningFactor(widening));
           result.add(TilePrediction.of(tiles.get(i), ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
               interval.coverage())));
         }
@@ -297,10 +304,18 @@ public final class GnnModel implements CostModel {
     return new Run(result, extrapolated);
   }
 
-  /** Nanoseconds for a normalised network output: {@code exp(target)}, times the analytical estimate in a hybrid. */
+  /** {@code exp(deviations * targetStd)}: a widening in target deviations as a factor on the runtime. */
+  private double wideningFactor(double deviations) {
+    return Math.exp(deviations * file.targetStd());
+  }
+
+  /**
+   * Nanoseconds for a normalised network output: {@code exp(target)}, times the analytical estimate in a hybrid
+   * (whose log-correction {@code target} is weighted by {@link #correctionWeight}).
+   */
   private double nanoseconds(double output, double analyticalNs) {
     double target = output * file.targetStd() + file.targetMean();
-    return hybrid ? analyticalNs * Math.exp(target) : Math.exp(target);
+    return hybrid ? analyticalNs * Math.exp(correctionWeight * target) : Math.exp(target);
   }
 
   /** Registers the shipped default as {@code gnn}. */

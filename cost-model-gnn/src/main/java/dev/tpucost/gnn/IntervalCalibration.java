@@ -18,6 +18,10 @@ import java.util.Optional;
  * may also carry {@code unseenChipWidening}, the same quantile on chips it was not trained on (calibration
  * chips), used for any chip whose figures match none of its {@code trainingChips}: held-out programs of a
  * training chip and an unseen chip are different questions, and the first answer is too sure for the second.
+ * A hybrid calibrated on such chips also carries {@code unseenChipCorrectionWeight}: on an unseen chip its
+ * learned log-correction of the analytical estimate is multiplied by this weight in [0, 1] (least squares on the
+ * calibration chips' samples), so that it leans on the analytical model as far as the learned part proved
+ * unreliable off its training chips; interval and widening are taken after the weighting.
  * Recorded in a model file's {@code info.interval}.
  *
  * @param coverage the nominal share of true runtimes inside (0.8)
@@ -26,9 +30,10 @@ import java.util.Optional;
  * @param unseenChipWidening the widening for chips unlike every training chip, if calibrated
  * @param unseenChipSamples samples of calibration chips it was chosen on (0 if none)
  * @param trainingChips the chips the model was trained on (empty if not recorded)
+ * @param unseenChipCorrectionWeight a hybrid's weight of its learned correction on unseen chips (1: unweighted)
  */
 public record IntervalCalibration(double coverage, double widening, long samples, Optional<Double> unseenChipWidening,
-    long unseenChipSamples, List<ChipSpec> trainingChips) {
+    long unseenChipSamples, List<ChipSpec> trainingChips, double unseenChipCorrectionWeight) {
   /** The key in a model file's {@code info}. */
   public static final String INFO_KEY = "interval";
 
@@ -36,10 +41,11 @@ public record IntervalCalibration(double coverage, double widening, long samples
   public IntervalCalibration {
     if (!(coverage > 0 && coverage < 1) || !Double.isFinite(widening) || samples < 1
         || unseenChipWidening.map(w -> !Double.isFinite(w)).orElse(false)
-        || (unseenChipWidening.isPresent() != unseenChipSamples > 0)) {
+        || (unseenChipWidening.isPresent() != unseenChipSamples > 0)
+        || !(unseenChipCorrectionWeight >= 0 && unseenChipCorrectionWeight <= 1)) {
       throw new IllegalArgumentException("an interval calibration needs a coverage in (0, 1), finite widenings and"
           + " their samples; got " + coverage + ", " + widening + ", " + samples + ", " + unseenChipWidening + ", "
-          + unseenChipSamples);
+          + unseenChipSamples + ", correction weight " + unseenChipCorrectionWeight);
     }
     trainingChips = List.copyOf(trainingChips);
   }
@@ -49,12 +55,28 @@ public record IntervalCalibration(double coverage, double widening, long samples
     this(coverage, widening, samples, Optional.empty(), 0, List.of());
   }
 
+  /** A calibration without a correction weight for unseen chips (files before it: weight 1). */
+  public IntervalCalibration(double coverage, double widening, long samples, Optional<Double> unseenChipWidening,
+      long unseenChipSamples, List<ChipSpec> trainingChips) {
+    this(coverage, widening, samples, unseenChipWidening, unseenChipSamples, trainingChips, 1);
+  }
+
+  /** True if {@code chip}'s figures match none of the training chips and unseen chips were calibrated. */
+  public boolean isUnseen(ChipSpec chip) {
+    return unseenChipWidening.isPresent() && trainingChips.stream().noneMatch(chip::sameHardware);
+  }
+
+  /** The weight of a hybrid's learned correction on {@code chip}: {@link #unseenChipCorrectionWeight} if unseen, else 1. */
+  public double correctionWeightFor(ChipSpec chip) {
+    return isUnseen(chip) ? unseenChipCorrectionWeight : 1;
+  }
+
   /**
    * The widening for {@code chip}: {@link #unseenChipWidening} if there is one and the chip's figures match no
    * training chip, else {@link #widening}.
    */
   public double wideningFor(ChipSpec chip) {
-    if (unseenChipWidening.isPresent() && trainingChips.stream().noneMatch(chip::sameHardware)) {
+    if (isUnseen(chip)) {
       return unseenChipWidening.get();
     }
     return widening;
@@ -71,7 +93,7 @@ public record IntervalCalibration(double coverage, double widening, long samples
     JsonNode unseen = n.path("unseen_chip_widening");
     return Optional.of(new IntervalCalibration(n.path("coverage").asDouble(), n.path("widening").asDouble(),
         n.path("samples").asLong(), unseen.isNumber() ? Optional.of(unseen.asDouble()) : Optional.empty(),
-        n.path("unseen_chip_samples").asLong(0), chips));
+        n.path("unseen_chip_samples").asLong(0), chips, n.path("unseen_chip_correction_weight").asDouble(1)));
   }
 
   /** Writes this calibration into {@code info}. */
@@ -80,6 +102,9 @@ public record IntervalCalibration(double coverage, double widening, long samples
         .put("widening", widening).put("samples", samples);
     if (unseenChipWidening.isPresent()) {
       n.put("unseen_chip_widening", unseenChipWidening.get()).put("unseen_chip_samples", unseenChipSamples);
+    }
+    if (unseenChipCorrectionWeight != 1) {
+      n.put("unseen_chip_correction_weight", unseenChipCorrectionWeight);
     }
     if (!trainingChips.isEmpty()) {
       ArrayNode a = n.putArray("training_chips");

@@ -93,6 +93,53 @@ class ShippedModelTest {
     }
   }
 
+  /** {@code file} with its unseen-chip correction weight set to {@code weight}. */
+  private static ModelFile withCorrectionWeight(ModelFile file, double weight) {
+    IntervalCalibration c = IntervalCalibration.of(file.info()).orElseThrow();
+    com.fasterxml.jackson.databind.node.ObjectNode info =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) file.info()).deepCopy();
+    new IntervalCalibration(c.coverage(), c.widening(), c.samples(), c.unseenChipWidening(), c.unseenChipSamples(),
+        c.trainingChips(), weight).writeTo(info);
+    return new ModelFile(file.kind(), file.hyper(), file.vocabulary(), file.nodeNorm(), file.configNorm(),
+        file.targetMean(), file.targetStd(), file.chip(), info, file.weights(), file.extras());
+  }
+
+  @Test
+  void onAnUnseenChipAHybridWeighsItsLearnedCorrectionAsCalibrated() {
+    ChipSpec far = dev.tpucost.api.chip.ChipFiles.parse("{\"base\": \"v4\", \"tensor_cores\": 1, \"megacore\": false,"
+        + " \"mxus_per_core\": 8, \"clock_ghz\": 1.9, \"hbm_gbps\": 2800, \"vmem_bytes\": 67108864}", "far.json");
+    ModelFile file = GnnModel.shipped("hybrid", ChipSpec.V5E).file();
+    IntervalCalibration cal = IntervalCalibration.of(file.info()).orElseThrow();
+    assertThat(cal.isUnseen(far)).isTrue();
+    assertThat(cal.isUnseen(ChipSpec.V5E)).isFalse();
+    for (double w : new double[] {0, 0.37, 1}) {
+      IntervalCalibration back = IntervalCalibration.of(withCorrectionWeight(file, w).info()).orElseThrow();
+      assertThat(back.correctionWeightFor(far)).isEqualTo(w);
+      assertThat(back.correctionWeightFor(ChipSpec.V5E)).isEqualTo(1);
+    }
+    // the kernel whose learned correction is largest among a few
+    GnnModel unweighted = GnnModel.of(withCorrectionWeight(file, 1), far);
+    dev.tpucost.analytical.AnalyticalModel am = dev.tpucost.analytical.AnalyticalModel.create(far);
+    Kernel k = kernels(8).stream().max(java.util.Comparator.comparingDouble(kk -> {
+      TileConfig d = TileSpace.of(kk, far).defaultConfig();
+      return Math.abs(Math.log(unweighted.predict(kk, d).nanoseconds() / am.predict(kk, d).nanoseconds()));
+    })).orElseThrow();
+    TileConfig tile = TileSpace.of(k, far).defaultConfig();
+    double analytical = am.predict(k, tile).nanoseconds();
+    double full = unweighted.predict(k, tile).nanoseconds();
+    var none = GnnModel.of(withCorrectionWeight(file, 0), far).predict(k, tile);
+    double half = GnnModel.of(withCorrectionWeight(file, 0.5), far).predict(k, tile).nanoseconds();
+    // weight w: analytical x correction^w, so 0 is the analytical estimate and 0.5 the geometric mean
+    assertThat(full).isNotCloseTo(analytical, org.assertj.core.data.Percentage.withPercentage(3));
+    assertThat(none.nanoseconds()).isCloseTo(analytical, org.assertj.core.data.Percentage.withPercentage(1e-3));
+    assertThat(none.interval().orElseThrow().contains(none.nanoseconds())).isTrue();
+    assertThat(half).isCloseTo(Math.sqrt(full * analytical), org.assertj.core.data.Percentage.withPercentage(1e-3));
+    // a training chip keeps the full correction whatever the weight
+    TileConfig t5 = TileSpace.of(k, ChipSpec.V5E).defaultConfig();
+    assertThat(GnnModel.of(withCorrectionWeight(file, 0), ChipSpec.V5E).predict(k, t5).nanoseconds())
+        .isEqualTo(GnnModel.of(withCorrectionWeight(file, 1), ChipSpec.V5E).predict(k, t5).nanoseconds());
+  }
+
   @Test
   void anImpossibleTileIsRejectedNotPredicted() {
     CostModel m = CostModels.create("gnn", ChipSpec.V4);

@@ -129,16 +129,23 @@ public final class IntervalFitter {
     double widening = quantile(scores);
     java.util.Optional<Double> unseenWidening = java.util.Optional.empty();
     long unseenSamples = 0;
+    double weight = 1;
     if (!unseen.isEmpty()) {
-      float[] u = scores(model, withQ, unseen);
-      unseenWidening = java.util.Optional.of(quantile(u));
-      unseenSamples = u.length;
+      Samples u = samples(model, withQ, unseen, null);
+      if (model.kind().equals("hybrid")) {
+        weight = correctionWeight(model, u);
+        log.accept(String.format("learned correction on chips not trained on weighted by %.3f (least squares over %d"
+            + " samples of the calibration chips)", weight, u.y().length));
+      }
+      float[] us = scores(model, withQ, u, weight);
+      unseenWidening = java.util.Optional.of(quantile(us));
+      unseenSamples = us.length;
       log.accept(String.format("interval on chips not trained on: %.1f%% of %d samples inside before widening, widened by"
-          + " %.4f target deviations for %.0f%% (%.4f on the training chips' held-out programs)", 100.0 * countInside(u)
-          / u.length, u.length, unseenWidening.get(), 100 * COVERAGE, widening));
+          + " %.4f target deviations for %.0f%% (%.4f on the training chips' held-out programs)", 100.0 * countInside(us)
+          / us.length, us.length, unseenWidening.get(), 100 * COVERAGE, widening));
     }
     IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening, unseenSamples,
-        trainingChips);
+        trainingChips, weight);
     ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
         : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     cal.writeTo(info);
@@ -151,16 +158,45 @@ public final class IntervalFitter {
 
   /** Conformity scores {@code max(low - y, y - high)} of every config of {@code examples}, sorted. */
   private static float[] scores(ModelFile model, Forward withQ, List<Trainer.Example> examples) {
-    Samples check = samples(model, withQ, examples, null);
+    return scores(model, withQ, samples(model, withQ, examples, null), 1);
+  }
+
+  /**
+   * Conformity scores of {@code check}'s samples, sorted, for a hybrid whose log-correction is multiplied by
+   * {@code weight}: {@code max(w c(low) - Y, Y - w c(high)) / std} with {@code c(v) = v std + mean} and {@code Y}
+   * the true log-correction (with weight 1, {@code max(low - y, y - high)} in normalised units).
+   */
+  private static float[] scores(ModelFile model, Forward withQ, Samples check, double weight) {
     float[] scores = new float[check.y().length];
     Head head = withQ.head();
+    double std = model.targetStd();
+    double mean = model.targetMean();
     for (int i = 0; i < scores.length; i++) {
       double lo = Math.min(head.quantileOf(0, check.z()[i]), check.out()[i]);
       double hi = Math.max(head.quantileOf(1, check.z()[i]), check.out()[i]);
-      scores[i] = (float) Math.max(lo - check.y()[i], check.y()[i] - hi);
+      double y = check.y()[i];
+      scores[i] = weight == 1 ? (float) Math.max(lo - y, y - hi)
+          : (float) (Math.max(weight * (lo * std + mean) - (y * std + mean), (y * std + mean) - weight * (hi * std + mean))
+              / std);
     }
     Arrays.sort(scores);
     return scores;
+  }
+
+  /**
+   * The weight in [0, 1] of a hybrid's learned log-correction {@code c} that fits the true log-corrections
+   * {@code Y} of {@code check} best in least squares: {@code sum(c Y) / sum(c^2)}, clamped (1 without signal).
+   */
+  private static double correctionWeight(ModelFile model, Samples check) {
+    double cy = 0;
+    double cc = 0;
+    for (int i = 0; i < check.y().length; i++) {
+      double c = check.out()[i] * model.targetStd() + model.targetMean();
+      double y = check.y()[i] * model.targetStd() + model.targetMean();
+      cy += c * y;
+      cc += c * c;
+    }
+    return cc > 0 ? Math.max(0, Math.min(1, cy / cc)) : 1;
   }
 
   /** The conformal quantile of sorted scores: the {@code ceil((n + 1) * COVERAGE)}-th smallest. */

@@ -191,6 +191,20 @@ class TrainingTest {
     assertThat(ratioUnseen > ratioSeen).isEqualTo(cal.unseenChipWidening().get() > cal.widening());
     assertThatThrownBy(() -> IntervalFitter.fit(f, List.of(data, v5e), List.of(v5e), l -> {}))
         .hasMessageContaining(v5e.toString()).hasMessageContaining("trained on");
+    assertThat(cal.unseenChipCorrectionWeight()).as("a gnn has no analytical estimate to lean on").isEqualTo(1);
+    // A hybrid calibrated the same way also learns how far to trust its correction on unseen chips.
+    Trainer.Options ho = new Trainer.Options("both", "random", 2, 7, true, 8, 8, 3e-3, 0.5, 3,
+        new Hyper(16, 8, 2, 16, 8, ConfigFeatures.CHIP_WIDTH), 0);
+    ModelFile hybrid = Trainer.train(List.of(data, v5e), ho, dir.resolve("conditioned-hybrid.zip"), false, l -> {});
+    List<String> hLog = new ArrayList<>();
+    ModelFile hCal = IntervalFitter.fit(hybrid, List.of(data, v5e), List.of(v2), hLog::add);
+    assertThat(hLog).anyMatch(l -> l.startsWith("learned correction on chips not trained on weighted by"));
+    double weight = dev.tpucost.gnn.IntervalCalibration.of(hCal.info()).orElseThrow().unseenChipCorrectionWeight();
+    assertThat(weight).isBetween(0.0, 1.0);
+    assertThat(dev.tpucost.gnn.IntervalCalibration.of(hCal.info()).orElseThrow().correctionWeightFor(ChipSpec.V2))
+        .isEqualTo(weight);
+    assertThat(GnnModel.of(hCal, ChipSpec.V2).predict(k, TileSpace.of(k, ChipSpec.V2).defaultConfig()).interval())
+        .isPresent();
 
     ModelFile perChip = Trainer.train(data, TINY, dir.resolve("per-chip.zip"), false, l -> {});
     List<dev.tpucost.corpus.dataset.wire.KernelRecord> few = records;
