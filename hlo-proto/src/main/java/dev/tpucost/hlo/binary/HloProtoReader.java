@@ -19,7 +19,6 @@ import dev.tpucost.api.shape.ElementType;
 import dev.tpucost.api.shape.Layout;
 import dev.tpucost.api.shape.Shape;
 import dev.tpucost.api.shape.Tile;
-import dev.tpucost.hlo.AttributeValues;
 import dev.tpucost.hlo.HloParseException;
 import dev.tpucost.hlo.wire.HloComputationProto;
 import dev.tpucost.hlo.wire.HloInstructionProto;
@@ -377,25 +376,7 @@ public final class HloProtoReader {
   }
 
   private static String metadata(OpMetadata m) {
-    return metadataText(m.getOpType(), m.getOpName(), m.getSourceFile(), m.getSourceLine());
-  }
-
-  /** The text form of {@code OpMetadata}'s fields tpucost keeps; empty when all are unset. */
-  static String metadataText(String opType, String opName, String sourceFile, int sourceLine) {
-    StringBuilder sb = new StringBuilder();
-    if (!opType.isEmpty()) {
-      sb.append(" op_type=").append(AttributeValues.quote(opType));
-    }
-    if (!opName.isEmpty()) {
-      sb.append(" op_name=").append(AttributeValues.quote(opName));
-    }
-    if (!sourceFile.isEmpty()) {
-      sb.append(" source_file=").append(AttributeValues.quote(sourceFile));
-    }
-    if (sourceLine != 0) {
-      sb.append(" source_line=").append(sourceLine);
-    }
-    return sb.length() == 0 ? "" : "{" + sb.substring(1) + "}";
+    return MetadataText.of(m.getOpType(), m.getOpName(), m.getSourceFile(), m.getSourceLine());
   }
 
   Shape shape(ShapeProto p, Supplier<String> path) {

@@ -64,8 +64,6 @@ final class WireDecoder {
   private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
   private static final long[] NONE = new long[0];
   private static final int[] NO_LAYOUT = new int[0];
-  private static final byte[][] METADATA_KEYS = {ascii("op_type="), ascii("op_name="), ascii("source_file=")};
-  private static final byte[] SOURCE_LINE = ascii("source_line=");
   /** Nested tuple shapes decoded here; deeper ones go the general way (protobuf's own limit is 100 messages). */
   private static final int MAX_TUPLE_DEPTH = 64;
 
@@ -431,13 +429,13 @@ final class WireDecoder {
   }
 
   /**
-   * {@code OpMetadata} as the text attribute the general path writes ({@link HloProtoReader#metadataText}).
-   * The usual case, ASCII strings needing no escapes, is copied byte for byte into the text.
+   * {@code OpMetadata} as the text attribute the general path writes ({@link MetadataText}): the positions of
+   * its three strings and its line, the usual plain-ASCII strings copied byte for byte into the text.
    */
   private String metadata() throws IOException, NotFast {
     int outer = in.pushLimit(in.readRawVarint32());
-    int[] at = new int[METADATA_KEYS.length];
-    int[] length = new int[METADATA_KEYS.length];
+    int[] at = new int[3];
+    int[] length = new int[3];
     int sourceLine = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
@@ -453,60 +451,10 @@ final class WireDecoder {
       }
     }
     end(outer);
-    boolean plain = true;
-    int size = 1;
-    for (int f = 0; f < at.length; f++) {
-      if (length[f] > 0) {
-        plain &= plainAscii(at[f], length[f]);
-        size += METADATA_KEYS[f].length + length[f] + 3; // key="value" and a separator
-      }
+    if (!MetadataText.isPlain(bytes, at, length)) {
+      return MetadataText.of(utf8(at[0], length[0]), utf8(at[1], length[1]), utf8(at[2], length[2]), sourceLine);
     }
-    if (!plain) {
-      return HloProtoReader.metadataText(utf8(at[0], length[0]), utf8(at[1], length[1]), utf8(at[2], length[2]), sourceLine);
-    }
-    String line = sourceLine != 0 ? Integer.toString(sourceLine) : "";
-    if (!line.isEmpty()) {
-      size += SOURCE_LINE.length + line.length() + 1;
-    }
-    if (size == 1) {
-      return "";
-    }
-    byte[] out = new byte[size];
-    int n = 0;
-    for (int f = 0; f < at.length; f++) {
-      if (length[f] > 0) {
-        out[n] = (byte) (n == 0 ? '{' : ' ');
-        n++;
-        System.arraycopy(METADATA_KEYS[f], 0, out, n, METADATA_KEYS[f].length);
-        n += METADATA_KEYS[f].length;
-        out[n++] = '"';
-        System.arraycopy(bytes, at[f], out, n, length[f]);
-        n += length[f];
-        out[n++] = '"';
-      }
-    }
-    if (!line.isEmpty()) {
-      out[n] = (byte) (n == 0 ? '{' : ' ');
-      n++;
-      System.arraycopy(SOURCE_LINE, 0, out, n, SOURCE_LINE.length);
-      n += SOURCE_LINE.length;
-      for (int k = 0; k < line.length(); k++) {
-        out[n++] = (byte) line.charAt(k);
-      }
-    }
-    out[n] = '}';
-    return new String(out, StandardCharsets.ISO_8859_1);
-  }
-
-  /** Whether the bytes are ASCII that {@link dev.tpucost.hlo.AttributeValues#quote} leaves as they are. */
-  private boolean plainAscii(int at, int length) {
-    for (int k = at; k < at + length; k++) {
-      byte c = bytes[k];
-      if (c < 0 || c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r') {
-        return false;
-      }
-    }
-    return true;
+    return MetadataText.ofPlainBytes(bytes, at, length, sourceLine);
   }
 
   /** A proto3 string field's bytes as text; not UTF-8 is refused as protobuf refuses it. */
@@ -535,10 +483,6 @@ final class WireDecoder {
     long[] out = java.util.Arrays.copyOf(prior, prior.length + n);
     System.arraycopy(scratch, 0, out, prior.length, n);
     return out;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static long orOne(long v) {
