@@ -39,10 +39,11 @@ import java.util.Set;
  * its instructions has control predecessors (they are named by the computation's other instructions).
  * Both paths therefore give equal modules ({@code WireDecoderTest}).
  *
- * <p>Fields it does not read are still checked as protobuf-java checks them (program shapes parsed, strings'
- * UTF-8), so corrupt bytes are refused by both paths alike. It never reports an error itself: anything unexpected (malformed bytes, an unknown opcode or element
- * type, a message field given twice, which protobuf would merge, a value a builder rejects) throws
- * {@link NotFast}, and the reader then reads the bytes the general way, which names the field at fault.
+ * <p>Fields it does not read are still checked as protobuf-java checks them (program shapes parsed, strings
+ * checked for UTF-8), so corrupt bytes are refused by both paths alike. It never reports an error itself:
+ * anything unexpected (malformed bytes, an unknown opcode or element type, a message field given twice, which
+ * protobuf would merge, a value a builder rejects) throws {@link NotFast}, and the reader then reads the bytes
+ * the general way, which names the field at fault.
  */
 final class WireDecoder {
   /** The bytes need the general path. Carries no stack trace: it is control flow, not an error. */
@@ -78,7 +79,6 @@ final class WireDecoder {
     this.bytes = bytes;
     this.reader = reader;
     this.in = CodedInputStream.newInstance(bytes);
-    in.enableAliasing(true);
   }
 
   /**
