@@ -111,7 +111,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--calibration-data", paramLabel = "DIR", description = {
       "With --interval-for on a chip-conditioned model: datasets of chips it was not trained on; their samples choose"
-          + " the interval's widening for every chip unlike the training chips (repeatable)."})
+          + " the interval's widening for every chip unlike the training chips and, for a hybrid, the weight of its"
+          + " learned correction there (repeatable)."})
   List<Path> calibrationData = new ArrayList<>();
 
   /** The chip a dataset was labelled on. */
