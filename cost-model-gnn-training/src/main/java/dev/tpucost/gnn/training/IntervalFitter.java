@@ -75,14 +75,16 @@ public final class IntervalFitter {
     if (!calibrationDirs.isEmpty() && !conditioned) {
       throw new IllegalArgumentException("calibration chips are for chip-conditioned models; this one serves one chip");
     }
+    List<Trainer.Example> unseen = new ArrayList<>();
     for (java.nio.file.Path dir : calibrationDirs) {
-      dev.tpucost.api.chip.ChipSpec c = dev.tpucost.corpus.dataset.DatasetReader.open(dir).chip();
+      dev.tpucost.corpus.dataset.DatasetReader reader = dev.tpucost.corpus.dataset.DatasetReader.open(dir);
+      dev.tpucost.api.chip.ChipSpec c = reader.chip();
       if (data.chipSpecs().stream().anyMatch(c::sameHardware)) {
         throw new IllegalArgumentException(dir + ": chip " + c.name() + " is one the model was trained on; calibration"
             + " chips must be unseen");
       }
+      unseen.addAll(TrainingSet.all(reader, model.kind().equals("hybrid"), conditioned));
     }
-    List<Trainer.Example> unseen = TrainingSet.all(calibrationDirs, model.kind().equals("hybrid"), conditioned);
     return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, seed, log);
   }
 
@@ -162,25 +164,27 @@ public final class IntervalFitter {
   }
 
   /**
-   * Conformity scores of {@code check}'s samples, sorted, for a hybrid whose log-correction is multiplied by
-   * {@code weight}: {@code max(w c(low) - Y, Y - w c(high)) / std} with {@code c(v) = v std + mean} and {@code Y}
-   * the true log-correction (with weight 1, {@code max(low - y, y - high)} in normalised units).
+   * Conformity scores of {@code check}'s samples, sorted, in target deviations, for an output whose log target
+   * is multiplied by {@code weight} (a hybrid's correction on unseen chips; 1 otherwise):
+   * {@code max(w t(low) - t(y), t(y) - w t(high)) / std} with {@code t} the log target of a normalised value
+   * ({@code max(low - y, y - high)} when {@code w} is 1).
    */
   private static float[] scores(ModelFile model, Forward withQ, Samples check, double weight) {
     float[] scores = new float[check.y().length];
     Head head = withQ.head();
-    double std = model.targetStd();
-    double mean = model.targetMean();
     for (int i = 0; i < scores.length; i++) {
-      double lo = Math.min(head.quantileOf(0, check.z()[i]), check.out()[i]);
-      double hi = Math.max(head.quantileOf(1, check.z()[i]), check.out()[i]);
-      double y = check.y()[i];
-      scores[i] = weight == 1 ? (float) Math.max(lo - y, y - hi)
-          : (float) (Math.max(weight * (lo * std + mean) - (y * std + mean), (y * std + mean) - weight * (hi * std + mean))
-              / std);
+      double lo = weight * logTarget(model, Math.min(head.quantileOf(0, check.z()[i]), check.out()[i]));
+      double hi = weight * logTarget(model, Math.max(head.quantileOf(1, check.z()[i]), check.out()[i]));
+      double y = logTarget(model, check.y()[i]);
+      scores[i] = (float) (Math.max(lo - y, y - hi) / model.targetStd());
     }
     Arrays.sort(scores);
     return scores;
+  }
+
+  /** The log target (log runtime, or a hybrid's log-correction) of a normalised value. */
+  private static double logTarget(ModelFile model, double normalised) {
+    return normalised * model.targetStd() + model.targetMean();
   }
 
   /**
@@ -191,9 +195,8 @@ public final class IntervalFitter {
     double cy = 0;
     double cc = 0;
     for (int i = 0; i < check.y().length; i++) {
-      double c = check.out()[i] * model.targetStd() + model.targetMean();
-      double y = check.y()[i] * model.targetStd() + model.targetMean();
-      cy += c * y;
+      double c = logTarget(model, check.out()[i]);
+      cy += c * logTarget(model, check.y()[i]);
       cc += c * c;
     }
     return cc > 0 ? Math.max(0, Math.min(1, cy / cc)) : 1;

@@ -31,13 +31,21 @@ import java.util.function.Consumer;
  * @param train training examples
  * @param val validation examples
  * @param datasetHash the manifests' SHA-256s, joined by {@code +}
- * @param chips each dataset's chip name
- * @param chip the first dataset's chip (the one a per-chip model is for)
  * @param chipSpecs each dataset's chip
  * @param valFromTraining true if some validation examples come from training programs
  */
-record TrainingSet(List<Example> train, List<Example> val, String datasetHash, List<String> chips, ChipSpec chip,
-    boolean valFromTraining, List<ChipSpec> chipSpecs) {
+record TrainingSet(List<Example> train, List<Example> val, String datasetHash, List<ChipSpec> chipSpecs,
+    boolean valFromTraining) {
+
+  /** Each dataset's chip name. */
+  List<String> chips() {
+    return chipSpecs.stream().map(ChipSpec::name).toList();
+  }
+
+  /** The first dataset's chip (the one a per-chip model is for). */
+  ChipSpec chip() {
+    return chipSpecs.get(0);
+  }
 
   /** Loads the parts {@code o.split()} names of every dataset in {@code dataDirs}. */
   static TrainingSet load(List<Path> dataDirs, Options o, Consumer<String> log) throws IOException {
@@ -48,7 +56,6 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
       List<Example> train = new ArrayList<>();
       List<Example> val = new ArrayList<>();
       List<String> hashes = new ArrayList<>();
-      List<String> chips = new ArrayList<>();
       List<ChipSpec> specs = new ArrayList<>();
       ChipSpec chip = null;
       boolean valFromTraining = false;
@@ -63,7 +70,6 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
         }
         AnalyticalModel analytical = AnalyticalModel.create(c);
         hashes.add(reader.manifestSha256());
-        chips.add(c.name());
         specs.add(c);
         if (reader.programIds(o.split(), "train").isEmpty()) {
           throw new IllegalArgumentException(dataDir + ": the dataset's split '" + o.split() + "' has no programs in part"
@@ -95,22 +101,17 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
         }
         val.addAll(v);
       }
-      return new TrainingSet(train, val, String.join("+", hashes), chips, chip, valFromTraining, specs);
+      return new TrainingSet(train, val, String.join("+", hashes), specs, valFromTraining);
   }
 
   /**
-   * Every record of the datasets in {@code dirs} as examples, each featurised against its own chip (calibration
-   * chips: datasets a model was not trained on).
+   * Every record of {@code reader}'s dataset as examples, featurised against its own chip (a calibration chip's
+   * dataset: one a model was not trained on).
    */
-  static List<Example> all(List<Path> dirs, boolean hybrid, boolean conditioned) throws IOException {
-    List<Example> out = new ArrayList<>();
-    for (Path dir : dirs) {
-      DatasetReader reader = DatasetReader.open(dir);
-      List<KernelRecord> records = new ArrayList<>();
-      reader.forEach(records::add);
-      out.addAll(examples(records, AnalyticalModel.create(reader.chip()), hybrid, 0, conditioned));
-    }
-    return out;
+  static List<Example> all(DatasetReader reader, boolean hybrid, boolean conditioned) throws IOException {
+    List<KernelRecord> records = new ArrayList<>();
+    reader.forEach(records::add);
+    return examples(records, AnalyticalModel.create(reader.chip()), hybrid, 0, conditioned);
   }
 
   /**

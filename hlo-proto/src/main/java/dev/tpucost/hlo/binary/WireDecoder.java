@@ -103,10 +103,6 @@ final class WireDecoder {
     }
   }
 
-  private static int tag(int field, int wireType) {
-    return field << 3 | wireType;
-  }
-
   private HloModule module() throws IOException, NotFast {
     String name = "";
     String entryName = "";
@@ -390,11 +386,12 @@ final class WireDecoder {
     long[] m2m = NONE;
     boolean other = false;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == tag(1, VARINT) || tag == tag(1, LEN)) {
-        m2m = longs(tag, m2m);
-      } else {
-        other = true;
-        skip(tag);
+      switch (tag) {
+        case 1 << 3 | VARINT, 1 << 3 | LEN -> m2m = longs(tag, m2m);
+        default -> {
+          other = true;
+          skip(tag);
+        }
       }
     }
     end(outer);
