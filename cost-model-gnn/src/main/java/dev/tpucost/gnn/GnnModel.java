@@ -51,14 +51,18 @@ public final class GnnModel implements CostModel {
    * below 1 on a chip unlike its training chips, when calibration chips showed the correction unreliable there.
    */
   private final double correctionWeight;
-  /** The interval's widening for this model's chip ({@link IntervalCalibration#wideningFor}). */
-  private final double widening;
+  /**
+   * The interval's widening for this model's chip ({@link IntervalCalibration#wideningFor}), as factors on the
+   * runtime: {@code exp(-/+ widening * targetStd)}.
+   */
+  private final double widenDown;
+  private final double widenUp;
   /** This model's key for the encodings it keeps with each kernel ({@link Kernel#derived}). */
   private final Object embeddingKey = new Object();
 
   /**
-   * A kernel's cached encoder work: its graph, first-layer input and, with a late join, the kernel's share of
-   * the head's first layer ({@link Forward#lateHeadInput}).
+   * A kernel's cached encoder work: its graph and, with a late join, the kernel's share of the head's first
+   * layer ({@link Forward#lateHeadInput}), with an early join its first-layer input (null otherwise).
    */
   private record Embedded(KernelGraph graph, float[][] base, float[] headInput, float[] chipRow) {}
 
@@ -89,7 +93,9 @@ public final class GnnModel implements CostModel {
     this.extrapolationLimit = Math.max(EXTRAPOLATION_SIGMAS, EXTRAPOLATION_MIN_LOG / file.targetStd());
     this.interval = forward.head().hasQuantiles() && !file.hyper().earlyJoin()
         ? IntervalCalibration.of(file.info()).orElse(null) : null;
-    this.widening = interval == null ? 0 : interval.wideningFor(chip);
+    double widening = interval == null ? 0 : interval.wideningFor(chip);
+    this.widenDown = Math.exp(-widening * file.targetStd());
+    this.widenUp = Math.exp(widening * file.targetStd());
     this.correctionWeight = interval == null || !hybrid ? 1 : interval.correctionWeightFor(chip);
     // Map this build's opcode ordinals to the model's embedding rows by name.
     Map<String, Integer> rows = new java.util.HashMap<>();
@@ -203,8 +209,11 @@ public final class GnnModel implements CostModel {
     for (int i = 0; i < ops.length; i++) {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
-    float[][] base = forward.base(g, rows, file.nodeNorm());
-    return new Embedded(g, base, forward.lateHeadInput(g, base), chipConditioned ? ChipFeatures.of(chip, k) : null);
+    float[] chipRow = chipConditioned ? ChipFeatures.of(chip, k) : null;
+    if (file.hyper().earlyJoin()) {
+      return new Embedded(g, forward.base(g, rows, file.nodeNorm()), null, chipRow);
+    }
+    return new Embedded(g, null, forward.lateHeadInput(g, rows, file.nodeNorm()), chipRow);
   }
 
   private Embedded embedded(Kernel k) {
@@ -291,8 +300,8 @@ public final class GnnModel implements CostModel {
         } else {
           // The calibrated band around the quantile outputs, which always holds the point estimate.
           // (the widening is in target deviations of the log runtime, after any correction weight)
-          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]), analyticalNs[i]) * wideningFactor(-widening));
-          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]), analyticalNs[i]) * wideningFactor(widening));
+          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]), analyticalNs[i]) * widenDown);
+          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]), analyticalNs[i]) * widenUp);
           result.add(TilePrediction.of(tiles.get(i), ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
               interval.coverage())));
         }
@@ -302,11 +311,6 @@ public final class GnnModel implements CostModel {
       }
     }
     return new Run(result, extrapolated);
-  }
-
-  /** {@code exp(deviations * targetStd)}: a widening in target deviations as a factor on the runtime. */
-  private double wideningFactor(double deviations) {
-    return Math.exp(deviations * file.targetStd());
   }
 
   /**

@@ -60,11 +60,9 @@ public final class Shape {
     checkNotNull(type, "element type");
     checkArgument(type != ElementType.TUPLE, "use Shape.tuple for tuple shapes");
     checkNotNull(dims, "dimensions");
-    checkArgument(
-        type.isArray() || dims.length == 0,
-        "%s shapes have no dimensions, got %s",
-        type.text(),
-        Arrays.toString(dims));
+    if (!type.isArray() && dims.length != 0) { // not checkArgument: its message arguments are built on every call
+      throw new IllegalArgumentException(type.text() + " shapes have no dimensions, got " + Arrays.toString(dims));
+    }
     boolean[] dyn = dynamic == null ? new boolean[dims.length] : dynamic.clone();
     checkArgument(
         dyn.length == dims.length,

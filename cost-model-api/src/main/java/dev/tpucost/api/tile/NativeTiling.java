@@ -96,6 +96,11 @@ public final class NativeTiling {
    * first tile, or XLA:TPU's default (see the class comment). 1 for rank 1.
    */
   public static long rowTile(Shape shape) {
+    return shape.rank() < 2 ? 1 : rowTile(shape, physicalOrder(shape));
+  }
+
+  /** {@link #rowTile(Shape)} given the shape's {@link #physicalOrder}. */
+  private static long rowTile(Shape shape, int[] order) {
     int rank = shape.rank();
     if (rank < 2) {
       return 1;
@@ -104,7 +109,7 @@ public final class NativeTiling {
     if (first != null) {
       return first.rank() >= 2 && first.dim(first.rank() - 2) > 0 ? first.dim(first.rank() - 2) : 1;
     }
-    long rows = Math.max(1, shape.dim(physicalOrder(shape)[rank - 2]));
+    long rows = Math.max(1, shape.dim(order[rank - 2]));
     long tile = Math.max(packing(shape.elementType().bits()), Long.highestOneBit(rows - 1) << 1);
     return Math.min(SUBLANES, rows == 1 ? packing(shape.elementType().bits()) : tile);
   }
@@ -133,12 +138,13 @@ public final class NativeTiling {
 
   /** Bytes of the whole array of {@code shape} padded to its tiles. */
   public static long paddedBytes(Shape shape) {
-    return paddedBytes(shape, shape.dims());
+    return paddedBytes(shape, null);
   }
 
   /**
    * Bytes of a block of {@code shape}'s array with the given logical extents, padded to the array's tiles
    * (a block is moved and stored in whole tiles). Tuples and non-array shapes count their logical bytes.
+   * Null {@code extents}: the whole array.
    */
   public static long paddedBytes(Shape shape, long[] extents) {
     if (!shape.isArray()) {
@@ -150,11 +156,12 @@ public final class NativeTiling {
       return Math.max(1, (bits + 7) / 8);
     }
     int[] order = physicalOrder(shape);
-    long rowTile = rowTile(shape);
+    long rowTile = rowTile(shape, order);
     long laneTile = laneTile(shape);
     double elements = 1;
     for (int p = 0; p < rank; p++) {
-      long e = Math.max(0, Math.min(extents[order[p]], shape.dim(order[p])));
+      long dim = shape.dim(order[p]);
+      long e = Math.max(0, extents == null ? dim : Math.min(extents[order[p]], dim));
       if (p == rank - 1) {
         // A rank-1 block inside a bigger array moves in lane rows; the whole array fills its tiles.
         e = roundUp(e, rank == 1 && e < shape.dim(0) ? Math.min(laneTile, LANES) : laneTile);

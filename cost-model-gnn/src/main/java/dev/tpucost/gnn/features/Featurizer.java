@@ -109,9 +109,12 @@ public final class Featurizer {
     long elements = s.elementCount();
     long bytes = s.byteSize();
     f[12] = log(elements);
-    Layout l = s.isArray() ? s.layoutOrDefault() : null;
-    for (int d = 0; l != null && d < Math.min(6, l.rank()); d++) {
-      f[13 + d] = l.minorToMajor(d);
+    if (s.isArray()) {
+      Layout l = s.layout().orElse(null); // none: row-major, minor_to_major = rank-1, ..., 0
+      int rank = l != null ? l.rank() : s.rank();
+      for (int d = 0; d < Math.min(6, rank); d++) {
+        f[13 + d] = l != null ? l.minorToMajor(d) : rank - 1 - d;
+      }
     }
     f[19] = s.elementType().bits() / 32f;
     f[20] = s.elementType().isFloating() ? 1 : 0;
@@ -175,20 +178,8 @@ public final class Featurizer {
     }
   }
 
+  /** {@code (float) ln(1 + max(0, v))} ({@link FeatureLog}). */
   static float log(double v) {
-    // Most features are small whole numbers (tile bounds, ranks, counts): those come from a table.
-    if (v >= 0 && v < SMALL_LOGS.length && v == (int) v) {
-      return SMALL_LOGS[(int) v];
-    }
-    return (float) Math.log(1 + Math.max(0, v)); // Math.log is an intrinsic; log1p is not
-  }
-
-  /** {@code ln(1 + i)} for small whole {@code i}, as {@link #log} computes it. */
-  private static final float[] SMALL_LOGS = new float[1024];
-
-  static {
-    for (int i = 0; i < SMALL_LOGS.length; i++) {
-      SMALL_LOGS[i] = (float) Math.log(1 + (double) i);
-    }
+    return FeatureLog.log1p(v);
   }
 }

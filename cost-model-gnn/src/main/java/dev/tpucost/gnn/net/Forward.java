@@ -34,8 +34,8 @@ public final class Forward {
 
   /** Per-thread buffers, grown to the largest graph seen. */
   private static final class Scratch {
+    float[][] base = new float[0][];
     float[][] state = new float[0][];
-    float[][] next = new float[0][];
     float[][] products = new float[0][];
     float[] invIn = new float[0];
     float[] invOut = new float[0];
@@ -50,8 +50,8 @@ public final class Forward {
     void ensure(int nodes) {
       if (state.length < nodes) {
         int size = Math.max(nodes, 64);
+        base = new float[size][hidden];
         state = new float[size][hidden];
-        next = new float[size][hidden];
         products = new float[size][3 * hidden];
         invIn = new float[size];
         invOut = new float[size];
@@ -117,15 +117,20 @@ public final class Forward {
    * ({@code Featurizer.structure}).
    */
   public float[][] base(KernelGraph g, float[][] nodeRows, Normalizer norm) {
+    float[][] base = new float[g.size()][h.hidden()];
+    baseInto(g, nodeRows, norm, base);
+    return base;
+  }
+
+  /** {@link #base(KernelGraph, float[][], Normalizer)} into the first {@code g.size()} rows of {@code into}. */
+  private void baseInto(KernelGraph g, float[][] nodeRows, Normalizer norm, float[][] into) {
     Folded f = folded(norm);
     int n = g.size();
-    float[][] base = new float[n][];
     int[] ops = g.opcodes();
     for (int i = 0; i < n; i++) {
-      base[i] = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)].clone();
+      System.arraycopy(f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)], 0, into[i], 0, h.hidden());
     }
-    Gemm.accumulate(nodeRows, n, f.featureRows, 0, h.nodeFeatures(), base);
-    return base;
+    Gemm.accumulate(nodeRows, n, f.featureRows, 0, h.nodeFeatures(), into);
   }
 
   /**
@@ -183,7 +188,6 @@ public final class Forward {
     Scratch s = scratch.get();
     s.ensure(n);
     float[][] state = s.state;
-    float[][] next = s.next;
     float[] shift = s.cfg;
     Arrays.fill(shift, 0);
     if (config != null) {
@@ -192,11 +196,7 @@ public final class Forward {
       }
     }
     for (int i = 0; i < n; i++) {
-      float[] b = base[i];
-      float[] st = state[i];
-      for (int c = 0; c < hd; c++) {
-        st[c] = Math.max(0, b[c] + shift[c]);
-      }
+      Gemm.reluOfSum(base[i], shift, state[i], hd);
     }
     float[] invIn = s.invIn;
     float[] invOut = s.invOut;
@@ -214,42 +214,27 @@ public final class Forward {
     }
     float[][] p = s.products;
     for (int l = 0; l < h.layers(); l++) {
-      // next = bl + [state, mIn, mOut] . W with mIn = mean of in-neighbours' states (likewise mOut), computed
-      // as one product state . [W_self | W_in | W_out] (rows three times as wide as the state, which C2's and
-      // the Vector API's loops run far better at small widths), then per node its own third plus the mean of
-      // its in-neighbours' second thirds and of its out-neighbours' last thirds (per-edge additions).
-      for (int i = 0; i < n; i++) {
-        Arrays.fill(p[i], 0);
+      // state += relu(bl + [state, mIn, mOut] . W) with mIn = mean of in-neighbours' states (likewise mOut),
+      // computed as one product p = state . [W_self | W_in | W_out] (rows three times as wide as the state,
+      // which C2's and the Vector API's loops run far better at small widths); then per edge, the mean of a
+      // node's in-neighbours' second thirds and of its out-neighbours' last thirds is added into its first
+      // third (only first thirds are written, only the others read), and the state updated in place (the
+      // product has read it).
+      Gemm.multiply(state, n, wcat[l], 0, hd, p);
+      for (int k = 0; k < src.length; k++) {
+        int from = src[k];
+        int to = dst[k];
+        Gemm.addScaled(invIn[to], p[from], hd, p[to], hd);
+        Gemm.addScaled(invOut[from], p[to], 2 * hd, p[from], hd);
       }
-      Gemm.accumulate(state, n, wcat[l], 0, hd, p);
       float[] bias = bl[l];
       for (int i = 0; i < n; i++) {
-        float[] out = next[i];
-        float[] pi = p[i];
-        for (int c = 0; c < hd; c++) {
-          out[c] = bias[c] + pi[c];
-        }
+        Gemm.addReluOfSum(p[i], bias, state[i], hd);
       }
-      for (int k = 0; k < src.length; k++) {
-        axpyAt(invIn[dst[k]], p[src[k]], hd, next[dst[k]]);
-        axpyAt(invOut[src[k]], p[dst[k]], 2 * hd, next[src[k]]);
-      }
-      for (int i = 0; i < n; i++) {
-        float[] out = next[i];
-        float[] st = state[i];
-        for (int c = 0; c < hd; c++) {
-          out[c] = Math.max(0, out[c]) + st[c];
-        }
-      }
-      float[][] t = state;
-      state = next;
-      next = t;
     }
-    s.state = state;
-    s.next = next;
     float[] sum = new float[hd];
     for (int i = 0; i < n; i++) {
-      Gemm.axpy(1f, state[i], sum);
+      Gemm.addScaled(1f, state[i], 0, sum, hd);
     }
     float[] graph = new float[2 * hd];
     for (int c = 0; c < hd; c++) {
@@ -276,6 +261,21 @@ public final class Forward {
    */
   public float[] lateHeadInput(KernelGraph g, float[][] base) {
     return h.earlyJoin() ? null : head.input(embed(g, base, null));
+  }
+
+  /**
+   * A late-join network's {@link Head#input} straight from a kernel's raw node features ({@code nodeRows}, as in
+   * {@link #base(KernelGraph, float[][], Normalizer)}), its first-layer input kept in a per-thread buffer: what
+   * a kernel costs when only its head input is kept.
+   */
+  public float[] lateHeadInput(KernelGraph g, float[][] nodeRows, Normalizer norm) {
+    if (h.earlyJoin()) {
+      throw new IllegalStateException("an early-join network has no per-kernel head input");
+    }
+    Scratch s = scratch.get();
+    s.ensure(g.size());
+    baseInto(g, nodeRows, norm, s.base);
+    return head.input(embed(g, s.base, null));
   }
 
   /**
@@ -306,13 +306,5 @@ public final class Forward {
   public Head head() {
     return head;
   }
-
-  /** {@code out[c] += a * row[from + c]} over {@code out}'s length ({@code row} is another array). */
-  private static void axpyAt(float a, float[] row, int from, float[] out) {
-    for (int c = 0; c < out.length; c++) {
-      out[c] += a * row[from + c];
-    }
-  }
-
 
 }

@@ -70,6 +70,58 @@ public final class Gemm {
     }
   }
 
+  /**
+   * {@code out[i][c] = sum_{r < k} a[i][r] * w[w0 + r][c]} for {@code i < n}, every column of {@code out}
+   * (overwritten: {@link #accumulate} without clearing {@code out} first).
+   */
+  public static void multiply(float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
+    if (VECTOR) {
+      VectorGemm.multiply(a, n, w, w0, k, out);
+    } else {
+      for (int i = 0; i < n; i++) {
+        java.util.Arrays.fill(out[i], 0);
+      }
+      scalar(a, n, w, w0, k, out);
+    }
+  }
+
+  /**
+   * {@code out[c] += a * row[from + c]} for {@code c < width} ({@code row} may be {@code out} if the two
+   * ranges do not overlap). The encoder's per-node and per-edge row operations are 16 wide, one 512-bit
+   * vector, where C2's loops hardly reach their vectorised main body: they take the vector path too.
+   */
+  static void addScaled(float a, float[] row, int from, float[] out, int width) {
+    if (VECTOR) {
+      VectorGemm.addScaled(a, row, from, out, width);
+    } else {
+      for (int c = 0; c < width; c++) {
+        out[c] += a * row[from + c];
+      }
+    }
+  }
+
+  /** {@code out[c] = max(0, x[c] + y[c])} for {@code c < width}. */
+  static void reluOfSum(float[] x, float[] y, float[] out, int width) {
+    if (VECTOR) {
+      VectorGemm.reluOfSum(x, y, out, width);
+    } else {
+      for (int c = 0; c < width; c++) {
+        out[c] = Math.max(0, x[c] + y[c]);
+      }
+    }
+  }
+
+  /** {@code out[c] += max(0, x[c] + y[c])} for {@code c < width} (a residual ReLU update). */
+  static void addReluOfSum(float[] x, float[] y, float[] out, int width) {
+    if (VECTOR) {
+      VectorGemm.addReluOfSum(x, y, out, width);
+    } else {
+      for (int c = 0; c < width; c++) {
+        out[c] += Math.max(0, x[c] + y[c]);
+      }
+    }
+  }
+
   /** {@code out[c] += a * row[c]} over {@code out}'s length; skips {@code a == 0} (ReLU zeros are common). */
   static void axpy(float a, float[] row, float[] out) {
     if (a == 0) {

@@ -4,37 +4,69 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Gemm#accumulate} on the Vector API: a register-blocked micro-kernel of 4 rows of {@code a} by 2
- * vectors of columns, 8 accumulators kept in registers across the whole reduction (each weight vector loaded
- * once per 4 rows, each {@code a} value broadcast once per 2 vectors), with 1-row and 1-vector blocks and a
- * scalar tail for the edges (no masked operations: they are not intrinsified everywhere). Loaded only when {@code jdk.incubator.vector} is in the boot layer.
+ * {@link Gemm#accumulate} on the Vector API: register-blocked micro-kernels whose accumulators stay in
+ * registers across the whole reduction (each weight vector loaded once per block of rows, each {@code a}
+ * value broadcast once per block of columns), so that enough independent fused multiply-adds are in flight
+ * to hide their latency. The column range is covered by blocks of 3 vectors (with 512-bit vectors, 32
+ * registers: 4 rows x 3 vectors, 12 accumulators), then 2 vectors (4 x 2), then 1 vector (8 rows x 1); leftover
+ * rows take 1-row blocks and leftover columns a scalar tail (no masked operations: they are not intrinsified
+ * everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
+ * with blocks of one vector only, each row would run one dependent chain of multiply-adds (latency-bound:
+ * measured about half the speed on this machine's 512-bit core). Loaded only when {@code jdk.incubator.vector}
+ * is in the boot layer.
  */
 final class VectorGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Blocks of 3 vectors need 12 accumulators plus 4 operands: only with 32 vector registers (AVX-512). */
+  private static final boolean THREE_WIDE = S.vectorBitSize() >= 512;
 
   private VectorGemm() {}
 
   static void accumulate(float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
+    product(a, n, w, w0, k, out, true);
+  }
+
+  static void multiply(float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
+    product(a, n, w, w0, k, out, false);
+  }
+
+  /** {@code out (+)= a . w}: the blocks' accumulators start from {@code out} if {@code add}, else from zero. */
+  private static void product(float[][] a, int n, float[][] w, int w0, int k, float[][] out, boolean add) {
     if (n == 0) {
       return;
     }
     int m = out[0].length;
     int c = 0;
+    if (THREE_WIDE) {
+      for (; c + 3 * L <= m; c += 3 * L) {
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+          block4x3(a, i, w, w0, k, out, c, add);
+        }
+        for (; i < n; i++) {
+          block1x3(a[i], w, w0, k, out[i], c, add);
+        }
+      }
+    }
     for (; c + 2 * L <= m; c += 2 * L) {
       int i = 0;
       for (; i + 4 <= n; i += 4) {
-        block4x2(a, i, w, w0, k, out, c);
+        block4x2(a, i, w, w0, k, out, c, add);
       }
       for (; i < n; i++) {
-        block1x2(a[i], w, w0, k, out[i], c);
+        block1x2(a[i], w, w0, k, out[i], c, add);
       }
     }
     for (; c + L <= m; c += L) {
-      for (int i = 0; i < n; i++) {
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        block8x1(a, i, w, w0, k, out, c, add);
+      }
+      for (; i < n; i++) {
         float[] ai = a[i];
         float[] oi = out[i];
-        FloatVector acc = FloatVector.fromArray(S, oi, c);
+        FloatVector acc = start(oi, c, add);
         for (int r = 0; r < k; r++) {
           acc = FloatVector.fromArray(S, w[w0 + r], c).fma(FloatVector.broadcast(S, ai[r]), acc);
         }
@@ -46,6 +78,9 @@ final class VectorGemm {
       for (int i = 0; i < n; i++) {
         float[] ai = a[i];
         float[] oi = out[i];
+        if (!add) {
+          java.util.Arrays.fill(oi, c, m, 0);
+        }
         for (int r = 0; r < k; r++) {
           float x = ai[r];
           float[] wr = w[w0 + r];
@@ -57,7 +92,7 @@ final class VectorGemm {
     }
   }
 
-  private static void block4x2(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c) {
+  private static void block4x3(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
     float[] a0 = a[i];
     float[] a1 = a[i + 1];
     float[] a2 = a[i + 2];
@@ -66,14 +101,89 @@ final class VectorGemm {
     float[] o1 = out[i + 1];
     float[] o2 = out[i + 2];
     float[] o3 = out[i + 3];
-    FloatVector c00 = FloatVector.fromArray(S, o0, c);
-    FloatVector c01 = FloatVector.fromArray(S, o0, c + L);
-    FloatVector c10 = FloatVector.fromArray(S, o1, c);
-    FloatVector c11 = FloatVector.fromArray(S, o1, c + L);
-    FloatVector c20 = FloatVector.fromArray(S, o2, c);
-    FloatVector c21 = FloatVector.fromArray(S, o2, c + L);
-    FloatVector c30 = FloatVector.fromArray(S, o3, c);
-    FloatVector c31 = FloatVector.fromArray(S, o3, c + L);
+    int c1 = c + L;
+    int c2 = c + 2 * L;
+    FloatVector x00 = start(o0, c, add);
+    FloatVector x01 = start(o0, c1, add);
+    FloatVector x02 = start(o0, c2, add);
+    FloatVector x10 = start(o1, c, add);
+    FloatVector x11 = start(o1, c1, add);
+    FloatVector x12 = start(o1, c2, add);
+    FloatVector x20 = start(o2, c, add);
+    FloatVector x21 = start(o2, c1, add);
+    FloatVector x22 = start(o2, c2, add);
+    FloatVector x30 = start(o3, c, add);
+    FloatVector x31 = start(o3, c1, add);
+    FloatVector x32 = start(o3, c2, add);
+    for (int r = 0; r < k; r++) {
+      float[] wr = w[w0 + r];
+      FloatVector v0 = FloatVector.fromArray(S, wr, c);
+      FloatVector v1 = FloatVector.fromArray(S, wr, c1);
+      FloatVector v2 = FloatVector.fromArray(S, wr, c2);
+      FloatVector b = FloatVector.broadcast(S, a0[r]);
+      x00 = v0.fma(b, x00);
+      x01 = v1.fma(b, x01);
+      x02 = v2.fma(b, x02);
+      b = FloatVector.broadcast(S, a1[r]);
+      x10 = v0.fma(b, x10);
+      x11 = v1.fma(b, x11);
+      x12 = v2.fma(b, x12);
+      b = FloatVector.broadcast(S, a2[r]);
+      x20 = v0.fma(b, x20);
+      x21 = v1.fma(b, x21);
+      x22 = v2.fma(b, x22);
+      b = FloatVector.broadcast(S, a3[r]);
+      x30 = v0.fma(b, x30);
+      x31 = v1.fma(b, x31);
+      x32 = v2.fma(b, x32);
+    }
+    x00.intoArray(o0, c);
+    x01.intoArray(o0, c1);
+    x02.intoArray(o0, c2);
+    x10.intoArray(o1, c);
+    x11.intoArray(o1, c1);
+    x12.intoArray(o1, c2);
+    x20.intoArray(o2, c);
+    x21.intoArray(o2, c1);
+    x22.intoArray(o2, c2);
+    x30.intoArray(o3, c);
+    x31.intoArray(o3, c1);
+    x32.intoArray(o3, c2);
+  }
+
+  private static void block1x3(float[] ai, float[][] w, int w0, int k, float[] oi, int c, boolean add) {
+    FloatVector x0 = start(oi, c, add);
+    FloatVector x1 = start(oi, c + L, add);
+    FloatVector x2 = start(oi, c + 2 * L, add);
+    for (int r = 0; r < k; r++) {
+      float[] wr = w[w0 + r];
+      FloatVector b = FloatVector.broadcast(S, ai[r]);
+      x0 = FloatVector.fromArray(S, wr, c).fma(b, x0);
+      x1 = FloatVector.fromArray(S, wr, c + L).fma(b, x1);
+      x2 = FloatVector.fromArray(S, wr, c + 2 * L).fma(b, x2);
+    }
+    x0.intoArray(oi, c);
+    x1.intoArray(oi, c + L);
+    x2.intoArray(oi, c + 2 * L);
+  }
+
+  private static void block4x2(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+    float[] a0 = a[i];
+    float[] a1 = a[i + 1];
+    float[] a2 = a[i + 2];
+    float[] a3 = a[i + 3];
+    float[] o0 = out[i];
+    float[] o1 = out[i + 1];
+    float[] o2 = out[i + 2];
+    float[] o3 = out[i + 3];
+    FloatVector c00 = start(o0, c, add);
+    FloatVector c01 = start(o0, c + L, add);
+    FloatVector c10 = start(o1, c, add);
+    FloatVector c11 = start(o1, c + L, add);
+    FloatVector c20 = start(o2, c, add);
+    FloatVector c21 = start(o2, c + L, add);
+    FloatVector c30 = start(o3, c, add);
+    FloatVector c31 = start(o3, c + L, add);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector v0 = FloatVector.fromArray(S, wr, c);
@@ -101,9 +211,9 @@ final class VectorGemm {
     c31.intoArray(o3, c + L);
   }
 
-  private static void block1x2(float[] ai, float[][] w, int w0, int k, float[] oi, int c) {
-    FloatVector c0 = FloatVector.fromArray(S, oi, c);
-    FloatVector c1 = FloatVector.fromArray(S, oi, c + L);
+  private static void block1x2(float[] ai, float[][] w, int w0, int k, float[] oi, int c, boolean add) {
+    FloatVector c0 = start(oi, c, add);
+    FloatVector c1 = start(oi, c + L, add);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector b = FloatVector.broadcast(S, ai[r]);
@@ -112,5 +222,78 @@ final class VectorGemm {
     }
     c0.intoArray(oi, c);
     c1.intoArray(oi, c + L);
+  }
+
+  private static void block8x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+    float[] a0 = a[i];
+    float[] a1 = a[i + 1];
+    float[] a2 = a[i + 2];
+    float[] a3 = a[i + 3];
+    float[] a4 = a[i + 4];
+    float[] a5 = a[i + 5];
+    float[] a6 = a[i + 6];
+    float[] a7 = a[i + 7];
+    FloatVector x0 = start(out[i], c, add);
+    FloatVector x1 = start(out[i + 1], c, add);
+    FloatVector x2 = start(out[i + 2], c, add);
+    FloatVector x3 = start(out[i + 3], c, add);
+    FloatVector x4 = start(out[i + 4], c, add);
+    FloatVector x5 = start(out[i + 5], c, add);
+    FloatVector x6 = start(out[i + 6], c, add);
+    FloatVector x7 = start(out[i + 7], c, add);
+    for (int r = 0; r < k; r++) {
+      FloatVector v = FloatVector.fromArray(S, w[w0 + r], c);
+      x0 = v.fma(FloatVector.broadcast(S, a0[r]), x0);
+      x1 = v.fma(FloatVector.broadcast(S, a1[r]), x1);
+      x2 = v.fma(FloatVector.broadcast(S, a2[r]), x2);
+      x3 = v.fma(FloatVector.broadcast(S, a3[r]), x3);
+      x4 = v.fma(FloatVector.broadcast(S, a4[r]), x4);
+      x5 = v.fma(FloatVector.broadcast(S, a5[r]), x5);
+      x6 = v.fma(FloatVector.broadcast(S, a6[r]), x6);
+      x7 = v.fma(FloatVector.broadcast(S, a7[r]), x7);
+    }
+    x0.intoArray(out[i], c);
+    x1.intoArray(out[i + 1], c);
+    x2.intoArray(out[i + 2], c);
+    x3.intoArray(out[i + 3], c);
+    x4.intoArray(out[i + 4], c);
+    x5.intoArray(out[i + 5], c);
+    x6.intoArray(out[i + 6], c);
+    x7.intoArray(out[i + 7], c);
+  }
+  private static FloatVector start(float[] out, int c, boolean add) {
+    return add ? FloatVector.fromArray(S, out, c) : FloatVector.zero(S);
+  }
+
+  static void addScaled(float a, float[] row, int from, float[] out, int width) {
+    FloatVector b = FloatVector.broadcast(S, a);
+    int c = 0;
+    for (; c + L <= width; c += L) {
+      FloatVector.fromArray(S, row, from + c).fma(b, FloatVector.fromArray(S, out, c)).intoArray(out, c);
+    }
+    for (; c < width; c++) {
+      out[c] += a * row[from + c];
+    }
+  }
+
+  static void reluOfSum(float[] x, float[] y, float[] out, int width) {
+    int c = 0;
+    for (; c + L <= width; c += L) {
+      FloatVector.fromArray(S, x, c).add(FloatVector.fromArray(S, y, c)).max(0f).intoArray(out, c);
+    }
+    for (; c < width; c++) {
+      out[c] = Math.max(0, x[c] + y[c]);
+    }
+  }
+
+  static void addReluOfSum(float[] x, float[] y, float[] out, int width) {
+    int c = 0;
+    for (; c + L <= width; c += L) {
+      FloatVector.fromArray(S, x, c).add(FloatVector.fromArray(S, y, c)).max(0f)
+          .add(FloatVector.fromArray(S, out, c)).intoArray(out, c);
+    }
+    for (; c < width; c++) {
+      out[c] += Math.max(0, x[c] + y[c]);
+    }
   }
 }

@@ -17,7 +17,7 @@ class GemmTest {
   void vectorAndScalarPathsAgreeWithin1e5() {
     Random r = new Random(11);
     int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 48, 48}, {41, 144, 48}, {7, 64, 48}, {13, 20, 33}, {200, 48, 48},
-        {5, 3, 100}, {9, 48, 17}};
+        {5, 3, 100}, {9, 48, 17}, {40, 40, 16}, {17, 16, 16}, {6, 16, 32}, {43, 16, 48}, {3, 7, 64}};
     for (int[] sh : shapes) {
       int n = sh[0];
       int k = sh[1];
@@ -47,6 +47,46 @@ class GemmTest {
           assertThat(Math.abs(s[i][c] - exact[i][c])).as("scalar vs exact, %dx%dx%d at %d,%d", n, k, m, i, c)
               .isLessThanOrEqualTo(1e-5 * (1 + Math.abs(exact[i][c])));
         }
+      }
+    }
+  }
+
+  @Test
+  void multiplyOverwritesOnBothPaths() {
+    Random r = new Random(12);
+    for (int[] sh : new int[][] {{41, 16, 48}, {40, 40, 16}, {5, 9, 33}, {2, 3, 5}}) {
+      float[][] a = random(r, sh[0], sh[1], true);
+      float[][] w = random(r, sh[1], sh[2], false);
+      float[][] v = random(r, sh[0], sh[2], false); // garbage the product must overwrite
+      float[][] s = new float[sh[0]][sh[2]];
+      VectorGemm.multiply(a, sh[0], w, 0, sh[1], v);
+      Gemm.scalar(a, sh[0], w, 0, sh[1], s);
+      for (int i = 0; i < sh[0]; i++) {
+        for (int c = 0; c < sh[2]; c++) {
+          assertThat(Math.abs(v[i][c] - s[i][c])).as("%s at %d,%d", java.util.Arrays.toString(sh), i, c)
+              .isLessThanOrEqualTo(1e-5f * (1 + Math.abs(s[i][c])));
+        }
+      }
+    }
+  }
+
+  @Test
+  void rowOperationsMatchTheirFormulas() {
+    Random r = new Random(13);
+    for (int width : new int[] {1, 15, 16, 17, 48, 50}) {
+      float[] x = random(r, 1, 3 * width, false)[0];
+      float[] y = random(r, 1, width, false)[0];
+      float[] out = random(r, 1, width, false)[0];
+      float[] scaled = out.clone();
+      float[] relu = out.clone();
+      float[] addRelu = out.clone();
+      VectorGemm.addScaled(0.5f, x, width, scaled, width);
+      VectorGemm.reluOfSum(x, y, relu, width);
+      VectorGemm.addReluOfSum(x, y, addRelu, width);
+      for (int c = 0; c < width; c++) {
+        assertThat(scaled[c]).isCloseTo(out[c] + 0.5f * x[width + c], org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(relu[c]).isCloseTo(Math.max(0, x[c] + y[c]), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(addRelu[c]).isCloseTo(out[c] + Math.max(0, x[c] + y[c]), org.assertj.core.data.Offset.offset(1e-5f));
       }
     }
   }
