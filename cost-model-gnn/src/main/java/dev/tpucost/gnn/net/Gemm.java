@@ -127,6 +127,10 @@ public final class Gemm {
     if (a == 0) {
       return;
     }
+    if (VECTOR) {
+      VectorGemm.addScaled(a, row, 0, out, out.length);
+      return;
+    }
     for (int c = 0; c < out.length; c++) {
       out[c] += a * row[c];
     }

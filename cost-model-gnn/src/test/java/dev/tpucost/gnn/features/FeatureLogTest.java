@@ -33,6 +33,8 @@ class FeatureLogTest {
     assertThat(FeatureLog.log1p(-5)).isEqualTo(0f);
     assertThat(FeatureLog.log1p(1023)).isEqualTo((float) Math.log(1024));
     assertThat(FeatureLog.log1p(1024)).isEqualTo((float) Math.log(1025));
+    assertThat(FeatureLog.log1p(4096)).isEqualTo((float) Math.log(4097));
+    assertThat(FeatureLog.log1p(4097)).isEqualTo((float) Math.log(4098));
     assertThat(FeatureLog.log1p(0.5)).isEqualTo((float) Math.log(1.5));
     assertThat(FeatureLog.log1p(Double.NaN)).isNaN();
     assertThat(FeatureLog.log1p(Double.POSITIVE_INFINITY)).isEqualTo(Float.POSITIVE_INFINITY);
