@@ -389,6 +389,15 @@ public final class Head {
    * (one load and store of {@code outT[c][j]} per four multiply-adds).
    */
   private static void layerT(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
+    if (Gemm.VECTOR) {
+      VectorGemm.transposed(inT, w, w0, k, outT, m);
+      return;
+    }
+    layerTScalar(inT, w, w0, k, outT, m);
+  }
+
+  /** {@link #layerT} in loops C2 vectorises (the path without the Vector API). */
+  static void layerTScalar(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
     int r = 0;
     for (; r + 4 <= k; r += 4) {
       float[] i0 = inT[r];

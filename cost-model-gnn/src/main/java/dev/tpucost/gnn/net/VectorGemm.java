@@ -296,4 +296,82 @@ final class VectorGemm {
       out[c] += Math.max(0, x[c] + y[c]);
     }
   }
+  /**
+   * The head's transposed layer, {@code outT[c][j] += sum_{r < k} w[w0 + r][c] * inT[r][j]} for {@code j < m}
+   * and every row {@code c} of {@code outT}: blocks of 4 output rows by 2 vectors of configs, 8 accumulators
+   * across the whole reduction (each input vector loaded once per 4 rows, each weight broadcast once per 2
+   * vectors), then 1-row blocks and a scalar tail of configs.
+   */
+  static void transposed(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
+    int rows = outT.length;
+    int j = 0;
+    for (; j + 2 * L <= m; j += 2 * L) {
+      int c = 0;
+      for (; c + 4 <= rows; c += 4) {
+        float[] o0 = outT[c];
+        float[] o1 = outT[c + 1];
+        float[] o2 = outT[c + 2];
+        float[] o3 = outT[c + 3];
+        FloatVector x00 = FloatVector.fromArray(S, o0, j);
+        FloatVector x01 = FloatVector.fromArray(S, o0, j + L);
+        FloatVector x10 = FloatVector.fromArray(S, o1, j);
+        FloatVector x11 = FloatVector.fromArray(S, o1, j + L);
+        FloatVector x20 = FloatVector.fromArray(S, o2, j);
+        FloatVector x21 = FloatVector.fromArray(S, o2, j + L);
+        FloatVector x30 = FloatVector.fromArray(S, o3, j);
+        FloatVector x31 = FloatVector.fromArray(S, o3, j + L);
+        for (int r = 0; r < k; r++) {
+          float[] in = inT[r];
+          float[] wr = w[w0 + r];
+          FloatVector v0 = FloatVector.fromArray(S, in, j);
+          FloatVector v1 = FloatVector.fromArray(S, in, j + L);
+          FloatVector b = FloatVector.broadcast(S, wr[c]);
+          x00 = v0.fma(b, x00);
+          x01 = v1.fma(b, x01);
+          b = FloatVector.broadcast(S, wr[c + 1]);
+          x10 = v0.fma(b, x10);
+          x11 = v1.fma(b, x11);
+          b = FloatVector.broadcast(S, wr[c + 2]);
+          x20 = v0.fma(b, x20);
+          x21 = v1.fma(b, x21);
+          b = FloatVector.broadcast(S, wr[c + 3]);
+          x30 = v0.fma(b, x30);
+          x31 = v1.fma(b, x31);
+        }
+        x00.intoArray(o0, j);
+        x01.intoArray(o0, j + L);
+        x10.intoArray(o1, j);
+        x11.intoArray(o1, j + L);
+        x20.intoArray(o2, j);
+        x21.intoArray(o2, j + L);
+        x30.intoArray(o3, j);
+        x31.intoArray(o3, j + L);
+      }
+      for (; c < rows; c++) {
+        float[] o = outT[c];
+        FloatVector x0 = FloatVector.fromArray(S, o, j);
+        FloatVector x1 = FloatVector.fromArray(S, o, j + L);
+        for (int r = 0; r < k; r++) {
+          FloatVector b = FloatVector.broadcast(S, w[w0 + r][c]);
+          x0 = FloatVector.fromArray(S, inT[r], j).fma(b, x0);
+          x1 = FloatVector.fromArray(S, inT[r], j + L).fma(b, x1);
+        }
+        x0.intoArray(o, j);
+        x1.intoArray(o, j + L);
+      }
+    }
+    if (j < m) {
+      // The last configs (fewer than two vectors): scalar.
+      for (int c = 0; c < rows; c++) {
+        float[] o = outT[c];
+        for (int r = 0; r < k; r++) {
+          float a = w[w0 + r][c];
+          float[] in = inT[r];
+          for (int jj = j; jj < m; jj++) {
+            o[jj] += a * in[jj];
+          }
+        }
+      }
+    }
+  }
 }
