@@ -140,10 +140,11 @@ public final class AnalyticalModel implements CostModel {
   public static final int TILE_FEATURES = 12;
 
   /**
-   * The model's view of one (kernel, tile) as features for a learned model, all {@code log1p} of counts:
-   * grid steps, MXU streamed rows and passes, VPU, data-movement, transcendental and cross-lane vreg ops,
-   * HBM transfer cycles, DMA transfers, the estimated working set in KiB, the predicted cycles, and the
-   * tile's compute padding. The bounds must be possible (see {@link TileSpace#check}).
+   * The model's view of one (kernel, tile) as features for a learned model, all non-negative counts (a
+   * learned model takes their {@code log1p}): grid steps, MXU streamed rows and passes, VPU, data-movement,
+   * transcendental and cross-lane vreg ops, HBM transfer cycles, DMA transfers, the estimated working set in
+   * KiB, the predicted cycles, and the tile's compute padding. The bounds must be possible (see
+   * {@link TileSpace#check}).
    */
   public double[] tileFeatures(Kernel kernel, TileConfig tile) {
     TileSpace s = tileSpace(kernel);
@@ -190,16 +191,9 @@ public final class AnalyticalModel implements CostModel {
     TileConfig e = s.effective(tile);
     TileQuantities q = TileQuantities.of(s.profile(), e, chip);
     return new double[] {
-      ln1p(q.steps()), ln1p(q.mxuRows()), ln1p(q.mxuPasses()), ln1p(q.vpuOps()),
-      ln1p(q.moveOps()), ln1p(q.eupOps()), ln1p(q.xluOps()), ln1p(q.memoryCycles()),
-      ln1p(q.dmaTransfers()), ln1p(q.workingSetBytes() / 1024), ln1p(q.cycles(weights)),
-      ln1p(TileQuantities.computePadding(s.profile(), e))
+      q.steps(), q.mxuRows(), q.mxuPasses(), q.vpuOps(), q.moveOps(), q.eupOps(), q.xluOps(), q.memoryCycles(),
+      q.dmaTransfers(), q.workingSetBytes() / 1024, q.cycles(weights), TileQuantities.computePadding(s.profile(), e)
     };
-  }
-
-  /** {@code ln(1 + x)}; {@code Math.log} is a JIT intrinsic, {@code Math.log1p} a slower library call. */
-  private static double ln1p(double x) {
-    return Math.log(1 + x);
   }
 
   /** Why {@code tile}'s bounds are impossible for {@code kernel}, if they are. */

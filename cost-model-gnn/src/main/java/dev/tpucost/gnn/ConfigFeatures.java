@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The raw per-config features the head is fed: TpuGraphs' 24-number tile encoding, the analytical
- * model's 12 closed-form tile quantities, and the kernel's 4 kernel-level features ({@value #WIDTH} in all);
+ * model's 12 closed-form tile quantities (both {@code ln(1 + x)}, {@link Featurizer#log}), and the kernel's 4 kernel-level features ({@value #WIDTH} in all);
  * a chip-conditioned model's configs also carry the chip's {@link ChipFeatures} ({@value #CHIP_WIDTH} in all).
  */
 public final class ConfigFeatures {
@@ -79,7 +79,7 @@ public final class ConfigFeatures {
     float[] out = new float[chip == null ? WIDTH : CHIP_WIDTH];
     Featurizer.tileEncoding(tile, out);
     for (int i = 0; i < q.length; i++) {
-      out[Featurizer.TILE_ENCODING + i] = (float) q[i];
+      out[Featurizer.TILE_ENCODING + i] = Featurizer.log(q[i]);
     }
     System.arraycopy(graph.kernelFeatures(), 0, out, Featurizer.TILE_ENCODING + q.length, Featurizer.KERNEL_FEATURES);
     if (chip != null) {

@@ -178,8 +178,8 @@ public final class Featurizer {
     }
   }
 
-  /** {@code (float) ln(1 + max(0, v))} ({@link FeatureLog}). */
-  static float log(double v) {
+  /** {@code (float) ln(1 + max(0, v))}, the scale of raw features ({@link FeatureLog}). */
+  public static float log(double v) {
     return FeatureLog.log1p(v);
   }
 }
