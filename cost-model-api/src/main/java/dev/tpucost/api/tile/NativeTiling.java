@@ -96,20 +96,16 @@ public final class NativeTiling {
    * first tile, or XLA:TPU's default (see the class comment). 1 for rank 1.
    */
   public static long rowTile(Shape shape) {
-    return shape.rank() < 2 ? 1 : rowTile(shape, physicalOrder(shape));
+    return shape.rank() < 2 ? 1 : rowTile(shape, physicalOrder(shape)[shape.rank() - 2]);
   }
 
-  /** {@link #rowTile(Shape)} given the shape's {@link #physicalOrder}. */
-  private static long rowTile(Shape shape, int[] order) {
-    int rank = shape.rank();
-    if (rank < 2) {
-      return 1;
-    }
+  /** {@link #rowTile(Shape)} of a shape of rank 2 or more whose second-most-minor dimension is {@code rowDim}. */
+  private static long rowTile(Shape shape, int rowDim) {
     Tile first = firstTile(shape);
     if (first != null) {
       return first.rank() >= 2 && first.dim(first.rank() - 2) > 0 ? first.dim(first.rank() - 2) : 1;
     }
-    long rows = Math.max(1, shape.dim(order[rank - 2]));
+    long rows = Math.max(1, shape.dim(rowDim));
     long tile = Math.max(packing(shape.elementType().bits()), Long.highestOneBit(rows - 1) << 1);
     return Math.min(SUBLANES, rows == 1 ? packing(shape.elementType().bits()) : tile);
   }
@@ -138,7 +134,53 @@ public final class NativeTiling {
 
   /** Bytes of the whole array of {@code shape} padded to its tiles. */
   public static long paddedBytes(Shape shape) {
-    return paddedBytes(shape, null);
+    if (!shape.isArray() || shape.rank() == 0) {
+      return paddedBytes(shape, null);
+    }
+    // The whole array: only the two most minor physical dimensions are padded, so find them without
+    // building the physical order (this runs for every node of every kernel featurised).
+    int rank = shape.rank();
+    int last;
+    int second;
+    Layout layout = shape.layout().orElse(null);
+    if (layout != null) {
+      last = layout.minorToMajor(0);
+      second = rank >= 2 ? layout.minorToMajor(1) : -1;
+    } else {
+      // Default order: size-1 dimensions, then the others, each ascending; take its last two entries.
+      last = -1;
+      second = -1;
+      for (int d = rank - 1; d >= 0 && second < 0; d--) {
+        if (shape.dim(d) != 1) {
+          if (last < 0) {
+            last = d;
+          } else {
+            second = d;
+          }
+        }
+      }
+      for (int d = rank - 1; d >= 0 && (last < 0 || (second < 0 && rank >= 2)); d--) {
+        if (shape.dim(d) == 1) {
+          if (last < 0) {
+            last = d;
+          } else if (d != last) {
+            second = d;
+          }
+        }
+      }
+    }
+    double elements = 1;
+    for (int d = 0; d < rank; d++) {
+      long e = Math.max(0, shape.dim(d));
+      if (d == last) {
+        e = roundUp(e, laneTile(shape));
+      } else if (d == second) {
+        e = roundUp(e, rowTile(shape, second));
+      }
+      elements *= e;
+    }
+    double bytes = Math.ceil(elements * shape.elementType().bits() / 8.0);
+    return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
   }
 
   /**
@@ -156,7 +198,7 @@ public final class NativeTiling {
       return Math.max(1, (bits + 7) / 8);
     }
     int[] order = physicalOrder(shape);
-    long rowTile = rowTile(shape, order);
+    long rowTile = rank < 2 ? 1 : rowTile(shape, order[rank - 2]);
     long laneTile = laneTile(shape);
     double elements = 1;
     for (int p = 0; p < rank; p++) {
