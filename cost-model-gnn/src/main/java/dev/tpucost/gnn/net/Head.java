@@ -16,6 +16,8 @@ public final class Head {
   private final float[][] w1;
   private final float[] b1;
   private final float[][] w2;
+  /** {@code w2} transposed, {@code [head2][head1]}. */
+  private final float[][] w2T;
   private final float[] b2;
   private final float[] w3;
   private final float b3;
@@ -42,6 +44,12 @@ public final class Head {
     w1 = w.rows("w1", h.graphWidth() + h.configFeatures(), h.head1());
     b1 = w.rows("b1", 1, h.head1())[0];
     w2 = w.rows("w2", h.head1(), h.head2());
+    w2T = new float[h.head2()][h.head1()];
+    for (int r = 0; r < h.head1(); r++) {
+      for (int c = 0; c < h.head2(); c++) {
+        w2T[c][r] = w2[r][c];
+      }
+    }
     b2 = w.rows("b2", 1, h.head2())[0];
     float[][] last = w.rows("w3", h.head2(), 1);
     w3 = new float[h.head2()];
@@ -305,11 +313,14 @@ public final class Head {
     final float[][] z1;
     final float[][] z2;
     final float[] acc = new float[BLOCK];
+    /** The first layer's config rows transposed, a row per unit: {@code Gemm}'s left operand. */
+    final float[][] w1T;
 
     Block(Hyper h) {
       configs = new float[h.configFeatures()][BLOCK];
       z1 = new float[h.head1()][BLOCK];
       z2 = new float[h.head2()][BLOCK];
+      w1T = new float[h.head1()][h.configFeatures()];
     }
   }
 
@@ -317,10 +328,10 @@ public final class Head {
    * {@link #from} for many configs of one kernel, into {@code out} (NaN where {@code configs[i]} is
    * null), over blocks of configs held transposed (a row per feature or unit, a column per config):
    * {@code z1 = kernelPart + W1[config rows]^T . C}, {@code z2 = b2 + W2^T . relu(z1)},
-   * {@code out = b3 + w3 . relu(z2)}. The inner loops run along a block's configs, long enough for C2 to
-   * vectorise them well at the head's small widths (along a 16- or 32-wide row they were mostly loop
-   * overhead), on the scalar path and the Vector API's alike. Equal to {@link #from} within float
-   * rounding.
+   * {@code out = b3 + w3 . relu(z2)}, the two products by {@link Gemm} with the weights transposed as its left
+   * operand: its rows then run along a block's 128 configs, long enough for C2's loops and the Vector API's
+   * register blocks alike at the head's small widths (along a 16- or 32-wide row they were mostly loop
+   * overhead). Equal to {@link #from} within float rounding.
    */
   public void all(float[] kernelPart, float[][] configs, float[] out) {
     all(kernelPart, configs, out, null, null, h.configFeatures(), w1, h.graphWidth());
@@ -336,6 +347,11 @@ public final class Head {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
     Block b = blocks.get();
+    for (int c = 0; c < b.w1T.length; c++) {
+      for (int r = 0; r < f; r++) {
+        b.w1T[c][r] = w[w0 + r][c];
+      }
+    }
     for (int start = 0; start < configs.length; start += BLOCK) {
       int m = Math.min(BLOCK, configs.length - start);
       for (int j = 0; j < m; j++) {
@@ -347,7 +363,8 @@ public final class Head {
       for (int c = 0; c < b.z1.length; c++) {
         java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
       }
-      layerT(b.configs, w, w0, f, b.z1, m);
+      // z1 += W1[config rows]^T . C over whole blocks (columns past m are left-over values, never read)
+      Gemm.accumulate(b.w1T, b.w1T.length, b.configs, 0, f, b.z1);
       for (float[] row : b.z1) {
         for (int j = 0; j < m; j++) {
           row[j] = Math.max(0, row[j]);
@@ -356,7 +373,7 @@ public final class Head {
       for (int c = 0; c < b.z2.length; c++) {
         java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
       }
-      layerT(b.z1, w2, 0, h.head1(), b.z2, m);
+      Gemm.accumulate(w2T, w2T.length, b.z1, 0, h.head1(), b.z2);
       lastT(b, b3, w3, out, configs, start, m);
       if (low != null) {
         lastT(b, bq[0], wq[0], low, configs, start, m);
@@ -381,54 +398,6 @@ public final class Head {
     }
     for (int j = 0; j < m; j++) {
       out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
-    }
-  }
-
-  /**
-   * {@code outT[c][j] += sum_{r < k} w[w0 + r][c] * inT[r][j]} for {@code j < m}, four input rows at a time
-   * (one load and store of {@code outT[c][j]} per four multiply-adds).
-   */
-  private static void layerT(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
-    if (Gemm.VECTOR) {
-      VectorGemm.transposed(inT, w, w0, k, outT, m);
-      return;
-    }
-    layerTScalar(inT, w, w0, k, outT, m);
-  }
-
-  /** {@link #layerT} in loops C2 vectorises (the path without the Vector API). */
-  static void layerTScalar(float[][] inT, float[][] w, int w0, int k, float[][] outT, int m) {
-    int r = 0;
-    for (; r + 4 <= k; r += 4) {
-      float[] i0 = inT[r];
-      float[] i1 = inT[r + 1];
-      float[] i2 = inT[r + 2];
-      float[] i3 = inT[r + 3];
-      float[] v0 = w[w0 + r];
-      float[] v1 = w[w0 + r + 1];
-      float[] v2 = w[w0 + r + 2];
-      float[] v3 = w[w0 + r + 3];
-      for (int c = 0; c < outT.length; c++) {
-        float a0 = v0[c];
-        float a1 = v1[c];
-        float a2 = v2[c];
-        float a3 = v3[c];
-        float[] o = outT[c];
-        for (int j = 0; j < m; j++) {
-          o[j] += a0 * i0[j] + a1 * i1[j] + a2 * i2[j] + a3 * i3[j];
-        }
-      }
-    }
-    for (; r < k; r++) {
-      float[] i0 = inT[r];
-      float[] v0 = w[w0 + r];
-      for (int c = 0; c < outT.length; c++) {
-        float a0 = v0[c];
-        float[] o = outT[c];
-        for (int j = 0; j < m; j++) {
-          o[j] += a0 * i0[j];
-        }
-      }
     }
   }
 }
