@@ -153,47 +153,50 @@ public final class AnalyticalModel implements CostModel {
   }
 
   /**
-   * Features of many tiles of one kernel, analysing the kernel once: per tile, its features or why it is
-   * rejected.
+   * {@link #tileFeatures} of many tiles of one kernel, analysing the kernel once, without a record per tile
+   * (for ranking many configs): tile {@code i}'s
+   * {@link #TILE_FEATURES} counts go to {@code counts[i * TILE_FEATURES ...]} (at least that long), and the
+   * result holds per tile why it is rejected, or null if it is accepted (its counts are then written).
    */
-  public List<TileFeatures> tileFeaturesAll(Kernel kernel, List<TileConfig> tiles) {
+  public String[] tileFeaturesInto(Kernel kernel, List<TileConfig> tiles, double[] counts) {
+    if (counts.length < tiles.size() * TILE_FEATURES) {
+      throw new IllegalArgumentException(counts.length + " counts for " + tiles.size() + " tiles");
+    }
     TileSpace s = tileSpace(kernel);
-    List<TileFeatures> out = new ArrayList<>(tiles.size());
-    for (TileConfig t : tiles) {
+    String[] refusals = new String[tiles.size()];
+    for (int i = 0; i < refusals.length; i++) {
+      TileConfig t = tiles.get(i);
       Optional<String> problem = s.check(t);
-      out.add(problem.isPresent() ? TileFeatures.rejected(problem.get()) : TileFeatures.of(features(s, t)));
+      if (problem.isPresent()) {
+        refusals[i] = problem.get();
+      } else {
+        features(s, t, counts, i * TILE_FEATURES);
+      }
     }
-    return out;
-  }
-
-  /**
-   * One tile's features, or why the tile is rejected.
-   *
-   * @param features the features ({@link #TILE_FEATURES} values), or null when rejected
-   * @param problem why the tile is rejected, or null
-   */
-  public record TileFeatures(double[] features, String problem) {
-    static TileFeatures of(double[] features) {
-      return new TileFeatures(features, null);
-    }
-
-    static TileFeatures rejected(String problem) {
-      return new TileFeatures(null, problem);
-    }
-
-    /** True if the tile was accepted. */
-    public boolean accepted() {
-      return problem == null;
-    }
+    return refusals;
   }
 
   private double[] features(TileSpace s, TileConfig tile) {
+    double[] out = new double[TILE_FEATURES];
+    features(s, tile, out, 0);
+    return out;
+  }
+
+  private void features(TileSpace s, TileConfig tile, double[] out, int at) {
     TileConfig e = s.effective(tile);
     TileQuantities q = TileQuantities.of(s.profile(), e, chip);
-    return new double[] {
-      q.steps(), q.mxuRows(), q.mxuPasses(), q.vpuOps(), q.moveOps(), q.eupOps(), q.xluOps(), q.memoryCycles(),
-      q.dmaTransfers(), q.workingSetBytes() / 1024, q.cycles(weights), TileQuantities.computePadding(s.profile(), e)
-    };
+    out[at] = q.steps();
+    out[at + 1] = q.mxuRows();
+    out[at + 2] = q.mxuPasses();
+    out[at + 3] = q.vpuOps();
+    out[at + 4] = q.moveOps();
+    out[at + 5] = q.eupOps();
+    out[at + 6] = q.xluOps();
+    out[at + 7] = q.memoryCycles();
+    out[at + 8] = q.dmaTransfers();
+    out[at + 9] = q.workingSetBytes() / 1024;
+    out[at + 10] = q.cycles(weights);
+    out[at + 11] = TileQuantities.computePadding(s.profile(), e);
   }
 
   /** Why {@code tile}'s bounds are impossible for {@code kernel}, if they are. */

@@ -62,26 +62,25 @@ public final class ConfigFeatures {
    */
   public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
       float[] chip) {
-    List<AnalyticalModel.TileFeatures> q = analytical.tileFeaturesAll(kernel, tiles);
+    double[] counts = new double[tiles.size() * AnalyticalModel.TILE_FEATURES];
+    String[] refusals = analytical.tileFeaturesInto(kernel, tiles, counts);
     TileSpace space = analytical.tileSpace(kernel);
-    float[][] out = new float[q.size()][];
-    String[] refusals = new String[q.size()];
+    float[][] out = new float[refusals.length][];
     for (int i = 0; i < out.length; i++) {
-      AnalyticalModel.TileFeatures f = q.get(i);
-      refusals[i] = f.problem();
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      out[i] = f.accepted() ? assemble(space.effective(tiles.get(i)), f.features(), graph, chip) : null;
+      out[i] = refusals[i] == null
+          ? assemble(space.effective(tiles.get(i)), counts, i * AnalyticalModel.TILE_FEATURES, graph, chip) : null;
     }
     return new Batch(out, refusals);
   }
 
-  private static float[] assemble(TileConfig tile, double[] q, KernelGraph graph, float[] chip) {
+  private static float[] assemble(TileConfig tile, double[] counts, int at, KernelGraph graph, float[] chip) {
     float[] out = new float[chip == null ? WIDTH : CHIP_WIDTH];
     Featurizer.tileEncoding(tile, out);
-    for (int i = 0; i < q.length; i++) {
-      out[Featurizer.TILE_ENCODING + i] = Featurizer.log(q[i]);
+    for (int i = 0; i < AnalyticalModel.TILE_FEATURES; i++) {
+      out[Featurizer.TILE_ENCODING + i] = Featurizer.log(counts[at + i]);
     }
-    System.arraycopy(graph.kernelFeatures(), 0, out, Featurizer.TILE_ENCODING + q.length, Featurizer.KERNEL_FEATURES);
+    System.arraycopy(graph.kernelFeatures(), 0, out, SHARED_FROM, Featurizer.KERNEL_FEATURES);
     if (chip != null) {
       System.arraycopy(chip, 0, out, WIDTH, ChipFeatures.WIDTH);
     }
