@@ -153,16 +153,12 @@ public final class AnalyticalModel implements CostModel {
   }
 
   /**
-   * {@link #tileFeatures} of many tiles of one kernel, analysing the kernel once, without a record per tile
-   * (for ranking many configs): tile {@code i}'s
-   * {@link #TILE_FEATURES} counts go to {@code counts[i * TILE_FEATURES ...]} (at least that long), and the
-   * result holds per tile why it is rejected, or null if it is accepted (its counts are then written).
+   * {@link #tileFeatures} of many tiles of one kernel, analysing the kernel once: for ranking many configs,
+   * the counts of every tile in one array rather than a record per tile.
    */
-  public String[] tileFeaturesInto(Kernel kernel, List<TileConfig> tiles, double[] counts) {
-    if (counts.length < tiles.size() * TILE_FEATURES) {
-      throw new IllegalArgumentException(counts.length + " counts for " + tiles.size() + " tiles");
-    }
+  public TileCounts tileFeaturesAll(Kernel kernel, List<TileConfig> tiles) {
     TileSpace s = tileSpace(kernel);
+    double[] counts = new double[tiles.size() * TILE_FEATURES];
     String[] refusals = new String[tiles.size()];
     for (int i = 0; i < refusals.length; i++) {
       TileConfig t = tiles.get(i);
@@ -173,7 +169,24 @@ public final class AnalyticalModel implements CostModel {
         features(s, t, counts, i * TILE_FEATURES);
       }
     }
-    return refusals;
+    return new TileCounts(counts, refusals);
+  }
+
+  /**
+   * {@link #tileFeaturesAll}'s result: tile {@code i}'s {@link #TILE_FEATURES} counts at {@code counts[i *
+   * TILE_FEATURES ...]}, or why it is rejected ({@code refusals[i]}, null for an accepted tile). The arrays are
+   * the caller's (not copied).
+   */
+  public record TileCounts(double[] counts, String[] refusals) {
+    /** True if tile {@code i} was accepted. */
+    public boolean accepted(int i) {
+      return refusals[i] == null;
+    }
+
+    /** Count {@code k} of accepted tile {@code i}. */
+    public double count(int i, int k) {
+      return counts[i * TILE_FEATURES + k];
+    }
   }
 
   private double[] features(TileSpace s, TileConfig tile) {

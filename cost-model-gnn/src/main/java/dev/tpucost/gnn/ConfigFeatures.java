@@ -62,23 +62,22 @@ public final class ConfigFeatures {
    */
   public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
       float[] chip) {
-    double[] counts = new double[tiles.size() * AnalyticalModel.TILE_FEATURES];
-    String[] refusals = analytical.tileFeaturesInto(kernel, tiles, counts);
+    AnalyticalModel.TileCounts counts = analytical.tileFeaturesAll(kernel, tiles);
     TileSpace space = analytical.tileSpace(kernel);
-    float[][] out = new float[refusals.length][];
+    float[][] out = new float[tiles.size()][];
     for (int i = 0; i < out.length; i++) {
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      out[i] = refusals[i] == null
-          ? assemble(space.effective(tiles.get(i)), counts, i * AnalyticalModel.TILE_FEATURES, graph, chip) : null;
+      out[i] = counts.accepted(i) ? assemble(space.effective(tiles.get(i)), counts, i, graph, chip) : null;
     }
-    return new Batch(out, refusals);
+    return new Batch(out, counts.refusals());
   }
 
-  private static float[] assemble(TileConfig tile, double[] counts, int at, KernelGraph graph, float[] chip) {
+  private static float[] assemble(TileConfig tile, AnalyticalModel.TileCounts counts, int i, KernelGraph graph,
+      float[] chip) {
     float[] out = new float[chip == null ? WIDTH : CHIP_WIDTH];
     Featurizer.tileEncoding(tile, out);
-    for (int i = 0; i < AnalyticalModel.TILE_FEATURES; i++) {
-      out[Featurizer.TILE_ENCODING + i] = Featurizer.log(counts[at + i]);
+    for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
+      out[Featurizer.TILE_ENCODING + k] = Featurizer.log(counts.count(i, k));
     }
     System.arraycopy(graph.kernelFeatures(), 0, out, SHARED_FROM, Featurizer.KERNEL_FEATURES);
     if (chip != null) {

@@ -179,15 +179,10 @@ public final class TileConfig {
    */
   public float[] features() {
     float[] f = new float[24];
-    features(f, 0);
+    encode(kernelBounds, f, 0);
+    encode(outputBounds, f, 8);
+    encode(inputBounds, f, 16);
     return f;
-  }
-
-  /** {@link #features()} into {@code out[at ... at + 24)}. */
-  public void features(float[] out, int at) {
-    encode(kernelBounds, out, at);
-    encode(outputBounds, out, at + 8);
-    encode(inputBounds, out, at + 16);
   }
 
   private static void encode(long[] bounds, float[] f, int at) {

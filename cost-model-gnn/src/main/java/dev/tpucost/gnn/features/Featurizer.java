@@ -172,9 +172,9 @@ public final class Featurizer {
 
   /** {@link #tileEncoding(TileConfig)} into {@code out[0, TILE_ENCODING)}. */
   public static void tileEncoding(TileConfig t, float[] out) {
-    t.features(out, 0);
+    float[] raw = t.features();
     for (int i = 0; i < TILE_ENCODING; i++) {
-      out[i] = log(out[i]);
+      out[i] = log(raw[i]);
     }
   }
 
