@@ -175,7 +175,7 @@ public final class AnalyticalModel implements CostModel {
   /**
    * {@link #tileFeaturesAll}'s result: tile {@code i}'s {@link #TILE_FEATURES} counts at {@code counts[i *
    * TILE_FEATURES ...]}, or why it is rejected ({@code refusals[i]}, null for an accepted tile). The arrays are
-   * the caller's (not copied).
+   * shared with the record, not copied.
    */
   public record TileCounts(double[] counts, String[] refusals) {
     /** True if tile {@code i} was accepted. */

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * The raw per-config features the head is fed: TpuGraphs' 24-number tile encoding, the analytical
- * model's 12 closed-form tile quantities (both {@code ln(1 + x)}, {@link Featurizer#log}), and the kernel's 4 kernel-level features ({@value #WIDTH} in all);
- * a chip-conditioned model's configs also carry the chip's {@link ChipFeatures} ({@value #CHIP_WIDTH} in all).
+ * model's 12 closed-form tile quantities (both {@code ln(1 + x)}, {@link Featurizer#log}), and the kernel's 4
+ * kernel-level features ({@value #WIDTH} in all); a chip-conditioned model's configs also carry the chip's
+ * {@link ChipFeatures} ({@value #CHIP_WIDTH} in all).
  */
 public final class ConfigFeatures {
   /** Feature count. */

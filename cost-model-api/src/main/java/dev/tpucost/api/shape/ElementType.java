@@ -66,13 +66,11 @@ public enum ElementType {
   private final int number;
   private final String text;
   private final int bits;
-  private final boolean floating;
 
   ElementType(int number, String text, int bits) {
     this.number = number;
     this.text = text;
     this.bits = bits;
-    this.floating = text.startsWith("f") || text.startsWith("bf") || text.equals("c64") || text.equals("c128");
   }
 
   /** XLA's proto enum number. */
@@ -97,7 +95,7 @@ public enum ElementType {
 
   /** True for floating-point types, including the f8/f6/f4 variants and complex types. */
   public boolean isFloating() {
-    return floating;
+    return text.startsWith("f") || text.startsWith("bf") || isComplex();
   }
 
   /** True for c64 and c128. */

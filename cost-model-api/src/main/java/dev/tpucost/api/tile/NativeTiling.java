@@ -134,53 +134,7 @@ public final class NativeTiling {
 
   /** Bytes of the whole array of {@code shape} padded to its tiles. */
   public static long paddedBytes(Shape shape) {
-    if (!shape.isArray() || shape.rank() == 0) {
-      return paddedBytes(shape, null);
-    }
-    // The whole array: only the two most minor physical dimensions are padded, so find them without
-    // building the physical order (this runs for every node of every kernel featurised).
-    int rank = shape.rank();
-    int last;
-    int second;
-    Layout layout = shape.layout().orElse(null);
-    if (layout != null) {
-      last = layout.minorToMajor(0);
-      second = rank >= 2 ? layout.minorToMajor(1) : -1;
-    } else {
-      // Default order: size-1 dimensions, then the others, each ascending; take its last two entries.
-      last = -1;
-      second = -1;
-      for (int d = rank - 1; d >= 0 && second < 0; d--) {
-        if (shape.dim(d) != 1) {
-          if (last < 0) {
-            last = d;
-          } else {
-            second = d;
-          }
-        }
-      }
-      for (int d = rank - 1; d >= 0 && (last < 0 || (second < 0 && rank >= 2)); d--) {
-        if (shape.dim(d) == 1) {
-          if (last < 0) {
-            last = d;
-          } else if (d != last) {
-            second = d;
-          }
-        }
-      }
-    }
-    double elements = 1;
-    for (int d = 0; d < rank; d++) {
-      long e = Math.max(0, shape.dim(d));
-      if (d == last) {
-        e = roundUp(e, laneTile(shape));
-      } else if (d == second) {
-        e = roundUp(e, rowTile(shape, second));
-      }
-      elements *= e;
-    }
-    double bytes = Math.ceil(elements * shape.elementType().bits() / 8.0);
-    return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
+    return paddedBytes(shape, null);
   }
 
   /**

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class PaddedBytesTest {
   @Test
-  void wholeArrayFastPathEqualsTheBlockRuleOverTheWholeArray() {
+  void wholeArrayEqualsTheBlockRuleOverTheWholeArray() {
     Random r = new Random(21);
     ElementType[] types = {ElementType.F32, ElementType.BF16, ElementType.S8, ElementType.PRED, ElementType.F64};
     String[] tilings = {"", ":T(8,128)", ":T(8,128)(2,1)", ":T(2,128)(2,1)", ":T(4,128)(4,1)", ":T(1024)", ":T(256)"};

@@ -57,15 +57,12 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
       List<Example> val = new ArrayList<>();
       List<String> hashes = new ArrayList<>();
       List<ChipSpec> specs = new ArrayList<>();
-      ChipSpec chip = null;
       boolean valFromTraining = false;
       for (Path dataDir : dataDirs) {
         DatasetReader reader = DatasetReader.open(dataDir);
         ChipSpec c = reader.chip();
-        if (chip == null) {
-          chip = c;
-        } else if (!conditioned && !c.sameHardware(chip)) {
-          throw new IllegalArgumentException(dataDir + ": labelled on chip " + c.name() + ", not " + chip.name()
+        if (!conditioned && !specs.isEmpty() && !c.sameHardware(specs.get(0))) {
+          throw new IllegalArgumentException(dataDir + ": labelled on chip " + c.name() + ", not " + specs.get(0).name()
               + " like the first dataset; datasets of several chips train a chip-conditioned model (--chip-conditioned)");
         }
         AnalyticalModel analytical = AnalyticalModel.create(c);

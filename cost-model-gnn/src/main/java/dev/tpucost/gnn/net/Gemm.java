@@ -124,15 +124,8 @@ public final class Gemm {
 
   /** {@code out[c] += a * row[c]} over {@code out}'s length; skips {@code a == 0} (ReLU zeros are common). */
   static void axpy(float a, float[] row, float[] out) {
-    if (a == 0) {
-      return;
-    }
-    if (VECTOR) {
-      VectorGemm.addScaled(a, row, 0, out, out.length);
-      return;
-    }
-    for (int c = 0; c < out.length; c++) {
-      out[c] += a * row[c];
+    if (a != 0) {
+      addScaled(a, row, 0, out, out.length);
     }
   }
 

@@ -15,6 +15,8 @@ public final class Head {
   private final Hyper h;
   private final float[][] w1;
   private final float[] b1;
+  /** The first layer's config rows transposed, {@code [head1][configFeatures]}: {@link #all}'s left operand. */
+  private final float[][] w1T;
   private final float[][] w2;
   /** {@code w2} transposed, {@code [head2][head1]}. */
   private final float[][] w2T;
@@ -44,12 +46,8 @@ public final class Head {
     w1 = w.rows("w1", h.graphWidth() + h.configFeatures(), h.head1());
     b1 = w.rows("b1", 1, h.head1())[0];
     w2 = w.rows("w2", h.head1(), h.head2());
-    w2T = new float[h.head2()][h.head1()];
-    for (int r = 0; r < h.head1(); r++) {
-      for (int c = 0; c < h.head2(); c++) {
-        w2T[c][r] = w2[r][c];
-      }
-    }
+    w1T = transposed(w1, h.graphWidth(), h.configFeatures());
+    w2T = transposed(w2, 0, h.head1());
     b2 = w.rows("b2", 1, h.head2())[0];
     float[][] last = w.rows("w3", h.head2(), 1);
     w3 = new float[h.head2()];
@@ -141,7 +139,7 @@ public final class Head {
       }
       own = sharedFrom;
     }
-    run(start, configs, out, low, high, own, w1, h.graphWidth());
+    run(start, configs, out, low, high, own, w1, h.graphWidth(), w1T);
   }
 
   /**
@@ -171,19 +169,19 @@ public final class Head {
     for (int r = own; r < h.configFeatures(); r++) {
       Gemm.axpy(first[r], fh.rows()[r], start);
     }
-    run(start, configs, out, low, high, own, fh.rows(), 0);
+    run(start, configs, out, low, high, own, fh.rows(), 0, fh.rowsT());
   }
 
   /** The configs through the head from {@code start}, over their first {@code own} columns ({@code w[w0...]}). */
   private void run(float[] start, float[][] configs, float[] out, float[] low, float[] high, int own, float[][] w,
-      int w0) {
+      int w0, float[][] wT) {
     boolean quantiles = low != null || high != null;
     if (quantiles && (wq == null || low == null || high == null || low.length != out.length || high.length != out.length)) {
       throw new IllegalArgumentException(wq == null ? "the network has no quantile outputs" : "low and high must both be"
           + " given, as long as the outputs");
     }
     if (configs.length >= BLOCKED_FROM) {
-      all(start, configs, out, low, high, own, w, w0);
+      all(start, configs, out, low, high, own, wT);
       return;
     }
     for (int j = 0; j < configs.length; j++) {
@@ -240,9 +238,10 @@ public final class Head {
   /**
    * The head's config rows folded with a config normaliser: {@code rows[r] = W1[config row r] / std[r]} and
    * {@code shift = - sum_r (mean[r] / std[r]) W1[config row r]} (summed in double), so that {@code raw .
-   * rows + shift} equals {@code ((raw - mean) / std) . W1[config rows]}.
+   * rows + shift} equals {@code ((raw - mean) / std) . W1[config rows]}; {@code rowsT} is {@code rows}
+   * transposed (for {@link #all}).
    */
-  private record FoldedHead(Normalizer norm, float[][] rows, float[] shift) {}
+  private record FoldedHead(Normalizer norm, float[][] rows, float[][] rowsT, float[] shift) {}
 
   private volatile FoldedHead foldedHead;
 
@@ -262,7 +261,7 @@ public final class Head {
     for (int c = 0; c < s.length; c++) {
       s[c] = (float) shift[c];
     }
-    f = new FoldedHead(norm, rows, s);
+    f = new FoldedHead(norm, rows, transposed(rows, 0, n), s);
     foldedHead = f;
     return f;
   }
@@ -313,14 +312,11 @@ public final class Head {
     final float[][] z1;
     final float[][] z2;
     final float[] acc = new float[BLOCK];
-    /** The first layer's config rows transposed, a row per unit: {@code Gemm}'s left operand. */
-    final float[][] w1T;
 
     Block(Hyper h) {
       configs = new float[h.configFeatures()][BLOCK];
       z1 = new float[h.head1()][BLOCK];
       z2 = new float[h.head2()][BLOCK];
-      w1T = new float[h.head1()][h.configFeatures()];
     }
   }
 
@@ -334,24 +330,19 @@ public final class Head {
    * overhead). Equal to {@link #from} within float rounding.
    */
   public void all(float[] kernelPart, float[][] configs, float[] out) {
-    all(kernelPart, configs, out, null, null, h.configFeatures(), w1, h.graphWidth());
+    all(kernelPart, configs, out, null, null, h.configFeatures(), w1T);
   }
 
   /**
    * {@link #all(float[], float[][], float[])} over the configs' first {@code f} features only, the
-   * config rows of the first layer being {@code w[w0...]}.
+   * first layer's config rows transposed being {@code wT} (a row per unit).
    */
-  private void all(float[] kernelPart, float[][] configs, float[] out, float[] low, float[] high, int f, float[][] w,
-      int w0) {
+  private void all(float[] kernelPart, float[][] configs, float[] out, float[] low, float[] high, int f,
+      float[][] wT) {
     if (out.length != configs.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
     Block b = blocks.get();
-    for (int c = 0; c < b.w1T.length; c++) {
-      for (int r = 0; r < f; r++) {
-        b.w1T[c][r] = w[w0 + r][c];
-      }
-    }
     for (int start = 0; start < configs.length; start += BLOCK) {
       int m = Math.min(BLOCK, configs.length - start);
       for (int j = 0; j < m; j++) {
@@ -364,7 +355,7 @@ public final class Head {
         java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
       }
       // z1 += W1[config rows]^T . C over whole blocks (columns past m are left-over values, never read)
-      Gemm.accumulate(b.w1T, b.w1T.length, b.configs, 0, f, b.z1);
+      Gemm.accumulate(wT, wT.length, b.configs, 0, f, b.z1);
       for (float[] row : b.z1) {
         for (int j = 0; j < m; j++) {
           row[j] = Math.max(0, row[j]);
@@ -399,5 +390,16 @@ public final class Head {
     for (int j = 0; j < m; j++) {
       out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
     }
+  }
+
+  /** Rows {@code from ... from + rows} of {@code w} transposed: {@code out[c][r] = w[from + r][c]}. */
+  private static float[][] transposed(float[][] w, int from, int rows) {
+    float[][] out = new float[w[from].length][rows];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < out.length; c++) {
+        out[c][r] = w[from + r][c];
+      }
+    }
+    return out;
   }
 }
