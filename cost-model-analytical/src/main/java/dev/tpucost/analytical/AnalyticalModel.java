@@ -157,8 +157,18 @@ public final class AnalyticalModel implements CostModel {
    * the counts of every tile in one array rather than a record per tile.
    */
   public TileCounts tileFeaturesAll(Kernel kernel, List<TileConfig> tiles) {
+    return tileFeaturesAll(kernel, tiles, null);
+  }
+
+  /**
+   * {@link #tileFeaturesAll(Kernel, List)} with the counts written into {@code reuse} if it holds at least
+   * {@code tiles.size() * TILE_FEATURES} values (the result then shares it: a caller ranking many batches on
+   * one thread saves allocating the array each time), else into a new array; {@code reuse} may be null.
+   */
+  public TileCounts tileFeaturesAll(Kernel kernel, List<TileConfig> tiles, double[] reuse) {
     TileSpace s = tileSpace(kernel);
-    double[] counts = new double[tiles.size() * TILE_FEATURES];
+    double[] counts = reuse != null && reuse.length >= tiles.size() * TILE_FEATURES ? reuse
+        : new double[tiles.size() * TILE_FEATURES];
     String[] refusals = new String[tiles.size()];
     for (int i = 0; i < refusals.length; i++) {
       TileConfig t = tiles.get(i);

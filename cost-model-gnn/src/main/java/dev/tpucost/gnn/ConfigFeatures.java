@@ -34,21 +34,39 @@ public final class ConfigFeatures {
 
   private ConfigFeatures() {}
 
-  /** The analytical model's runtime in nanoseconds, recovered from raw features ({@code ln(1 + cycles)}). */
-  public static double analyticalNanoseconds(float[] raw, ChipSpec chip) {
-    return (Math.exp(raw[ANALYTICAL_CYCLES]) - 1) / chip.clockGhz();
-  }
-
   /**
-   * The raw features of every tile of one kernel (the kernel analysed once).
+   * The raw features of every tile of one kernel, feature-major: the accepted tiles' features are the columns
+   * of a {@code width x count} matrix in one flat array ({@code byFeature[f * count + c]} is feature {@code f} of
+   * the {@code c}-th accepted tile), so that the head reads each feature of a block of configs as one run and
+   * nothing is allocated per config.
    *
-   * @param rows per tile its features, or null if the analytical model refuses the tile
+   * @param byFeature the matrix, {@code width * count} values
+   * @param width features per config ({@link #WIDTH} or {@link #CHIP_WIDTH})
+   * @param count accepted tiles
+   * @param column per tile its column in the matrix, or -1 if the analytical model refuses it
    * @param refusals per tile why it is refused, or null
    */
-  public record Batch(float[][] rows, String[] refusals) {
+  public record Batch(float[] byFeature, int width, int count, int[] column, String[] refusals) {
     /** True if tile {@code i} is refused. */
     public boolean refused(int i) {
-      return rows[i] == null;
+      return column[i] < 0;
+    }
+
+    /** A copy of the features of the config in column {@code c}. */
+    public float[] features(int c) {
+      float[] out = new float[width];
+      for (int f = 0; f < width; f++) {
+        out[f] = byFeature[f * count + c];
+      }
+      return out;
+    }
+
+    /**
+     * The analytical model's runtime in nanoseconds of the config in column {@code c}, recovered from its
+     * feature {@code ln(1 + cycles)}.
+     */
+    public double analyticalNanoseconds(int c, ChipSpec chip) {
+      return (Math.exp(byFeature[ANALYTICAL_CYCLES * count + c]) - 1) / chip.clockGhz();
     }
   }
 
@@ -59,31 +77,101 @@ public final class ConfigFeatures {
 
   /**
    * The raw features of every tile of one kernel, or its refusal; with {@code chip} (the kernel's
-   * {@link ChipFeatures}) appended to each row for a chip-conditioned model, null otherwise.
+   * {@link ChipFeatures}) appended to each config for a chip-conditioned model, null otherwise.
    */
   public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
       float[] chip) {
-    AnalyticalModel.TileCounts counts = analytical.tileFeaturesAll(kernel, tiles);
-    TileSpace space = analytical.tileSpace(kernel);
-    float[][] out = new float[tiles.size()][];
-    for (int i = 0; i < out.length; i++) {
-      // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      out[i] = counts.accepted(i) ? assemble(space.effective(tiles.get(i)), counts, i, graph, chip) : null;
-    }
-    return new Batch(out, counts.refusals());
+    return ofAll(analytical, kernel, graph, tiles, chip, null);
   }
 
-  private static float[] assemble(TileConfig tile, AnalyticalModel.TileCounts counts, int i, KernelGraph graph,
-      float[] chip) {
-    float[] out = new float[chip == null ? WIDTH : CHIP_WIDTH];
-    Featurizer.tileEncoding(tile, out);
+  /**
+   * Arrays {@link #ofAll(AnalyticalModel, Kernel, KernelGraph, List, float[], Buffers)} writes into instead of
+   * allocating them per batch: one per thread, for a model that ranks many batches (each batch's matrix and
+   * counts are some kilobytes of fresh memory, not in the core's caches). Not thread-safe.
+   */
+  public static final class Buffers {
+    private float[] matrix = new float[0];
+    private double[] counts = new double[0];
+  }
+
+  /**
+   * {@link #ofAll(AnalyticalModel, Kernel, KernelGraph, List, float[])} in {@code buffers} (grown as needed):
+   * the batch shares its matrix with them, so it is valid until their next use.
+   */
+  public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
+      float[] chip, Buffers buffers) {
+    double[] reuse = null;
+    if (buffers != null) {
+      if (buffers.counts.length < tiles.size() * AnalyticalModel.TILE_FEATURES) {
+        buffers.counts = new double[tiles.size() * AnalyticalModel.TILE_FEATURES];
+      }
+      reuse = buffers.counts;
+    }
+    AnalyticalModel.TileCounts counts = analytical.tileFeaturesAll(kernel, tiles, reuse);
+    TileSpace space = analytical.tileSpace(kernel);
+    int[] column = new int[tiles.size()];
+    int n = 0;
+    for (int i = 0; i < column.length; i++) {
+      column[i] = counts.accepted(i) ? n++ : -1;
+    }
+    int width = chip == null ? WIDTH : CHIP_WIDTH;
+    float[] m;
+    if (buffers == null) {
+      m = new float[width * n];
+    } else {
+      if (buffers.matrix.length < width * n) {
+        buffers.matrix = new float[width * n];
+      }
+      m = buffers.matrix;
+    }
+    // First the raw tile encodings, tile by tile; then feature by feature the logs, each computed only where
+    // the value differs from the previous tile's: candidates are usually listed with most dimensions changing
+    // slowly, and about half of the features have one value for every candidate of a kernel.
+    for (int i = 0; i < column.length; i++) {
+      int c = column[i];
+      if (c < 0) {
+        continue;
+      }
+      // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
+      TileConfig tile = space.effective(tiles.get(i));
+      for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
+        m[f * n + c] = tile.feature(f);
+      }
+    }
+    for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
+      float previous = Float.NaN;
+      float log = Float.NaN;
+      for (int c = f * n; c < (f + 1) * n; c++) {
+        if (m[c] != previous) {
+          previous = m[c];
+          log = Featurizer.log(previous);
+        }
+        m[c] = log;
+      }
+    }
+    double[] raw = counts.counts();
     for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
-      out[Featurizer.TILE_ENCODING + k] = Featurizer.log(counts.count(i, k));
+      int at = (Featurizer.TILE_ENCODING + k) * n;
+      double previous = Double.NaN;
+      float log = Float.NaN;
+      for (int i = 0; i < column.length; i++) {
+        if (column[i] >= 0) {
+          double x = raw[i * AnalyticalModel.TILE_FEATURES + k];
+          if (x != previous) {
+            previous = x;
+            log = Featurizer.log(x);
+          }
+          m[at + column[i]] = log;
+        }
+      }
     }
-    System.arraycopy(graph.kernelFeatures(), 0, out, SHARED_FROM, Featurizer.KERNEL_FEATURES);
-    if (chip != null) {
-      System.arraycopy(chip, 0, out, WIDTH, ChipFeatures.WIDTH);
+    float[] shared = graph.kernelFeatures();
+    for (int f = 0; f < Featurizer.KERNEL_FEATURES; f++) {
+      java.util.Arrays.fill(m, (SHARED_FROM + f) * n, (SHARED_FROM + f + 1) * n, shared[f]);
     }
-    return out;
+    for (int f = 0; chip != null && f < ChipFeatures.WIDTH; f++) {
+      java.util.Arrays.fill(m, (WIDTH + f) * n, (WIDTH + f + 1) * n, chip[f]);
+    }
+    return new Batch(m, width, n, column, counts.refusals());
   }
 }

@@ -265,52 +265,69 @@ public final class GnnModel implements CostModel {
   /** Predictions, and per tile whether the analytical estimate stood in for an extrapolating learned one. */
   private record Run(List<TilePrediction> predictions, boolean[] extrapolated) {}
 
+  /**
+   * Tiles per part of {@link #run}: each part's features, head and predictions are done before the next part's,
+   * its arrays staying in the core's caches.
+   */
+  private static final int PART = 128;
+
+  /** Per-thread arrays of {@link #run}'s parts. */
+  private static final ThreadLocal<ConfigFeatures.Buffers> FEATURE_BUFFERS =
+      ThreadLocal.withInitial(ConfigFeatures.Buffers::new);
+
   private Run run(Kernel kernel, List<TileConfig> tiles) {
     Embedded e = embedded(kernel);
-    ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), tiles, e.chipRow());
-    float[][] cfg = batch.rows();
-    double[] analyticalNs = new double[cfg.length];
-    for (int i = 0; i < cfg.length && hybrid; i++) {
-      analyticalNs[i] = cfg[i] != null ? ConfigFeatures.analyticalNanoseconds(cfg[i], chip) : 0;
-    }
-    float[] out = new float[cfg.length];
-    float[] low = interval == null ? null : new float[cfg.length];
-    float[] high = interval == null ? null : new float[cfg.length];
-    if (e.headInput() != null) {
-      // Late join: the raw features go straight in, the normaliser folded into the head.
-      forward.head().outputsRaw(e.headInput(), cfg, out, low, high, ConfigFeatures.SHARED_FROM, file.configNorm());
-    } else {
-      float[][] normalised = new float[cfg.length][];
-      for (int i = 0; i < cfg.length; i++) {
-        normalised[i] = cfg[i] == null ? null : file.configNorm().apply(cfg[i].clone());
-      }
-      forward.outputs(e.graph(), e.base(), null, normalised, out);
-    }
-    List<TilePrediction> result = new ArrayList<>(cfg.length);
-    boolean[] extrapolated = new boolean[cfg.length];
-    for (int i = 0; i < cfg.length; i++) {
-      if (batch.refused(i)) {
-        result.add(TilePrediction.refused(tiles.get(i), batch.refusals()[i]));
-        continue;
-      }
-      if (Math.abs(out[i]) <= extrapolationLimit) { // also false for NaN
-        double ns = nanoseconds(out[i], analyticalNs[i]);
-        if (interval == null) {
-          result.add(TilePrediction.of(tiles.get(i), ns));
-        } else {
-          // The calibrated band around the quantile outputs, which always holds the point estimate.
-          // (the widening is in target deviations of the log runtime, after any correction weight)
-          double lo = Math.min(ns, nanoseconds(Math.min(low[i], out[i]), analyticalNs[i]) * widenDown);
-          double hi = Math.max(ns, nanoseconds(Math.max(high[i], out[i]), analyticalNs[i]) * widenUp);
-          result.add(TilePrediction.of(tiles.get(i), ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
-              interval.coverage())));
-        }
+    ConfigFeatures.Buffers buffers = FEATURE_BUFFERS.get();
+    List<TilePrediction> result = new ArrayList<>(tiles.size());
+    boolean[] extrapolated = new boolean[tiles.size()];
+    float[] out = new float[Math.min(PART, tiles.size())];
+    float[] low = interval == null ? null : new float[out.length];
+    float[] high = interval == null ? null : new float[out.length];
+    for (int from = 0; from < tiles.size(); from += PART) {
+      List<TileConfig> part = tiles.subList(from, Math.min(tiles.size(), from + PART));
+      ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), part, e.chipRow(), buffers);
+      int n = batch.count();
+      if (e.headInput() != null) {
+        // Late join: the raw features go straight in, the normaliser folded into the head.
+        forward.head().outputsRaw(e.headInput(), batch.byFeature(), n, out, low, high, file.configNorm());
       } else {
-        extrapolated[i] = true;
-        result.add(TilePrediction.of(tiles.get(i), ConfigFeatures.analyticalNanoseconds(cfg[i], chip)));
+        float[][] normalised = new float[n][];
+        for (int c = 0; c < n; c++) {
+          normalised[c] = file.configNorm().apply(batch.features(c));
+        }
+        forward.outputs(e.graph(), e.base(), null, normalised, out);
+      }
+      for (int i = 0; i < part.size(); i++) {
+        int c = batch.column()[i];
+        if (c < 0) {
+          result.add(TilePrediction.refused(part.get(i), batch.refusals()[i]));
+        } else if (Math.abs(out[c]) <= extrapolationLimit) { // also false for NaN
+          result.add(prediction(part.get(i), out[c], low == null ? 0 : low[c], high == null ? 0 : high[c],
+              hybrid ? batch.analyticalNanoseconds(c, chip) : 0));
+        } else {
+          extrapolated[from + i] = true;
+          result.add(TilePrediction.of(part.get(i), batch.analyticalNanoseconds(c, chip)));
+        }
       }
     }
     return new Run(result, extrapolated);
+  }
+
+  /**
+   * The prediction from a config's network outputs (point, and the low and high quantiles if the model has an
+   * interval) and, in a hybrid, the analytical estimate it corrects.
+   */
+  private TilePrediction prediction(TileConfig tile, float out, float low, float high, double analyticalNs) {
+    double ns = nanoseconds(out, analyticalNs);
+    if (interval == null) {
+      return TilePrediction.of(tile, ns);
+    }
+    // The calibrated band around the quantile outputs, which always holds the point estimate.
+    // (the widening is in target deviations of the log runtime, after any correction weight)
+    double lo = Math.min(ns, nanoseconds(Math.min(low, out), analyticalNs) * widenDown);
+    double hi = Math.max(ns, nanoseconds(Math.max(high, out), analyticalNs) * widenUp);
+    return TilePrediction.of(tile, ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
+        interval.coverage()));
   }
 
   /**

@@ -16,8 +16,9 @@ import java.util.Optional;
  * widened to hold the point output); {@code widening} is the score's {@code coverage} quantile there, so that
  * {@code [low - widening, high + widening]} held that share of the held-out targets. A chip-conditioned model
  * may also carry {@code unseenChipWidening}, the same quantile on chips it was not trained on (calibration
- * chips), used for any chip whose figures match none of its {@code trainingChips}: held-out programs of a
- * training chip and an unseen chip are different questions, and the first answer is too sure for the second.
+ * chips; the largest of their per-chip quantiles), used for any chip whose figures match none of its
+ * {@code trainingChips}: held-out programs of a training chip and an unseen chip are different questions, and the
+ * first answer is too sure for the second.
  * A hybrid calibrated on such chips also carries {@code unseenChipCorrectionWeight}: on an unseen chip its
  * learned log-correction of the analytical estimate is multiplied by this weight in [0, 1] (least squares on the
  * calibration chips' samples), so that it leans on the analytical model as far as the learned part proved

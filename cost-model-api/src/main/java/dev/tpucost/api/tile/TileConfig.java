@@ -173,30 +173,47 @@ public final class TileConfig {
         && iterationBounds.length == 0;
   }
 
+  /** Length of TpuGraphs' tile encoding ({@link #features}). */
+  public static final int FEATURES = 24;
+
   /**
    * TpuGraphs' 24-number encoding: for kernel, output and input bounds in turn, the first 6 entries
    * (zero-padded), their sum and their product (0 for an empty list).
    */
   public float[] features() {
-    float[] f = new float[24];
-    encode(kernelBounds, f, 0);
-    encode(outputBounds, f, 8);
-    encode(inputBounds, f, 16);
+    float[] f = new float[FEATURES];
+    for (int i = 0; i < FEATURES; i++) {
+      f[i] = feature(i);
+    }
     return f;
   }
 
-  private static void encode(long[] bounds, float[] f, int at) {
-    long sum = 0;
-    double product = bounds.length == 0 ? 0 : 1;
-    for (int i = 0; i < bounds.length; i++) {
-      if (i < 6) {
-        f[at + i] = bounds[i];
-      }
-      sum += bounds[i];
-      product *= bounds[i];
+  /** Entry {@code i} of {@link #features} (computed, nothing allocated). */
+  public float feature(int i) {
+    if (i < 0 || i >= FEATURES) {
+      throw new IndexOutOfBoundsException("tile feature " + i + " of " + FEATURES);
     }
-    f[at + 6] = sum;
-    f[at + 7] = (float) product;
+    long[] bounds = switch (i >>> 3) {
+      case 0 -> kernelBounds;
+      case 1 -> outputBounds;
+      default -> inputBounds;
+    };
+    int k = i & 7;
+    if (k < 6) {
+      return k < bounds.length ? bounds[k] : 0;
+    }
+    if (k == 6) {
+      long sum = 0;
+      for (long b : bounds) {
+        sum += b;
+      }
+      return sum;
+    }
+    double product = bounds.length == 0 ? 0 : 1;
+    for (long b : bounds) {
+      product *= b;
+    }
+    return (float) product;
   }
 
   /** {@code KERNEL/OUTPUT}, plus {@code /INPUT} and {@code /ITERATION} when those are given. */

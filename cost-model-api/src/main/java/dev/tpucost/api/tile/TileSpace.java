@@ -65,8 +65,21 @@ public final class TileSpace {
     return kernel.derived(new Key(chip), TileSpace.class, k -> of(k, chip));
   }
 
-  /** The key of {@link #kept}. */
-  private record Key(ChipSpec chip) {}
+  /**
+   * The key of {@link #kept}. Its equality tries the chip's identity first: a record's own {@code equals}
+   * compares every field, and {@code rank()} looks the key up for every batch of configs.
+   */
+  private record Key(ChipSpec chip) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && (k.chip == chip || k.chip.equals(chip));
+    }
+
+    @Override
+    public int hashCode() {
+      return chip.hashCode();
+    }
+  }
 
   /** The kernel. */
   public Kernel kernel() {

@@ -58,6 +58,13 @@ class TileConfigTest {
     assertThat(f[15]).isEqualTo(864f);
     assertThat(f[16]).isZero();
     assertThat(f[23]).isZero();
+    TileConfig t = TileConfig.parse("2,9,5,1,1,1,7/3,8//4");
+    for (int i = 0; i < TileConfig.FEATURES; i++) {
+      assertThat(t.feature(i)).isEqualTo(t.features()[i]);
+    }
+    assertThat(t.feature(6)).isEqualTo(26f); // all seven kernel bounds summed, only six listed
+    assertThat(t.feature(7)).isEqualTo(630f);
+    assertThatThrownBy(() -> t.feature(24)).isInstanceOf(IndexOutOfBoundsException.class);
   }
 
   @Test

@@ -133,23 +133,24 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
         }
       }
       // Tiles the models reject up front (null features) are left out: nothing to learn from them.
-      float[][] features = ConfigFeatures.ofAll(analytical, k, g, tiles,
-          conditioned ? ChipFeatures.of(analytical.chip(), k) : null).rows();
+      ConfigFeatures.Batch features = ConfigFeatures.ofAll(analytical, k, g, tiles,
+          conditioned ? ChipFeatures.of(analytical.chip(), k) : null);
       List<float[]> cfg = new ArrayList<>();
       List<Double> targets = new ArrayList<>();
       List<Double> runtimes = new ArrayList<>();
       List<Double> analyticalNs = new ArrayList<>();
       int def = -1;
-      for (int i = 0; i < features.length; i++) {
-        if (features[i] == null) {
+      for (int i = 0; i < tiles.size(); i++) {
+        int c = features.column()[i];
+        if (c < 0) {
           continue;
         }
         TileSample s = ran.get(i);
-        double base = ConfigFeatures.analyticalNanoseconds(features[i], analytical.chip());
+        double base = features.analyticalNanoseconds(c, analytical.chip());
         if (s.getIsDefault()) {
           def = cfg.size();
         }
-        cfg.add(features[i]);
+        cfg.add(features.features(c));
         targets.add(Math.log(s.getRuntimeNs()) - (hybrid ? Math.log(base) : 0));
         runtimes.add(s.getRuntimeNs());
         analyticalNs.add(base);

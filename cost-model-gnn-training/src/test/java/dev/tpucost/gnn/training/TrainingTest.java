@@ -5,6 +5,7 @@ import dev.tpucost.gnn.GnnModel;
 import dev.tpucost.gnn.ConfigFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
@@ -192,6 +193,18 @@ class TrainingTest {
     assertThatThrownBy(() -> IntervalFitter.fit(f, List.of(data, v5e), List.of(v5e), l -> {}))
         .hasMessageContaining(v5e.toString()).hasMessageContaining("trained on");
     assertThat(cal.unseenChipCorrectionWeight()).as("a gnn has no analytical estimate to lean on").isEqualTo(1);
+    // With two calibration chips the unseen-chip widening is the larger of their own (each chip held 80%).
+    Path v3 = dir.resolve("data-v3");
+    DatasetBuilder.generate(new DatasetOptions(12, 8, 1, 3, ChipSpec.V3, 2, 8, "lstm"), v3, Progress.NONE);
+    List<String> twoLog = new ArrayList<>();
+    ModelFile two = IntervalFitter.fit(f, List.of(data, v5e), List.of(v2, v3), twoLog::add);
+    List<Double> perChipWidening = twoLog.stream().filter(l -> l.startsWith("interval on calibration chip"))
+        .map(l -> Double.parseDouble(l.replaceAll(".*before widening, ([-0-9.]+) target deviations.*", "$1"))).toList();
+    assertThat(perChipWidening).hasSize(2);
+    assertThat(dev.tpucost.gnn.IntervalCalibration.of(two.info()).orElseThrow().unseenChipWidening().orElseThrow())
+        .isCloseTo(java.util.Collections.max(perChipWidening), within(1e-4))
+        .isCloseTo(cal.unseenChipWidening().get() > perChipWidening.get(1) ? cal.unseenChipWidening().get()
+            : perChipWidening.get(1), within(1e-4));
     // A hybrid calibrated the same way also learns how far to trust its correction on unseen chips.
     Trainer.Options ho = new Trainer.Options("both", "random", 2, 7, true, 8, 8, 3e-3, 0.5, 3,
         new Hyper(16, 8, 2, 16, 8, ConfigFeatures.CHIP_WIDTH), 0);

@@ -12,7 +12,6 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.api.shape.Layout;
 import dev.tpucost.api.shape.Shape;
 import dev.tpucost.api.tile.NativeTiling;
-import dev.tpucost.api.tile.TileConfig;
 import java.util.List;
 
 /**
@@ -161,21 +160,6 @@ public final class Featurizer {
       interior += p.interior();
     }
     f[39] = log(ins.featureGroupCount() - 1 + interior);
-  }
-
-  /** TpuGraphs' 24-number encoding of a tile, on a log scale. */
-  public static float[] tileEncoding(TileConfig t) {
-    float[] out = new float[TILE_ENCODING];
-    tileEncoding(t, out);
-    return out;
-  }
-
-  /** {@link #tileEncoding(TileConfig)} into {@code out[0, TILE_ENCODING)}. */
-  public static void tileEncoding(TileConfig t, float[] out) {
-    float[] raw = t.features();
-    for (int i = 0; i < TILE_ENCODING; i++) {
-      out[i] = log(raw[i]);
-    }
   }
 
   /** {@code (float) ln(1 + max(0, v))}, the scale of raw features ({@link FeatureLog}). */

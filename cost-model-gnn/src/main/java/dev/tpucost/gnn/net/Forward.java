@@ -284,16 +284,8 @@ public final class Forward {
    * join the graph re-encoded per config.
    */
   public void outputs(KernelGraph g, float[][] base, float[] late, float[][] configs, float[] out) {
-    outputs(g, base, late, configs, out, h.configFeatures());
-  }
-
-  /**
-   * {@link #outputs(KernelGraph, float[][], float[], float[][], float[])} where the config features from
-   * column {@code sharedFrom} on are the same for every config ({@link Head#outputs}).
-   */
-  public void outputs(KernelGraph g, float[][] base, float[] late, float[][] configs, float[] out, int sharedFrom) {
     if (late != null) {
-      head.outputs(late, configs, out, sharedFrom);
+      head.outputs(late, configs, out, null, null);
       return;
     }
     for (int j = 0; j < configs.length; j++) {

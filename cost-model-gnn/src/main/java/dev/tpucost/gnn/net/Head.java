@@ -6,8 +6,8 @@ import dev.tpucost.gnn.features.Normalizer;
  * The network's head: from a kernel's embedding and each config's features to the (normalised) output, two
  * ReLU layers and a linear one. The first layer splits into the kernel's share ({@link #input}, once per
  * kernel with a late join) and each config's; {@link #from} runs one config, {@link #all} many over transposed
- * blocks, {@link #outputs} and {@link #outputsRaw} choose between them and add the columns every config of a
- * kernel shares once ({@code outputsRaw} also takes raw features, the normaliser folded into the first layer).
+ * blocks, {@link #outputs} chooses between them; {@link #outputsRaw} takes a batch's raw features, feature-major,
+ * the normaliser folded into the first layer and each feature every config shares added once.
  * Per-thread buffers and one value computed on first use (the folded layer, an immutable record published
  * through a volatile field): thread-safe.
  */
@@ -28,6 +28,7 @@ public final class Head {
   private final float[] bq;
   private final ThreadLocal<Units> units;
   private final ThreadLocal<Block> blocks;
+  private final ThreadLocal<Varying> varying;
 
   /** Per-thread buffers of one config's hidden units. */
   private static final class Units {
@@ -69,6 +70,7 @@ public final class Head {
     }
     units = ThreadLocal.withInitial(() -> new Units(h));
     blocks = ThreadLocal.withInitial(() -> new Block(h));
+    varying = ThreadLocal.withInitial(() -> new Varying(h));
   }
 
   /**
@@ -113,73 +115,118 @@ public final class Head {
   static final int BLOCKED_FROM = 8;
 
   /**
-   * A late-join network's outputs for {@code configs} (normalised; a null entry gives NaN) of a kernel whose
-   * {@link #input} is {@code late}; many configs run in {@link #all}'s blocks, a few one at a time (same
-   * results). Columns from {@code sharedFrom} on must be the same for every config (the kernel's and the
-   * chip's): their share of the first layer is added to the kernel's once, and each config pays only for its
-   * own columns.
+   * A late-join network's outputs for {@code configs} (normalised, one row each; a null entry gives NaN) of a
+   * kernel whose {@link #input} is {@code late}, and with quantile outputs ({@link #hasQuantiles}) the low and
+   * high quantiles into {@code low} and {@code high} (both null: not computed); many configs run in
+   * {@link #all}'s blocks, a few one at a time (same results). For training and tests: a model ranking configs
+   * takes {@link #outputsRaw}.
    */
-  public void outputs(float[] late, float[][] configs, float[] out, int sharedFrom) {
-    outputs(late, configs, out, null, null, sharedFrom);
+  public void outputs(float[] late, float[][] configs, float[] out, float[] low, float[] high) {
+    run(late, configs, out, low, high, h.configFeatures(), w1, h.graphWidth(), w1T);
   }
 
   /**
-   * {@link #outputs(float[], float[][], float[], int)}, and with quantile outputs ({@link #hasQuantiles}) the
-   * low and high quantiles into {@code low} and {@code high} (both null: not computed).
+   * A late-join network's outputs for {@code count} configs given by their <em>raw</em> features, feature-major
+   * ({@code byFeature[f * count + j]} is feature {@code f} of config {@code j}; only read), into {@code out}
+   * and, with quantile outputs ({@link #hasQuantiles}), the low and high quantiles into {@code low} and
+   * {@code high} (both null: not computed). The normaliser is folded into the first layer ({@link FoldedHead}),
+   * and a feature with the same value in every config (the kernel's and the chip's, and the tile dimensions
+   * no candidate varies) has its share of the first layer added once: each config pays only for the features
+   * that tell it apart. Equal to {@link #outputs} on the normalised configs within float rounding.
    */
-  public void outputs(float[] late, float[][] configs, float[] out, float[] low, float[] high, int sharedFrom) {
-    checkShared(sharedFrom);
-    int own = h.configFeatures();
-    float[] start = late;
-    float[] first = first(configs);
-    if (first != null && sharedFrom < own) {
-      start = late.clone();
-      for (int r = sharedFrom; r < own; r++) {
-        Gemm.axpy(first[r], w1[h.graphWidth() + r], start);
-      }
-      own = sharedFrom;
-    }
-    run(start, configs, out, low, high, own, w1, h.graphWidth(), w1T);
-  }
-
-  /**
-   * A late-join network's outputs for <em>raw</em> config features ({@code configs} only read; a null entry
-   * gives NaN), the normaliser folded into the head's first layer ({@link FoldedHead}): no per-config
-   * normalisation. Columns from {@code sharedFrom} on must be the same for every config, as in
-   * {@link #outputs}; equal to it on normalised configs within float rounding.
-   */
-  public void outputsRaw(float[] late, float[][] configs, float[] out, int sharedFrom, Normalizer norm) {
-    outputsRaw(late, configs, out, null, null, sharedFrom, norm);
-  }
-
-  /**
-   * {@link #outputsRaw(float[], float[][], float[], int, Normalizer)}, and with quantile outputs the low and
-   * high quantiles into {@code low} and {@code high} (both null: not computed).
-   */
-  public void outputsRaw(float[] late, float[][] configs, float[] out, float[] low, float[] high, int sharedFrom,
+  public void outputsRaw(float[] late, float[] byFeature, int count, float[] out, float[] low, float[] high,
       Normalizer norm) {
-    checkShared(sharedFrom);
+    int f = h.configFeatures();
+    if (count < 0 || byFeature.length < (long) f * count || out.length < count) {
+      throw new IllegalArgumentException(count + " configs of " + f + " features in " + byFeature.length
+          + " values, into " + out.length + " outputs");
+    }
+    checkQuantiles(low, high, count);
     FoldedHead fh = foldedHead(norm);
     float[] start = late.clone();
     for (int c = 0; c < start.length; c++) {
       start[c] += fh.shift()[c];
     }
-    float[] first = first(configs);
-    int own = first == null ? h.configFeatures() : sharedFrom;
-    for (int r = own; r < h.configFeatures(); r++) {
-      Gemm.axpy(first[r], fh.rows()[r], start);
+    Varying v = varying.get();
+    int nv = 0;
+    for (int r = 0; r < f && count > 0; r++) {
+      int at = r * count;
+      if (constant(byFeature, at, count)) {
+        Gemm.axpy(byFeature[at], fh.rows()[r], start);
+      } else {
+        for (int c = 0; c < v.wT.length; c++) {
+          v.wT[c][nv] = fh.rowsT()[c][r];
+        }
+        v.features[nv++] = r;
+      }
     }
-    run(start, configs, out, low, high, own, fh.rows(), 0, fh.rowsT());
+    if (count < BLOCKED_FROM) {
+      float[] z1 = units.get().z1;
+      for (int j = 0; j < count; j++) {
+        System.arraycopy(start, 0, z1, 0, z1.length);
+        for (int k = 0; k < nv; k++) {
+          int r = v.features[k];
+          Gemm.axpy(byFeature[r * count + j], fh.rows()[r], z1);
+        }
+        out[j] = fromFirstLayer(z1);
+        if (low != null) {
+          float[] z2 = units.get().z2;
+          low[j] = dotRelu(bq[0], wq[0], z2);
+          high[j] = dotRelu(bq[1], wq[1], z2);
+        }
+      }
+      return;
+    }
+    Block b = blocks.get();
+    for (int s = 0; s < count; s += BLOCK) {
+      int m = Math.min(BLOCK, count - s);
+      for (int k = 0; k < nv; k++) {
+        System.arraycopy(byFeature, v.features[k] * count + s, b.configs[k], 0, m);
+      }
+      block(b, start, nv, v.wT, m);
+      lastT(b, b3, w3, out, null, s, m);
+      if (low != null) {
+        lastT(b, bq[0], wq[0], low, null, s, m);
+        lastT(b, bq[1], wq[1], high, null, s, m);
+      }
+    }
+  }
+
+  /** True if {@code a[at, at + n)} holds one value. */
+  private static boolean constant(float[] a, int at, int n) {
+    float x = a[at];
+    for (int j = at + 1; j < at + n; j++) {
+      if (a[j] != x) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Per-thread buffers of {@link #outputsRaw}: the features that vary and their first-layer rows, transposed. */
+  private static final class Varying {
+    final int[] features;
+    final float[][] wT;
+
+    Varying(Hyper h) {
+      features = new int[h.configFeatures()];
+      wT = new float[h.head1()][h.configFeatures()];
+    }
+  }
+
+  private void checkQuantiles(float[] low, float[] high, int count) {
+    if ((low != null || high != null) && (wq == null || low == null || high == null || low.length < count
+        || high.length < count)) {
+      throw new IllegalArgumentException(wq == null ? "the network has no quantile outputs" : "low and high must both be"
+          + " given, as long as the outputs");
+    }
   }
 
   /** The configs through the head from {@code start}, over their first {@code own} columns ({@code w[w0...]}). */
   private void run(float[] start, float[][] configs, float[] out, float[] low, float[] high, int own, float[][] w,
       int w0, float[][] wT) {
     boolean quantiles = low != null || high != null;
-    if (quantiles && (wq == null || low == null || high == null || low.length != out.length || high.length != out.length)) {
-      throw new IllegalArgumentException(wq == null ? "the network has no quantile outputs" : "low and high must both be"
-          + " given, as long as the outputs");
-    }
+    checkQuantiles(low, high, out.length);
     if (configs.length >= BLOCKED_FROM) {
       all(start, configs, out, low, high, own, wT);
       return;
@@ -219,21 +266,7 @@ public final class Head {
     return out;
   }
 
-  private void checkShared(int sharedFrom) {
-    if (sharedFrom < 0 || sharedFrom > h.configFeatures()) {
-      throw new IllegalArgumentException("shared columns from " + sharedFrom + " of " + h.configFeatures());
-    }
-  }
 
-  /** The first non-null config, or null. */
-  private static float[] first(float[][] configs) {
-    for (float[] c : configs) {
-      if (c != null) {
-        return c;
-      }
-    }
-    return null;
-  }
 
   /**
    * The head's config rows folded with a config normaliser: {@code rows[r] = W1[config row r] / std[r]} and
@@ -295,7 +328,12 @@ public final class Head {
     for (int r = 0; r < columns; r++) {
       Gemm.axpy(config[r], w[w0 + r], z1);
     }
-    float[] z2 = s.z2;
+    return fromFirstLayer(z1);
+  }
+
+  /** The output from one config's first layer before its ReLU, {@code z1}; the last hidden layer left in {@code z2}. */
+  private float fromFirstLayer(float[] z1) {
+    float[] z2 = units.get().z2;
     System.arraycopy(b2, 0, z2, 0, z2.length);
     for (int r = 0; r < z1.length; r++) {
       Gemm.axpy(Math.max(0, z1[r]), w2[r], z2);
@@ -351,20 +389,7 @@ public final class Head {
           b.configs[r][j] = c == null ? 0 : c[r];
         }
       }
-      for (int c = 0; c < b.z1.length; c++) {
-        java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
-      }
-      // z1 += W1[config rows]^T . C over whole blocks (columns past m are left-over values, never read)
-      Gemm.accumulate(wT, wT.length, b.configs, 0, f, b.z1);
-      for (float[] row : b.z1) {
-        for (int j = 0; j < m; j++) {
-          row[j] = Math.max(0, row[j]);
-        }
-      }
-      for (int c = 0; c < b.z2.length; c++) {
-        java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
-      }
-      Gemm.accumulate(w2T, w2T.length, b.z1, 0, h.head1(), b.z2);
+      block(b, kernelPart, f, wT, m);
       lastT(b, b3, w3, out, configs, start, m);
       if (low != null) {
         lastT(b, bq[0], wq[0], low, configs, start, m);
@@ -374,8 +399,31 @@ public final class Head {
   }
 
   /**
+   * One block's hidden layers: {@code z1 = kernelPart + wT . b.configs} over the first {@code f} feature rows,
+   * {@code z2 = b2 + W2^T . relu(z1)}, for the block's first {@code m} configs (columns past {@code m} are
+   * left-over values, computed and never read).
+   */
+  private void block(Block b, float[] kernelPart, int f, float[][] wT, int m) {
+    for (int c = 0; c < b.z1.length; c++) {
+      java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
+    }
+    if (f > 0) {
+      Gemm.accumulate(wT, wT.length, b.configs, 0, f, b.z1);
+    }
+    for (float[] row : b.z1) {
+      for (int j = 0; j < m; j++) {
+        row[j] = Math.max(0, row[j]);
+      }
+    }
+    for (int c = 0; c < b.z2.length; c++) {
+      java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
+    }
+    Gemm.accumulate(w2T, w2T.length, b.z1, 0, h.head1(), b.z2);
+  }
+
+  /**
    * A last-layer output ({@link #dotRelu}) of a block's configs, {@code b.z2} as {@link #all} left it, into
-   * {@code out[start...]} (NaN for a null config).
+   * {@code out[start...]} (NaN for a null config; {@code configs} null: none is null).
    */
   private static void lastT(Block b, float bias, float[] w, float[] out, float[][] configs, int start, int m) {
     float[] acc = b.acc;
@@ -388,7 +436,7 @@ public final class Head {
       }
     }
     for (int j = 0; j < m; j++) {
-      out[start + j] = configs[start + j] == null ? Float.NaN : acc[j];
+      out[start + j] = configs != null && configs[start + j] == null ? Float.NaN : acc[j];
     }
   }
 

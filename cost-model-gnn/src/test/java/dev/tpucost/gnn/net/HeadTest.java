@@ -1,6 +1,7 @@
 package dev.tpucost.gnn.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tpucost.api.chip.ChipSpec;
@@ -66,7 +67,7 @@ class HeadTest {
       float[] out = new float[n];
       float[] low = new float[n];
       float[] high = new float[n];
-      f.head().outputs(late, configs, out, low, high, width);
+      f.head().outputs(late, configs, out, low, high);
       assertThat(low[0]).isNaN();
       assertThat(high[0]).isNaN();
       for (int j = 1; j < n; j++) {
@@ -86,73 +87,45 @@ class HeadTest {
     Head without = new Forward(file.hyper(), plain).head();
     assertThat(without.hasQuantiles()).isFalse();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> without.outputs(late, new float[1][width], new float[1],
-        new float[1], new float[1], width)).hasMessageContaining("no quantile outputs");
+        new float[1], new float[1])).hasMessageContaining("no quantile outputs");
   }
 
   @Test
-  void columnsSharedByEveryConfigAddedOnceGiveTheSameOutputs() {
-    ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
-    Forward f = new Forward(file.hyper(), file.weights());
-    Random r = new Random(11);
-    float[] late = f.head().input(new float[file.hyper().graphWidth()]);
-    int width = file.hyper().configFeatures();
-    int shared = width - 4;
-    float[] tail = {0.5f, -1.25f, 2f, 0.1f};
-    for (int n : new int[] {1, 3, 200}) { // one at a time, and blocked
-      float[][] configs = new float[n][width];
-      for (float[] c : configs) {
-        for (int k = 0; k < shared; k++) {
-          c[k] = (float) r.nextGaussian();
-        }
-        System.arraycopy(tail, 0, c, shared, tail.length);
-      }
-      configs[0] = n > 1 ? null : configs[0];
-      float[] all = new float[n];
-      float[] once = new float[n];
-      f.outputs(null, null, late, configs, all);
-      f.outputs(null, null, late, configs, once, shared);
-      for (int j = 0; j < n; j++) {
-        if (configs[j] == null) {
-          assertThat(once[j]).isNaN();
-        } else {
-          assertThat(once[j]).as("%d configs, config %d", n, j).isCloseTo(all[j], within(1e-5f * (1 + Math.abs(all[j]))));
-        }
-      }
-    }
-  }
-
-  @Test
-  void rawConfigsThroughTheFoldedNormaliserGiveWhatNormalisedOnesGive() {
+  void rawFeatureMajorConfigsThroughTheFoldedNormaliserGiveWhatNormalisedOnesGive() {
     ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
     Forward f = new Forward(file.hyper(), file.weights());
     Random r = new Random(13);
     float[] late = f.head().input(new float[file.hyper().graphWidth()]);
     int width = file.hyper().configFeatures();
-    int shared = width - 4;
-    for (int n : new int[] {1, 5, 300}) {
+    for (int n : new int[] {1, 5, 300}) { // one at a time, and blocks across a block boundary
+      // every third feature the same in all configs (added once), the others varying
       float[][] raw = new float[n][width];
-      for (float[] c : raw) {
+      float[] byFeature = new float[width * n];
+      for (int j = 0; j < n; j++) {
         for (int k = 0; k < width; k++) {
-          c[k] = k < shared ? (float) Math.abs(r.nextGaussian() * 5) : 2.5f + k;
+          raw[j][k] = k % 3 == 0 ? 2.5f + k : (float) Math.abs(r.nextGaussian() * 5);
+          byFeature[k * n + j] = raw[j][k];
         }
       }
-      raw[n - 1] = n > 1 ? null : raw[n - 1];
       float[][] normalised = new float[n][];
       for (int j = 0; j < n; j++) {
-        normalised[j] = raw[j] == null ? null : file.configNorm().apply(raw[j].clone());
+        normalised[j] = file.configNorm().apply(raw[j].clone());
       }
       float[] expected = new float[n];
+      f.outputs(null, null, late, normalised, expected);
       float[] folded = new float[n];
-      f.outputs(null, null, late, normalised, expected, shared);
-      f.head().outputsRaw(late, raw, folded, shared, file.configNorm());
+      float[] low = new float[n];
+      float[] high = new float[n];
+      f.head().outputsRaw(late, byFeature, n, folded, low, high, file.configNorm());
       for (int j = 0; j < n; j++) {
-        if (raw[j] == null) {
-          assertThat(folded[j]).isNaN();
-        } else {
-          assertThat(folded[j]).as("%d configs, config %d", n, j)
-              .isCloseTo(expected[j], within(1e-4f * (1 + Math.abs(expected[j]))));
-        }
+        assertThat(folded[j]).as("%d configs, config %d", n, j)
+            .isCloseTo(expected[j], within(1e-4f * (1 + Math.abs(expected[j]))));
+        float[] z = f.head().hidden(late, normalised[j]);
+        assertThat(low[j]).isCloseTo(f.head().quantileOf(0, z), within(1e-4f * (1 + Math.abs(low[j]))));
+        assertThat(high[j]).isCloseTo(f.head().quantileOf(1, z), within(1e-4f * (1 + Math.abs(high[j]))));
       }
     }
+    assertThatThrownBy(() -> f.head().outputsRaw(late, new float[width], 2, new float[2], null, null,
+        file.configNorm())).hasMessageContaining("2 configs of " + width + " features in " + width + " values");
   }
 }
