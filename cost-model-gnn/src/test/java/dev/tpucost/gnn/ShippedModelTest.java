@@ -202,6 +202,39 @@ class ShippedModelTest {
   private static final double[] RECORDED_2 = {8700.806007245315, 2929.6884680417256, 2655.1767720634057};
 
   @Test
+  void manyConfigsWithRefusedOnesAmongThemGiveWhatOneAtATimeGives() {
+    // More configs than one part of GnnModel's batches (128), refused ones interleaved: each answer is the one
+    // predict() gives alone, in order, for a chip-trained and a chip-conditioned model.
+    for (ChipSpec chip : List.of(ChipSpec.V4, ChipSpec.V5E)) {
+      for (String kind : List.of("gnn", "hybrid")) {
+        GnnModel m = GnnModel.shipped(kind, chip);
+        Kernel k = kernels(3).get(0);
+        List<TileConfig> valid = TileSpace.of(k, chip).validConfigs(300);
+        List<TileConfig> tiles = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+          tiles.add(i % 7 == 3 ? TileConfig.of(new long[] {1, 1, 1, 1, 1, 1, 1, 1}, new long[] {1 << 20}) : valid.get(i % valid.size()));
+        }
+        List<dev.tpucost.api.model.TilePrediction> all = m.predictAll(k, tiles);
+        assertThat(all).hasSize(tiles.size());
+        int refused = 0;
+        for (int i = 0; i < tiles.size(); i++) {
+          TileConfig t = tiles.get(i);
+          assertThat(all.get(i).tile()).isEqualTo(t);
+          if (all.get(i).isRefused()) {
+            refused++;
+            assertThatThrownBy(() -> m.predict(k, t)).isInstanceOf(InvalidTileException.class)
+                .hasMessage(all.get(i).refusal().orElseThrow());
+          } else {
+            assertThat(m.predict(k, t).nanoseconds()).as("%s %s config %d", kind, chip.name(), i)
+                .isCloseTo(all.get(i).nanoseconds(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+          }
+        }
+        assertThat(refused).as("the impossible tiles, and only they").isEqualTo(43);
+      }
+    }
+  }
+
+  @Test
   void everyShippedModelGivesAnEightyPercentIntervalHoldingItsEstimate() {
     for (String kind : List.of("gnn", "hybrid")) {
       for (ChipSpec chip : List.of(ChipSpec.V3, ChipSpec.V4)) {
