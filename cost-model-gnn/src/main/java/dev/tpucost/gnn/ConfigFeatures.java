@@ -22,7 +22,7 @@ public final class ConfigFeatures {
 
   /**
    * The first column that is the same for every config of a kernel: the kernel-level features and, in a
-   * chip-conditioned model, the chip's (the head adds their share once per kernel).
+   * chip-conditioned model, the chip's (constant over a kernel's configs: the head adds their share once).
    */
   public static final int SHARED_FROM = Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES;
 
