@@ -124,9 +124,7 @@ public final class ConfigFeatures {
       }
       m = buffers.matrix;
     }
-    // First the raw tile encodings, tile by tile; then feature by feature the logs, each computed only where
-    // the value differs from the previous tile's: candidates are usually listed with most dimensions changing
-    // slowly, and about half of the features have one value for every candidate of a kernel.
+    double[] raw = counts.counts();
     for (int i = 0; i < column.length; i++) {
       int c = column[i];
       if (c < 0) {
@@ -135,34 +133,10 @@ public final class ConfigFeatures {
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
       TileConfig tile = space.effective(tiles.get(i));
       for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
-        m[f * n + c] = tile.feature(f);
+        m[f * n + c] = Featurizer.log(tile.feature(f));
       }
-    }
-    for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
-      float previous = Float.NaN;
-      float log = Float.NaN;
-      for (int c = f * n; c < (f + 1) * n; c++) {
-        if (m[c] != previous) {
-          previous = m[c];
-          log = Featurizer.log(previous);
-        }
-        m[c] = log;
-      }
-    }
-    double[] raw = counts.counts();
-    for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
-      int at = (Featurizer.TILE_ENCODING + k) * n;
-      double previous = Double.NaN;
-      float log = Float.NaN;
-      for (int i = 0; i < column.length; i++) {
-        if (column[i] >= 0) {
-          double x = raw[i * AnalyticalModel.TILE_FEATURES + k];
-          if (x != previous) {
-            previous = x;
-            log = Featurizer.log(x);
-          }
-          m[at + column[i]] = log;
-        }
+      for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
+        m[(Featurizer.TILE_ENCODING + k) * n + c] = Featurizer.log(raw[i * AnalyticalModel.TILE_FEATURES + k]);
       }
     }
     float[] shared = graph.kernelFeatures();
