@@ -83,7 +83,12 @@ public final class IntervalFitter {
         throw new IllegalArgumentException(dir + ": chip " + c.name() + " is one the model was trained on; calibration"
             + " chips must be unseen");
       }
-      unseen.add(TrainingSet.all(reader, model.kind().equals("hybrid"), conditioned));
+      List<Trainer.Example> examples = TrainingSet.all(reader, model.kind().equals("hybrid"), conditioned);
+      if (examples.isEmpty()) {
+        throw new IllegalArgumentException(dir + ": no sample of calibration chip " + c.name() + " that the model"
+            + " accepts; a calibration chip needs samples to choose its widening on");
+      }
+      unseen.add(examples);
     }
     return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, seed, log);
   }
