@@ -154,16 +154,10 @@ public final class AnalyticalModel implements CostModel {
 
   /**
    * {@link #tileFeatures} of many tiles of one kernel, analysing the kernel once: for ranking many configs,
-   * the counts of every tile in one array rather than a record per tile.
-   */
-  public TileCounts tileFeaturesAll(Kernel kernel, List<TileConfig> tiles) {
-    return tileFeaturesAll(kernel, tiles, null);
-  }
-
-  /**
-   * {@link #tileFeaturesAll(Kernel, List)} with the counts written into {@code reuse} if it holds at least
-   * {@code tiles.size() * TILE_FEATURES} values (the result then shares it: a caller ranking many batches on
-   * one thread saves allocating the array each time), else into a new array; {@code reuse} may be null.
+   * the counts of every tile in one array rather than a record per tile. The counts are written into
+   * {@code reuse} if it holds at least {@code tiles.size() * TILE_FEATURES} values (the result then shares it: a
+   * caller ranking many batches on one thread saves allocating the array each time), else into a new array;
+   * {@code reuse} may be null.
    */
   public TileCounts tileFeaturesAll(Kernel kernel, List<TileConfig> tiles, double[] reuse) {
     TileSpace s = tileSpace(kernel);

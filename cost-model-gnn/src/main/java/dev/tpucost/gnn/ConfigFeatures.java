@@ -70,11 +70,6 @@ public final class ConfigFeatures {
     }
   }
 
-  /** The raw features of every tile of one kernel, or its refusal. */
-  public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles) {
-    return ofAll(analytical, kernel, graph, tiles, null);
-  }
-
   /**
    * The raw features of every tile of one kernel, or its refusal; with {@code chip} (the kernel's
    * {@link ChipFeatures}) appended to each config for a chip-conditioned model, null otherwise.

@@ -147,10 +147,9 @@ public final class IntervalFitter {
         perChip.add(samples(model, withQ, chip, null));
       }
       if (model.kind().equals("hybrid")) {
-        Samples all = concat(perChip);
-        weight = correctionWeight(model, all);
+        weight = correctionWeight(model, perChip);
         log.accept(String.format("learned correction on chips not trained on weighted by %.3f (least squares over %d"
-            + " samples of the calibration chips)", weight, all.y().length));
+            + " samples of the calibration chips)", weight, perChip.stream().mapToInt(p -> p.y().length).sum()));
       }
       double largest = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < perChip.size(); c++) {
@@ -177,25 +176,6 @@ public final class IntervalFitter {
         100 * HIGH, fitOn.y().length, 100.0 * inside / scores.length, scores.length, cal.widening(), 100 * COVERAGE));
     return new ModelFile(model.kind(), model.hyper(), model.vocabulary(), model.nodeNorm(), model.configNorm(),
         model.targetMean(), model.targetStd(), model.chip(), info, w, model.extras());
-  }
-
-  /** The samples of all of {@code parts}, in order. */
-  private static Samples concat(List<Samples> parts) {
-    List<float[]> z = new ArrayList<>();
-    int n = 0;
-    for (Samples p : parts) {
-      z.addAll(Arrays.asList(p.z()));
-      n += p.y().length;
-    }
-    float[] y = new float[n];
-    float[] out = new float[n];
-    int at = 0;
-    for (Samples p : parts) {
-      System.arraycopy(p.y(), 0, y, at, p.y().length);
-      System.arraycopy(p.out(), 0, out, at, p.out().length);
-      at += p.y().length;
-    }
-    return new Samples(z.toArray(new float[0][]), y, out);
   }
 
   /** Conformity scores {@code max(low - y, y - high)} of every config of {@code examples}, sorted. */
@@ -229,15 +209,18 @@ public final class IntervalFitter {
 
   /**
    * The weight in [0, 1] of a hybrid's learned log-correction {@code c} that fits the true log-corrections
-   * {@code Y} of {@code check} best in least squares: {@code sum(c Y) / sum(c^2)}, clamped (1 without signal).
+   * {@code Y} of every sample of {@code checks} best in least squares: {@code sum(c Y) / sum(c^2)}, clamped (1
+   * without signal).
    */
-  private static double correctionWeight(ModelFile model, Samples check) {
+  private static double correctionWeight(ModelFile model, List<Samples> checks) {
     double cy = 0;
     double cc = 0;
-    for (int i = 0; i < check.y().length; i++) {
-      double c = logTarget(model, check.out()[i]);
-      cy += c * logTarget(model, check.y()[i]);
-      cc += c * c;
+    for (Samples check : checks) {
+      for (int i = 0; i < check.y().length; i++) {
+        double c = logTarget(model, check.out()[i]);
+        cy += c * logTarget(model, check.y()[i]);
+        cc += c * c;
+      }
     }
     return cc > 0 ? Math.max(0, Math.min(1, cy / cc)) : 1;
   }

@@ -98,7 +98,7 @@ public final class Head {
    * normalised features: what the output and the quantile outputs are linear in (for fitting the latter).
    */
   public float[] hidden(float[] kernelPart, float[] config) {
-    from(kernelPart, config, config.length, w1, h.graphWidth());
+    from(kernelPart, config);
     float[] z = units.get().z2.clone();
     for (int i = 0; i < z.length; i++) {
       z[i] = Math.max(0, z[i]);
@@ -122,7 +122,28 @@ public final class Head {
    * takes {@link #outputsRaw}.
    */
   public void outputs(float[] late, float[][] configs, float[] out, float[] low, float[] high) {
-    run(late, configs, out, low, high, h.configFeatures(), w1, h.graphWidth(), w1T);
+    boolean quantiles = low != null || high != null;
+    checkQuantiles(low, high, out.length);
+    if (configs.length >= BLOCKED_FROM) {
+      all(late, configs, out, low, high);
+      return;
+    }
+    for (int j = 0; j < configs.length; j++) {
+      if (configs[j] == null) {
+        out[j] = Float.NaN;
+        if (quantiles) {
+          low[j] = Float.NaN;
+          high[j] = Float.NaN;
+        }
+        continue;
+      }
+      out[j] = from(late, configs[j]);
+      if (quantiles) {
+        float[] z2 = units.get().z2;
+        low[j] = dotRelu(bq[0], wq[0], z2);
+        high[j] = dotRelu(bq[1], wq[1], z2);
+      }
+    }
   }
 
   /**
@@ -222,33 +243,6 @@ public final class Head {
     }
   }
 
-  /** The configs through the head from {@code start}, over their first {@code own} columns ({@code w[w0...]}). */
-  private void run(float[] start, float[][] configs, float[] out, float[] low, float[] high, int own, float[][] w,
-      int w0, float[][] wT) {
-    boolean quantiles = low != null || high != null;
-    checkQuantiles(low, high, out.length);
-    if (configs.length >= BLOCKED_FROM) {
-      all(start, configs, out, low, high, own, wT);
-      return;
-    }
-    for (int j = 0; j < configs.length; j++) {
-      if (configs[j] == null) {
-        out[j] = Float.NaN;
-        if (quantiles) {
-          low[j] = Float.NaN;
-          high[j] = Float.NaN;
-        }
-        continue;
-      }
-      out[j] = from(start, configs[j], own, w, w0);
-      if (quantiles) {
-        float[] z2 = units.get().z2;
-        low[j] = dotRelu(bq[0], wq[0], z2);
-        high[j] = dotRelu(bq[1], wq[1], z2);
-      }
-    }
-  }
-
   /** Quantile output {@code k} (0 low, 1 high) of a last hidden layer as {@link #hidden} gives it. */
   public float quantileOf(int k, float[] hidden) {
     if (wq == null) {
@@ -266,13 +260,11 @@ public final class Head {
     return out;
   }
 
-
-
   /**
    * The head's config rows folded with a config normaliser: {@code rows[r] = W1[config row r] / std[r]} and
    * {@code shift = - sum_r (mean[r] / std[r]) W1[config row r]} (summed in double), so that {@code raw .
    * rows + shift} equals {@code ((raw - mean) / std) . W1[config rows]}; {@code rowsT} is {@code rows}
-   * transposed (for {@link #all}).
+   * transposed (the left operand of {@link #outputsRaw}'s blocks).
    */
   private record FoldedHead(Normalizer norm, float[][] rows, float[][] rowsT, float[] shift) {}
 
@@ -314,19 +306,10 @@ public final class Head {
 
   /** The head's output from {@link #input} (only read) and the normalised config features. */
   public float from(float[] kernelPart, float[] config) {
-    return from(kernelPart, config, config.length, w1, h.graphWidth());
-  }
-
-  /**
-   * {@link #from(float[], float[])} over the config's first {@code columns} features only, the config
-   * rows of the first layer being {@code w[w0...]}.
-   */
-  private float from(float[] kernelPart, float[] config, int columns, float[][] w, int w0) {
-    Units s = units.get();
-    float[] z1 = s.z1;
+    float[] z1 = units.get().z1;
     System.arraycopy(kernelPart, 0, z1, 0, z1.length);
-    for (int r = 0; r < columns; r++) {
-      Gemm.axpy(config[r], w[w0 + r], z1);
+    for (int r = 0; r < config.length; r++) {
+      Gemm.axpy(config[r], w1[h.graphWidth() + r], z1);
     }
     return fromFirstLayer(z1);
   }
@@ -368,15 +351,12 @@ public final class Head {
    * overhead). Equal to {@link #from} within float rounding.
    */
   public void all(float[] kernelPart, float[][] configs, float[] out) {
-    all(kernelPart, configs, out, null, null, h.configFeatures(), w1T);
+    all(kernelPart, configs, out, null, null);
   }
 
-  /**
-   * {@link #all(float[], float[][], float[])} over the configs' first {@code f} features only, the
-   * first layer's config rows transposed being {@code wT} (a row per unit).
-   */
-  private void all(float[] kernelPart, float[][] configs, float[] out, float[] low, float[] high, int f,
-      float[][] wT) {
+  /** {@link #all(float[], float[][], float[])}, and the quantile outputs into {@code low} and {@code high} if given. */
+  private void all(float[] kernelPart, float[][] configs, float[] out, float[] low, float[] high) {
+    int f = h.configFeatures();
     if (out.length != configs.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
@@ -389,7 +369,7 @@ public final class Head {
           b.configs[r][j] = c == null ? 0 : c[r];
         }
       }
-      block(b, kernelPart, f, wT, m);
+      block(b, kernelPart, f, w1T, m);
       lastT(b, b3, w3, out, configs, start, m);
       if (low != null) {
         lastT(b, bq[0], wq[0], low, configs, start, m);

@@ -261,6 +261,7 @@ final class VectorGemm {
     x6.intoArray(out[i + 6], c);
     x7.intoArray(out[i + 7], c);
   }
+
   private static FloatVector start(float[] out, int c, boolean add) {
     return add ? FloatVector.fromArray(S, out, c) : FloatVector.zero(S);
   }
