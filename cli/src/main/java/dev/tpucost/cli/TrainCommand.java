@@ -93,6 +93,11 @@ final class TrainCommand implements Callable<Integer> {
       + " epoch (default: ${DEFAULT-VALUE}, constant).")
   double lrDecay;
 
+  @Option(names = "--weight-average", defaultValue = "0", paramLabel = "D", description = "Validate and keep an"
+      + " exponential moving average of the weights over steps, each step weighing the older average D (e.g."
+      + " 0.9998); 0, the default, keeps the weights themselves.")
+  double weightAverage;
+
   @Option(names = "--resume", description = "Continue from OUT.checkpoint.")
   boolean resume;
 
@@ -161,7 +166,7 @@ final class TrainCommand implements Callable<Integer> {
     Hyper h = new Hyper(hidden, embed, layers, head[0], head[1],
         conditioned ? ConfigFeatures.CHIP_WIDTH : ConfigFeatures.WIDTH, join.equals("early"));
     Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
-        d.learningRate(), rankWeight, patience, h, maxKernels, defaultWeight, lrDecay);
+        d.learningRate(), rankWeight, patience, h, maxKernels, defaultWeight, lrDecay, weightAverage);
     Trainer.train(data, o, out, resume, progress());
     return 0;
   }

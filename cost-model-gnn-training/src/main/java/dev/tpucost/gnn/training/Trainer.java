@@ -49,10 +49,12 @@ public final class Trainer {
    * @param defaultWeight weight of the default config's squared error next to the other configs' 1 (the
    *     fusion task's sample: a kernel's default config is one of the {@code configsPerKernel} it is trained on)
    * @param lrDecay the step size is {@code learningRate * lrDecay^(epoch - 1)} (1: constant)
+   * @param averageDecay 0, or the per-step decay {@code d} of an exponential moving average of the weights
+   *     ({@link WeightAverage}), which is then what each epoch validates and what the model file keeps
    */
   public record Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
       int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels,
-      double defaultWeight, double lrDecay) {
+      double defaultWeight, double lrDecay, double averageDecay) {
     /** The defaults: both tasks, random split, 20 epochs, seed 1, batches of 16 kernels x 16 configs. */
     public static Options defaults() {
       return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 0.2, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
@@ -62,7 +64,15 @@ public final class Trainer {
     public Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
         int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels) {
       this(task, split, epochs, seed, hybrid, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
-          maxKernels, 1, 1);
+          maxKernels, 1, 1, 0);
+    }
+
+    /** Options without a weight average. */
+    public Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
+        int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels,
+        double defaultWeight, double lrDecay) {
+      this(task, split, epochs, seed, hybrid, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
+          maxKernels, defaultWeight, lrDecay, 0);
     }
 
     /** Validates the options. */
@@ -81,6 +91,9 @@ public final class Trainer {
       }
       if (!(lrDecay > 0 && lrDecay <= 1)) {
         throw new IllegalArgumentException("--lr-decay must lie in (0, 1], not " + lrDecay);
+      }
+      if (!(averageDecay >= 0 && averageDecay < 1)) {
+        throw new IllegalArgumentException("--weight-average must lie in [0, 1), not " + averageDecay);
       }
     }
   }
@@ -168,6 +181,9 @@ public final class Trainer {
     if (o.lrDecay() != 1) {
       built.put("lr_decay", o.lrDecay());
     }
+    if (o.averageDecay() != 0) {
+      built.put("weight_average", o.averageDecay()); // absent when off, as above
+    }
     ObjectNode optionsJson = (ObjectNode) JSON.readTree(JSON.writeValueAsString(built));
     if (valFromTraining) {
       optionsJson.put("validation", "every tenth training kernel (the split has no val programs)");
@@ -175,6 +191,7 @@ public final class Trainer {
     Path checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
     Weights weights = Weights.init(o.hyper(), o.seed());
     Adam adam = new Adam(o.learningRate());
+    WeightAverage average = o.averageDecay() == 0 ? null : new WeightAverage(o.averageDecay(), weights);
     Weights best = copy(weights);
     double bestScore = Double.NEGATIVE_INFINITY;
     int bestEpoch = 0;
@@ -190,6 +207,10 @@ public final class Trainer {
       weights = cp.weights();
       best = ModelFileAccess.weights(cp.extras().get("best.bin"), checkpoint.toString());
       adam.restore(cp.extras().get("adam.bin"), state.path("adam_step").asLong(), checkpoint.toString());
+      if (average != null) {
+        average = WeightAverage.restore(o.averageDecay(),
+            ModelFileAccess.weights(cp.extras().get("average.bin"), checkpoint.toString()), adam.step());
+      }
       bestScore = state.path("best_score").asDouble();
       bestEpoch = state.path("best_epoch").asInt();
       bestMetrics = (ObjectNode) state.path("best_metrics");
@@ -226,17 +247,21 @@ public final class Trainer {
         net.load(weights);
         SameDiffNet.Step s = net.step(net.batch(items, nodeNorm));
         adam.update(weights, s.gradients(), 5.0);
+        if (average != null) {
+          average.update(weights);
+        }
         lossSum += s.loss();
         steps++;
       }
-      Forward f = new Forward(o.hyper(), weights);
+      Weights validated = average == null ? weights : average.weights();
+      Forward f = new Forward(o.hyper(), validated);
       ObjectNode metrics = validate(val, f, nodeNorm, cfgNorm, mean, std, o.hybrid());
       double score = score(o.task(), metrics);
       boolean improved = score > bestScore;
       if (improved) {
         bestScore = score;
         bestEpoch = epoch;
-        best = copy(weights);
+        best = copy(validated);
         bestMetrics = metrics;
       }
       log.accept(String.format("epoch %d/%d: train loss %.4f, val tile tau %.4f, top-1 %.2f%%, fusion MAPE %.2f%%, %.0f s%s",
@@ -252,6 +277,9 @@ public final class Trainer {
       extras.put("state.json", JSON.writeValueAsBytes(state));
       extras.put("adam.bin", adam.save());
       extras.put("best.bin", ModelFileAccess.bytes(best));
+      if (average != null) {
+        extras.put("average.bin", ModelFileAccess.bytes(average.weights()));
+      }
       model(o, nodeNorm, cfgNorm, mean, std, chip, weights, info(datasetHash, o, optionsJson, metrics, epoch), extras)
           .save(checkpoint);
     }

@@ -67,6 +67,28 @@ class TrainingTest {
   }
 
   @Test
+  void aWeightAverageIsWhatTheModelKeepsAndResumesFromItsCheckpoint() throws Exception {
+    Trainer.Options averaged = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3, TINY.hyper(), 0,
+        1, 1, 0.9);
+    Path a = dir.resolve("avg-a.zip");
+    Path plain = dir.resolve("avg-plain.zip");
+    Trainer.train(data, averaged, a, false, line -> {});
+    Trainer.train(data, TINY, plain, false, line -> {});
+    assertThat(ModelFile.load(a).weights().all().get("w1").data())
+        .isNotEqualTo(ModelFile.load(plain).weights().all().get("w1").data());
+    assertThat(ModelFile.load(a).info().path("options").path("weight_average").asDouble()).isEqualTo(0.9);
+
+    Path c = dir.resolve("avg-c.zip");
+    assertThatThrownBy(() -> Trainer.train(data, averaged, c, false, line -> {
+      if (line.startsWith("epoch 2/")) {
+        throw new IllegalStateException("killed");
+      }
+    })).hasMessage("killed");
+    Trainer.train(data, averaged, c, true, line -> {});
+    assertThat(Files.readAllBytes(c)).isEqualTo(Files.readAllBytes(a));
+  }
+
+  @Test
   void theTrainedModelRanksBetterThanAnUntrainedOneAndRoundTrips() throws Exception {
     Path m = dir.resolve("m.zip");
     Trainer.Options longer = new Trainer.Options("both", "random", 6, 7, false, 8, 8, 3e-3, 0.5, 6, TINY.hyper(), 0);
