@@ -126,13 +126,13 @@ public final class ConfigFeatures {
         continue;
       }
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      TileConfig tile = space.effective(tiles.get(i));
-      for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
-        m[f * n + c] = Featurizer.log(tile.feature(f));
-      }
+      space.effective(tiles.get(i)).features(m, c, n);
       for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
         m[(Featurizer.TILE_ENCODING + k) * n + c] = Featurizer.log(raw[i * AnalyticalModel.TILE_FEATURES + k]);
       }
+    }
+    for (int j = 0; j < Featurizer.TILE_ENCODING * n; j++) {
+      m[j] = Featurizer.log(m[j]); // the raw encodings written above, feature-major: one run of logs
     }
     float[] shared = graph.kernelFeatures();
     for (int f = 0; f < Featurizer.KERNEL_FEATURES; f++) {

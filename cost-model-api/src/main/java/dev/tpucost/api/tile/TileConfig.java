@@ -1,5 +1,7 @@
 package dev.tpucost.api.tile;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.Arrays;
 
 /**
@@ -182,10 +184,36 @@ public final class TileConfig {
    */
   public float[] features() {
     float[] f = new float[FEATURES];
-    for (int i = 0; i < FEATURES; i++) {
-      f[i] = feature(i);
-    }
+    features(f, 0, 1);
     return f;
+  }
+
+  /**
+   * Writes {@link #features} into {@code dst}, entry {@code i} at {@code dst[offset + i * stride]}: for a caller
+   * that lays many configs' encodings out feature-major (stride = the number of configs), in one pass over the
+   * bounds rather than {@value #FEATURES} calls of {@link #feature}.
+   */
+  public void features(float[] dst, int offset, int stride) {
+    checkArgument(offset >= 0 && stride >= 1 && offset + (long) (FEATURES - 1) * stride < dst.length,
+        "%s entries at offset %s, stride %s do not fit in %s", FEATURES, offset, stride, dst.length);
+    encode(kernelBounds, dst, offset, stride);
+    encode(outputBounds, dst, offset + 8 * stride, stride);
+    encode(inputBounds, dst, offset + 16 * stride, stride);
+  }
+
+  /** One side's 8 entries: the first 6 bounds (zero-padded), their sum and their product (0 if empty). */
+  private static void encode(long[] bounds, float[] dst, int at, int stride) {
+    long sum = 0;
+    double product = bounds.length == 0 ? 0 : 1;
+    for (int k = 0; k < 6; k++) {
+      dst[at + k * stride] = k < bounds.length ? bounds[k] : 0;
+    }
+    for (long b : bounds) {
+      sum += b;
+      product *= b;
+    }
+    dst[at + 6 * stride] = sum;
+    dst[at + 7 * stride] = (float) product;
   }
 
   /** Entry {@code i} of {@link #features} (computed, nothing allocated). */
