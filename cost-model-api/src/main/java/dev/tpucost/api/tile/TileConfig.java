@@ -191,7 +191,7 @@ public final class TileConfig {
   /**
    * Writes {@link #features} into {@code dst}, entry {@code i} at {@code dst[offset + i * stride]}: for a caller
    * that lays many configs' encodings out feature-major (stride = the number of configs), in one pass over the
-   * bounds rather than {@value #FEATURES} calls of {@link #feature}.
+   * bounds, nothing allocated.
    */
   public void features(float[] dst, int offset, int stride) {
     checkArgument(offset >= 0 && stride >= 1 && offset + (long) (FEATURES - 1) * stride < dst.length,
@@ -214,34 +214,6 @@ public final class TileConfig {
     }
     dst[at + 6 * stride] = sum;
     dst[at + 7 * stride] = (float) product;
-  }
-
-  /** Entry {@code i} of {@link #features} (computed, nothing allocated). */
-  public float feature(int i) {
-    if (i < 0 || i >= FEATURES) {
-      throw new IndexOutOfBoundsException("tile feature " + i + " of " + FEATURES);
-    }
-    long[] bounds = switch (i >>> 3) {
-      case 0 -> kernelBounds;
-      case 1 -> outputBounds;
-      default -> inputBounds;
-    };
-    int k = i & 7;
-    if (k < 6) {
-      return k < bounds.length ? bounds[k] : 0;
-    }
-    if (k == 6) {
-      long sum = 0;
-      for (long b : bounds) {
-        sum += b;
-      }
-      return sum;
-    }
-    double product = bounds.length == 0 ? 0 : 1;
-    for (long b : bounds) {
-      product *= b;
-    }
-    return (float) product;
   }
 
   /** {@code KERNEL/OUTPUT}, plus {@code /INPUT} and {@code /ITERATION} when those are given. */

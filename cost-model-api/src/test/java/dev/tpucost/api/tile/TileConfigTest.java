@@ -59,17 +59,14 @@ class TileConfigTest {
     assertThat(f[16]).isZero();
     assertThat(f[23]).isZero();
     TileConfig t = TileConfig.parse("2,9,5,1,1,1,7/3,8//4");
-    for (int i = 0; i < TileConfig.FEATURES; i++) {
-      assertThat(t.feature(i)).isEqualTo(t.features()[i]);
-    }
-    assertThat(t.feature(6)).isEqualTo(26f); // all seven kernel bounds summed, only six listed
-    assertThat(t.feature(7)).isEqualTo(630f);
-    assertThatThrownBy(() -> t.feature(24)).isInstanceOf(IndexOutOfBoundsException.class);
+    float[] all = t.features();
+    assertThat(all[6]).isEqualTo(26f); // all seven kernel bounds summed, only six listed
+    assertThat(all[7]).isEqualTo(630f);
     float[] strided = new float[2 + 3 * 23 + 1];
     java.util.Arrays.fill(strided, -1);
     t.features(strided, 2, 3); // feature-major, as for many configs
     for (int j = 0; j < strided.length; j++) {
-      assertThat(strided[j]).isEqualTo(j >= 2 && (j - 2) % 3 == 0 ? t.feature((j - 2) / 3) : -1);
+      assertThat(strided[j]).isEqualTo(j >= 2 && (j - 2) % 3 == 0 ? all[(j - 2) / 3] : -1);
     }
     assertThatThrownBy(() -> t.features(new float[2 + 3 * 23], 2, 3)).hasMessageContaining("do not fit");
   }

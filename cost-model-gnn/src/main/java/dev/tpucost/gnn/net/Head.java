@@ -182,18 +182,17 @@ public final class Head {
       }
     }
     if (count < BLOCKED_FROM) {
-      float[] z1 = units.get().z1;
+      Units u = units.get();
       for (int j = 0; j < count; j++) {
-        System.arraycopy(start, 0, z1, 0, z1.length);
+        System.arraycopy(start, 0, u.z1, 0, u.z1.length);
         for (int k = 0; k < nv; k++) {
           int r = v.features[k];
-          Gemm.axpy(byFeature[r * count + j], fh.rows()[r], z1);
+          Gemm.axpy(byFeature[r * count + j], fh.rows()[r], u.z1);
         }
-        out[j] = fromFirstLayer(z1);
+        out[j] = fromFirstLayer(u);
         if (low != null) {
-          float[] z2 = units.get().z2;
-          low[j] = dotRelu(bq[0], wq[0], z2);
-          high[j] = dotRelu(bq[1], wq[1], z2);
+          low[j] = dotRelu(bq[0], wq[0], u.z2);
+          high[j] = dotRelu(bq[1], wq[1], u.z2);
         }
       }
       return;
@@ -306,17 +305,21 @@ public final class Head {
 
   /** The head's output from {@link #input} (only read) and the normalised config features. */
   public float from(float[] kernelPart, float[] config) {
-    float[] z1 = units.get().z1;
-    System.arraycopy(kernelPart, 0, z1, 0, z1.length);
+    Units u = units.get();
+    System.arraycopy(kernelPart, 0, u.z1, 0, u.z1.length);
     for (int r = 0; r < config.length; r++) {
-      Gemm.axpy(config[r], w1[h.graphWidth() + r], z1);
+      Gemm.axpy(config[r], w1[h.graphWidth() + r], u.z1);
     }
-    return fromFirstLayer(z1);
+    return fromFirstLayer(u);
   }
 
-  /** The output from one config's first layer before its ReLU, {@code z1}; the last hidden layer left in {@code z2}. */
-  private float fromFirstLayer(float[] z1) {
-    float[] z2 = units.get().z2;
+  /**
+   * The output from one config's first layer before its ReLU, {@code u.z1}; the last hidden layer is left in
+   * {@code u.z2}.
+   */
+  private float fromFirstLayer(Units u) {
+    float[] z1 = u.z1;
+    float[] z2 = u.z2;
     System.arraycopy(b2, 0, z2, 0, z2.length);
     for (int r = 0; r < z1.length; r++) {
       Gemm.axpy(Math.max(0, z1[r]), w2[r], z2);
