@@ -8,6 +8,7 @@ import dev.tpucost.api.tile.TileSpace;
 import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
+import dev.tpucost.gnn.net.Lanes;
 import java.util.List;
 
 /**
@@ -120,6 +121,8 @@ public final class ConfigFeatures {
       m = buffers.matrix;
     }
     double[] raw = counts.counts();
+    // The counts' logs in one run (a refused tile's slots hold whatever was there: their logs are not read).
+    Lanes.log1p(raw, 0, tiles.size() * AnalyticalModel.TILE_FEATURES);
     for (int i = 0; i < column.length; i++) {
       int c = column[i];
       if (c < 0) {
@@ -128,12 +131,10 @@ public final class ConfigFeatures {
       // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
       space.effective(tiles.get(i)).features(m, c, n);
       for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
-        m[(Featurizer.TILE_ENCODING + k) * n + c] = Featurizer.log(raw[i * AnalyticalModel.TILE_FEATURES + k]);
+        m[(Featurizer.TILE_ENCODING + k) * n + c] = (float) raw[i * AnalyticalModel.TILE_FEATURES + k];
       }
     }
-    for (int j = 0; j < Featurizer.TILE_ENCODING * n; j++) {
-      m[j] = Featurizer.log(m[j]); // the raw encodings written above, feature-major: one run of logs
-    }
+    Lanes.log1p(m, 0, Featurizer.TILE_ENCODING * n); // the raw encodings written above, feature-major: one run
     float[] shared = graph.kernelFeatures();
     for (int f = 0; f < Featurizer.KERNEL_FEATURES; f++) {
       java.util.Arrays.fill(m, (SHARED_FROM + f) * n, (SHARED_FROM + f + 1) * n, shared[f]);

@@ -15,6 +15,7 @@ import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.net.Forward;
+import dev.tpucost.gnn.net.Lanes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -283,6 +284,7 @@ public final class GnnModel implements CostModel {
     float[] out = new float[Math.min(PART, tiles.size())];
     float[] low = interval == null ? null : new float[out.length];
     float[] high = interval == null ? null : new float[out.length];
+    Nanoseconds ns = new Nanoseconds(out.length, interval != null, hybrid);
     for (int from = 0; from < tiles.size(); from += PART) {
       List<TileConfig> part = tiles.subList(from, Math.min(tiles.size(), from + PART));
       ConfigFeatures.Batch batch = ConfigFeatures.ofAll(analytical, kernel, e.graph(), part, e.chipRow(), buffers);
@@ -297,13 +299,13 @@ public final class GnnModel implements CostModel {
         }
         forward.outputs(e.graph(), e.base(), null, normalised, out);
       }
+      nanoseconds(batch, out, low, high, ns);
       for (int i = 0; i < part.size(); i++) {
         int c = batch.column()[i];
         if (c < 0) {
           result.add(TilePrediction.refused(part.get(i), batch.refusals()[i]));
         } else if (Math.abs(out[c]) <= extrapolationLimit) { // also false for NaN
-          result.add(prediction(part.get(i), out[c], low == null ? 0 : low[c], high == null ? 0 : high[c],
-              hybrid ? batch.analyticalNanoseconds(c, chip) : 0));
+          result.add(prediction(part.get(i), ns, c));
         } else {
           extrapolated[from + i] = true;
           result.add(TilePrediction.of(part.get(i), batch.analyticalNanoseconds(c, chip)));
@@ -314,29 +316,68 @@ public final class GnnModel implements CostModel {
   }
 
   /**
-   * The prediction from a config's network outputs (point, and the low and high quantiles if the model has an
-   * interval) and, in a hybrid, the analytical estimate it corrects.
+   * A part's runtimes in nanoseconds, per config column: the point estimate and, with an interval, the runtimes
+   * of the low and high quantile outputs (each at least as far out as the point estimate; before widening).
    */
-  private TilePrediction prediction(TileConfig tile, float out, float low, float high, double analyticalNs) {
-    double ns = nanoseconds(out, analyticalNs);
-    if (interval == null) {
-      return TilePrediction.of(tile, ns);
+  private record Nanoseconds(double[] point, double[] low, double[] high, double[] analytical) {
+    Nanoseconds(int size, boolean interval, boolean hybrid) {
+      this(new double[size], interval ? new double[size] : null, interval ? new double[size] : null,
+          hybrid ? new double[size] : null);
     }
-    // The calibrated band around the quantile outputs, which always holds the point estimate.
-    // (the widening is in target deviations of the log runtime, after any correction weight)
-    double lo = Math.min(ns, nanoseconds(Math.min(low, out), analyticalNs) * widenDown);
-    double hi = Math.max(ns, nanoseconds(Math.max(high, out), analyticalNs) * widenUp);
-    return TilePrediction.of(tile, ns, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
-        interval.coverage()));
   }
 
   /**
-   * Nanoseconds for a normalised network output: {@code exp(target)}, times the analytical estimate in a hybrid
-   * (whose log-correction {@code target} is weighted by {@link #correctionWeight}).
+   * Nanoseconds of a part's network outputs into {@code ns}: {@code exp(target)} of each output's log target
+   * {@code output * targetStd + targetMean}, times the analytical estimate in a hybrid (whose log-correction is
+   * weighted by {@link #correctionWeight}); each array's exponentials in one run ({@link Lanes#exp}).
    */
-  private double nanoseconds(double output, double analyticalNs) {
-    double target = output * file.targetStd() + file.targetMean();
-    return hybrid ? analyticalNs * Math.exp(correctionWeight * target) : Math.exp(target);
+  private void nanoseconds(ConfigFeatures.Batch batch, float[] out, float[] low, float[] high, Nanoseconds ns) {
+    int n = batch.count();
+    double scale = correctionWeight * file.targetStd();
+    double shift = correctionWeight * file.targetMean();
+    for (int c = 0; c < n; c++) {
+      ns.point()[c] = out[c] * scale + shift;
+    }
+    Lanes.exp(ns.point(), 0, n);
+    if (low != null) {
+      for (int c = 0; c < n; c++) {
+        ns.low()[c] = Math.min(low[c], out[c]) * scale + shift;
+        ns.high()[c] = Math.max(high[c], out[c]) * scale + shift;
+      }
+      Lanes.exp(ns.low(), 0, n);
+      Lanes.exp(ns.high(), 0, n);
+    }
+    if (hybrid) {
+      // The analytical estimate, recovered from its feature ln(1 + cycles).
+      double[] a = ns.analytical();
+      float[] m = batch.byFeature();
+      for (int c = 0; c < n; c++) {
+        a[c] = m[ConfigFeatures.ANALYTICAL_CYCLES * n + c];
+      }
+      Lanes.exp(a, 0, n);
+      for (int c = 0; c < n; c++) {
+        a[c] = (a[c] - 1) / chip.clockGhz();
+        ns.point()[c] *= a[c];
+        if (low != null) {
+          ns.low()[c] *= a[c];
+          ns.high()[c] *= a[c];
+        }
+      }
+    }
+  }
+
+  /** The prediction of the config in column {@code c}, with its calibrated interval if the model has one. */
+  private TilePrediction prediction(TileConfig tile, Nanoseconds ns, int c) {
+    double point = ns.point()[c];
+    if (interval == null) {
+      return TilePrediction.of(tile, point);
+    }
+    // The calibrated band around the quantile outputs, which always holds the point estimate.
+    // (the widening is in target deviations of the log runtime, after any correction weight)
+    double lo = Math.min(point, ns.low()[c] * widenDown);
+    double hi = Math.max(point, ns.high()[c] * widenUp);
+    return TilePrediction.of(tile, point, new Interval(lo, Double.isFinite(hi) ? hi : Double.MAX_VALUE,
+        interval.coverage()));
   }
 
   /** Registers the shipped default as {@code gnn}. */

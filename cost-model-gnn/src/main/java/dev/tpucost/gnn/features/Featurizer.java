@@ -75,8 +75,7 @@ public final class Featurizer {
       }
     }
     float[] kf = {
-      (float) Math.log1p(k.stats().flops()), (float) Math.log1p(k.stats().transcendentals()),
-      (float) Math.log1p(k.stats().bytesAccessed()), (float) Math.log1p(n)
+      log(k.stats().flops()), log(k.stats().transcendentals()), log(k.stats().bytesAccessed()), log(n)
     };
     return new KernelGraph(ops, NO_ROWS, src, dst, kf);
   }

@@ -1,0 +1,53 @@
+package dev.tpucost.gnn.net;
+
+import dev.tpucost.gnn.features.Featurizer;
+
+/**
+ * The element-wise functions applied to every config of a batch, over whole runs of an array: {@code ln(1 + x)}
+ * of the raw features ({@link Featurizer#log}'s scale) and {@code exp} of the outputs. With the Vector API
+ * ({@link Gemm#VECTOR}) they run as vector operations, whose {@code LOG} and {@code EXP} HotSpot compiles to its
+ * SVML stubs on x86 (12,000 values, this machine: {@code exp} 7 us against 62 us for {@link Math#exp} one at a
+ * time, {@code ln} 9 us against 26 us for {@link Featurizer#log}); otherwise one value at a time. Both paths give
+ * the same values within one float ulp for the logarithm (features are floats) and 1e-12 relative for
+ * {@code exp} ({@code LanesTest}); a run's last partial vector is padded to a full one, so a value
+ * does not depend on where in a run it lies. Stateless and thread-safe.
+ */
+public final class Lanes {
+  private Lanes() {}
+
+  /** {@code a[j] = ln(1 + max(0, a[j]))}, rounded to float, for {@code from <= j < to} (NaN stays NaN). */
+  public static void log1p(float[] a, int from, int to) {
+    if (Gemm.VECTOR) {
+      VectorLanes.log1p(a, from, to);
+    } else {
+      for (int j = from; j < to; j++) {
+        a[j] = Featurizer.log(a[j]);
+      }
+    }
+  }
+
+  /**
+   * {@code a[j] = ln(1 + max(0, a[j]))} for {@code from <= j < to} (NaN stays NaN), to be read as a float: the
+   * scalar path rounds it to one already.
+   */
+  public static void log1p(double[] a, int from, int to) {
+    if (Gemm.VECTOR) {
+      VectorLanes.log1p(a, from, to);
+    } else {
+      for (int j = from; j < to; j++) {
+        a[j] = Featurizer.log(a[j]);
+      }
+    }
+  }
+
+  /** {@code a[j] = exp(a[j])} for {@code from <= j < to}. */
+  public static void exp(double[] a, int from, int to) {
+    if (Gemm.VECTOR) {
+      VectorLanes.exp(a, from, to);
+    } else {
+      for (int j = from; j < to; j++) {
+        a[j] = Math.exp(a[j]);
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.tpucost.gnn.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tpucost.gnn.features.Featurizer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LanesTest {
+  /** Feature-like values: whole numbers (tile bounds), huge counts, fractions, zero, negatives, NaN. */
+  private static double[] values(Random r, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = switch (i % 6) {
+        case 0 -> r.nextInt(5000);
+        case 1 -> Math.exp(r.nextDouble() * 60);
+        case 2 -> r.nextDouble() * 3;
+        case 3 -> 0;
+        case 4 -> -r.nextDouble() * 10;
+        default -> i % 12 == 5 ? Double.NaN : Math.floor(Math.exp(r.nextDouble() * 20));
+      };
+    }
+    return v;
+  }
+
+  @Test
+  void vectorLogsEqualTheScalarFeatureLogWithinOneFloatUlp() {
+    Random r = new Random(21);
+    for (int n : new int[] {1, 7, 16, 17, 100, 4099}) { // full vectors, and runs ending in a partial one
+      double[] v = values(r, n + 3);
+      float[] f = new float[v.length];
+      double[] d = v.clone();
+      for (int i = 0; i < v.length; i++) {
+        f[i] = (float) v[i];
+      }
+      float[] fromFloat = f.clone();
+      VectorLanes.log1p(fromFloat, 2, 2 + n);
+      VectorLanes.log1p(d, 2, 2 + n);
+      for (int i = 0; i < v.length; i++) {
+        boolean inside = i >= 2 && i < 2 + n;
+        float scalarOfFloat = Featurizer.log(f[i]);
+        float scalar = Featurizer.log(v[i]);
+        if (!inside) {
+          assertThat(fromFloat[i]).as("outside the run, untouched").isEqualTo(f[i]);
+          assertThat(d[i]).isEqualTo(v[i]);
+        } else if (Double.isNaN(v[i])) {
+          assertThat(fromFloat[i]).isNaN();
+          assertThat(d[i]).isNaN();
+        } else {
+          assertThat(Math.abs(fromFloat[i] - scalarOfFloat)).as("float ln(1 + %s)", f[i])
+              .isLessThanOrEqualTo(Math.ulp(scalarOfFloat));
+          assertThat(Math.abs((float) d[i] - scalar)).as("double ln(1 + %s)", v[i])
+              .isLessThanOrEqualTo(Math.ulp(scalar));
+        }
+      }
+    }
+  }
+
+  @Test
+  void vectorExpEqualsMathExpWithin1e12() {
+    Random r = new Random(22);
+    for (int n : new int[] {1, 5, 8, 9, 128, 131}) {
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = (r.nextDouble() - 0.3) * 60;
+      }
+      double[] e = x.clone();
+      VectorLanes.exp(e, 0, n);
+      for (int i = 0; i < n; i++) {
+        assertThat(Math.abs(e[i] - Math.exp(x[i]))).as("exp(%s)", x[i]).isLessThanOrEqualTo(1e-12 * Math.exp(x[i]));
+      }
+    }
+  }
+
+  @Test
+  void aValueDoesNotDependOnWhereInARunItLies() {
+    // rank() of many configs and predict() of one must agree: a value in a run's partial last vector (padded)
+    // equals the same value in a full vector.
+    double[] run = values(new Random(23), 37);
+    double[] full = run.clone();
+    VectorLanes.exp(full, 0, 32);
+    for (int i = 32; i < 37; i++) {
+      double[] alone = {run[i - 32 + 8]};
+      VectorLanes.exp(alone, 0, 1);
+      assertThat(alone[0]).isEqualTo(full[i - 32 + 8]);
+    }
+    float[] f = {3, 4097, 1e9f, 0.5f, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29};
+    float[] all = f.clone();
+    VectorLanes.log1p(all, 0, f.length);
+    for (int i = 0; i < f.length; i++) {
+      float[] one = {f[i]};
+      VectorLanes.log1p(one, 0, 1);
+      assertThat(one[0]).as("ln(1 + %s)", f[i]).isEqualTo(all[i]);
+    }
+  }
+}
