@@ -151,13 +151,17 @@ public final class NativeTiling {
     if (rank == 0) {
       return Math.max(1, (bits + 7) / 8);
     }
-    int[] order = physicalOrder(shape);
-    long rowTile = rank < 2 ? 1 : rowTile(shape, order[rank - 2]);
+    // The physical order read from the layout where there is one (no array built: the featuriser asks this of
+    // every node of every new kernel), else built.
+    Layout layout = shape.layout().orElse(null);
+    int[] order = layout == null ? physicalOrder(shape) : null;
+    long rowTile = rank < 2 ? 1 : rowTile(shape, order == null ? layout.minorToMajor(1) : order[rank - 2]);
     long laneTile = laneTile(shape);
     double elements = 1;
     for (int p = 0; p < rank; p++) {
-      long dim = shape.dim(order[p]);
-      long e = Math.max(0, extents == null ? dim : Math.min(extents[order[p]], dim));
+      int d = order == null ? layout.minorToMajor(rank - 1 - p) : order[p];
+      long dim = shape.dim(d);
+      long e = Math.max(0, extents == null ? dim : Math.min(extents[d], dim));
       if (p == rank - 1) {
         // A rank-1 block inside a bigger array moves in lane rows; the whole array fills its tiles.
         e = roundUp(e, rank == 1 && e < shape.dim(0) ? Math.min(laneTile, LANES) : laneTile);
