@@ -66,11 +66,14 @@ public enum ElementType {
   private final int number;
   private final String text;
   private final int bits;
+  /** {@link #isFloating}, decided once (the featuriser asks it of every node). */
+  private final boolean floating;
 
   ElementType(int number, String text, int bits) {
     this.number = number;
     this.text = text;
     this.bits = bits;
+    this.floating = text.startsWith("f") || text.startsWith("bf") || text.equals("c64") || text.equals("c128");
   }
 
   /** XLA's proto enum number. */
@@ -95,7 +98,7 @@ public enum ElementType {
 
   /** True for floating-point types, including the f8/f6/f4 variants and complex types. */
   public boolean isFloating() {
-    return text.startsWith("f") || text.startsWith("bf") || isComplex();
+    return floating;
   }
 
   /** True for c64 and c128. */

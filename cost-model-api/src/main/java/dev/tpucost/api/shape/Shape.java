@@ -31,6 +31,8 @@ public final class Shape {
   private final boolean[] dynamic;
   private final Layout layout;
   private final ImmutableList<Shape> tupleShapes;
+  /** {@link #elementCount}, computed once: the cost models ask it of every shape of every kernel, often twice. */
+  private final long elementCount;
 
   private Shape(ElementType type, long[] dims, boolean[] dynamic, Layout layout, List<Shape> tuple) {
     this.type = type;
@@ -38,6 +40,7 @@ public final class Shape {
     this.dynamic = dynamic;
     this.layout = layout;
     this.tupleShapes = tuple == null ? ImmutableList.of() : ImmutableList.copyOf(tuple);
+    this.elementCount = countElements();
   }
 
   /** An array shape with static dimensions and no layout. */
@@ -200,6 +203,10 @@ public final class Shape {
    * unbounded dimension counts as 0). Saturates at {@link Long#MAX_VALUE}. 0 for tuples.
    */
   public long elementCount() {
+    return elementCount;
+  }
+
+  private long countElements() {
     if (isTuple()) {
       return 0;
     }
