@@ -9,6 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Lanes} on the Vector API: full vectors, then the rest of the run copied into one vector's worth of
  * zeros and back (no masked operations: they are not intrinsified everywhere, and a single config's run is
  * all rest). Loaded only when {@code jdk.incubator.vector} is in the boot layer.
+ *
+ * <p>One loop per operation, not one loop taking the operator: C2 compiles {@code lanewise(op)} to its
+ * intrinsic only where {@code op} is a constant, and a shared loop taking it as an argument ran the Java
+ * fallback (the gnn's config features of 1000 configs ~146 -> ~280 us, measured).
  */
 final class VectorLanes {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
