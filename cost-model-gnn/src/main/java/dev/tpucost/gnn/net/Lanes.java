@@ -4,8 +4,8 @@ import dev.tpucost.gnn.features.Featurizer;
 
 /**
  * The element-wise functions applied to every config of a batch, over whole runs of an array: {@code ln(1 + x)}
- * of the raw features ({@link Featurizer#log}'s scale) and {@code exp} of the outputs. With the Vector API
- * ({@link Gemm#VECTOR}) they run as vector operations, whose {@code LOG} and {@code EXP} HotSpot compiles to its
+ * of the raw features ({@link Featurizer#log}'s scale) and {@code exp} of the outputs. With the Vector API on x86-64
+ * ({@link #VECTOR}) they run as vector operations, whose {@code LOG1P} and {@code EXP} HotSpot compiles to its
  * SVML stubs on x86 (12,000 values, this machine: {@code exp} 7 us against 62 us for {@link Math#exp} one at a
  * time, {@code ln} 9 us against 26 us for {@link Featurizer#log}); otherwise one value at a time. Both paths give
  * the same values within one float ulp for the logarithm (features are floats) and 1e-12 relative for
@@ -13,11 +13,19 @@ import dev.tpucost.gnn.features.Featurizer;
  * does not depend on where in a run it lies. Stateless and thread-safe.
  */
 public final class Lanes {
+  /**
+   * True if this JVM runs the vector operations: the Vector API is used ({@link Gemm#VECTOR}) on x86-64, where
+   * JDK 17 has SVML stubs for them; elsewhere its {@code LOG1P} and {@code EXP} fall back to Java code one lane
+   * at a time, slower than the scalar path.
+   */
+  public static final boolean VECTOR = Gemm.VECTOR
+      && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch", ""));
+
   private Lanes() {}
 
   /** {@code a[j] = ln(1 + max(0, a[j]))}, rounded to float, for {@code from <= j < to} (NaN stays NaN). */
   public static void log1p(float[] a, int from, int to) {
-    if (Gemm.VECTOR) {
+    if (VECTOR) {
       VectorLanes.log1p(a, from, to);
     } else {
       for (int j = from; j < to; j++) {
@@ -31,7 +39,7 @@ public final class Lanes {
    * scalar path rounds it to one already.
    */
   public static void log1p(double[] a, int from, int to) {
-    if (Gemm.VECTOR) {
+    if (VECTOR) {
       VectorLanes.log1p(a, from, to);
     } else {
       for (int j = from; j < to; j++) {
@@ -42,7 +50,7 @@ public final class Lanes {
 
   /** {@code a[j] = exp(a[j])} for {@code from <= j < to}. */
   public static void exp(double[] a, int from, int to) {
-    if (Gemm.VECTOR) {
+    if (VECTOR) {
       VectorLanes.exp(a, from, to);
     } else {
       for (int j = from; j < to; j++) {

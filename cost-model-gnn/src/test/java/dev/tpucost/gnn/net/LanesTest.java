@@ -7,6 +7,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LanesTest {
+  @Test
+  void theVectorOperationsRunOnX86WithTheVectorApiOnly() {
+    // The module's tests add jdk.incubator.vector (GemmTest): on x86-64 the vector path is the one checked below.
+    boolean x86 = java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertThat(Lanes.VECTOR).isEqualTo(x86 && Gemm.VECTOR);
+  }
+
   /** Feature-like values: whole numbers (tile bounds), huge counts, fractions, zero, negatives, NaN. */
   private static double[] values(Random r, int n) {
     double[] v = new double[n];
