@@ -67,7 +67,26 @@ public final class ConfigFeatures {
      * feature {@code ln(1 + cycles)}.
      */
     public double analyticalNanoseconds(int c, ChipSpec chip) {
-      return (Math.exp(byFeature[ANALYTICAL_CYCLES * count + c]) - 1) / chip.clockGhz();
+      return nanoseconds(Math.exp(byFeature[ANALYTICAL_CYCLES * count + c]), chip);
+    }
+
+    /**
+     * {@link #analyticalNanoseconds(int, ChipSpec)} of every column into {@code into} (at least {@link #count}
+     * long), the exponentials in one run ({@link Lanes#exp}).
+     */
+    public void analyticalNanoseconds(ChipSpec chip, double[] into) {
+      for (int c = 0; c < count; c++) {
+        into[c] = byFeature[ANALYTICAL_CYCLES * count + c];
+      }
+      Lanes.exp(into, 0, count);
+      for (int c = 0; c < count; c++) {
+        into[c] = nanoseconds(into[c], chip);
+      }
+    }
+
+    /** Nanoseconds from {@code exp} of the feature {@code ln(1 + cycles)}. */
+    private static double nanoseconds(double expOfFeature, ChipSpec chip) {
+      return (expOfFeature - 1) / chip.clockGhz();
     }
   }
 

@@ -348,15 +348,9 @@ public final class GnnModel implements CostModel {
       Lanes.exp(ns.high(), 0, n);
     }
     if (hybrid) {
-      // The analytical estimate, recovered from its feature ln(1 + cycles).
       double[] a = ns.analytical();
-      float[] m = batch.byFeature();
+      batch.analyticalNanoseconds(chip, a);
       for (int c = 0; c < n; c++) {
-        a[c] = m[ConfigFeatures.ANALYTICAL_CYCLES * n + c];
-      }
-      Lanes.exp(a, 0, n);
-      for (int c = 0; c < n; c++) {
-        a[c] = (a[c] - 1) / chip.clockGhz();
         ns.point()[c] *= a[c];
         if (low != null) {
           ns.low()[c] *= a[c];
