@@ -133,7 +133,11 @@ public final class NativeTiling {
   }
 
   private static Tile firstTile(Shape shape) {
-    Layout layout = shape.layout().orElse(null);
+    return firstTile(shape.layout().orElse(null));
+  }
+
+  /** The layout's first tile, or null for none (or no layout). */
+  private static Tile firstTile(Layout layout) {
     return layout != null && !layout.tiles().isEmpty() ? layout.tiles().get(0) : null;
   }
 
@@ -148,7 +152,7 @@ public final class NativeTiling {
     // padded count is the element count with those two replaced; one tile fetch, no loop over dimensions (the
     // featuriser asks this of every node of every new kernel: 8.7 -> 6.7 ns a shape, measured). The same
     // products in the same order as the general path below, exact in double (< 2^53); PaddedBytesTest.
-    Tile first = layout.tiles().isEmpty() ? null : layout.tiles().get(0);
+    Tile first = firstTile(layout);
     long lane = shape.dim(layout.minorToMajor(0));
     double padded;
     if (shape.rank() == 1) {
