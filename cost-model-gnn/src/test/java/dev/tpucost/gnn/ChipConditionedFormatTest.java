@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
-import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.api.kernel.Kernel;
-import dev.tpucost.api.kernel.Kernels;
 import dev.tpucost.api.model.Estimate;
 import dev.tpucost.api.tile.TileSpace;
-import dev.tpucost.corpus.zoo.Zoo;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
@@ -27,18 +23,6 @@ class ChipConditionedFormatTest {
   private static final ChipSpec UNSEEN = ChipFiles.parse("""
       {"name": "frozen-test-chip", "base": "v4", "tensor_cores": 1, "megacore": false, "clock_ghz": 1.3,
        "hbm_gbps": 1500, "vmem_bytes": 67108864}""", "test chip");
-
-  private static List<Kernel> kernels(int count) {
-    List<Kernel> out = new ArrayList<>();
-    for (int p = 0; out.size() < count; p++) {
-      for (Kernel k : Kernels.of(FusionPass.run(Zoo.program(3, p).module()))) {
-        if (out.size() < count && k.nodeCount() <= 120) {
-          out.add(k);
-        }
-      }
-    }
-    return out;
-  }
 
   private static GnnModel frozen(ChipSpec chip) throws Exception {
     try (InputStream in = ChipConditionedFormatTest.class.getResourceAsStream("models/hybrid-any-format3.zip")) {
@@ -59,7 +43,7 @@ class ChipConditionedFormatTest {
 
   @Test
   void theFrozenChipConditionedHybridPredictsAsItDidOnATrainingChipAndAnUnseenOne() throws Exception {
-    List<Kernel> ks = kernels(3);
+    List<Kernel> ks = ShippedModelTest.kernels(3);
     double[] v2 = predictions(frozen(ChipSpec.V2), ChipSpec.V2, ks);
     double[] unseen = predictions(frozen(UNSEEN), UNSEEN, ks);
     System.out.println("[ChipConditionedFormatTest] v2: " + java.util.Arrays.toString(v2));

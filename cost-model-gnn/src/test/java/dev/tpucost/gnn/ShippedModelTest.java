@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * model format still loads and gives the same numbers.
  */
 class ShippedModelTest {
-  private static List<Kernel> kernels(int count) {
+  /** The first {@code count} kernels (of at most 120 nodes) of zoo family 3's programs, after the fusion pass. */
+  static List<Kernel> kernels(int count) {
     List<Kernel> out = new ArrayList<>();
     for (int p = 0; out.size() < count; p++) {
       for (Kernel k : Kernels.of(FusionPass.run(Zoo.program(3, p).module()))) {
