@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A frozen chip-conditioned hybrid (format 3 with chip features, intervals, an unseen-chip correction weight
- * and widening: the {@code default-hybrid-any.zip} shipped from 2026-12-02 until the retraining with fourteen
- * chip variants replaced it) still loads and gives the numbers it gave, on a chip it trained on (v2) and on a
+ * and widening: a copy of the {@code default-hybrid-any.zip} shipped since 2026-12-02, frozen) still loads and gives the numbers it gave, on a chip it trained on (v2) and on a
  * chip file with figures it never saw (where the unseen-chip weight and widening apply).
  */
 class ChipConditionedFormatTest {
