@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A frozen chip-conditioned hybrid (format 3 with chip features, intervals, an unseen-chip correction weight
- * and widening: a copy of the {@code default-hybrid-any.zip} shipped since 2026-12-02, frozen) still loads and gives the numbers it gave, on a chip it trained on (v2) and on a
- * chip file with figures it never saw (where the unseen-chip weight and widening apply).
+ * and widening: a copy of the {@code default-hybrid-any.zip} shipped since 2026-12-02) still loads and gives the
+ * numbers it gave, on a chip it trained on (v2) and on a chip file with figures it never saw (where the
+ * unseen-chip weight and widening apply).
  */
 class ChipConditionedFormatTest {
   /** A single-core chip of v4's build at another clock, HBM and VMEM: figures no training chip has. */
@@ -23,9 +24,9 @@ class ChipConditionedFormatTest {
       {"name": "frozen-test-chip", "base": "v4", "tensor_cores": 1, "megacore": false, "clock_ghz": 1.3,
        "hbm_gbps": 1500, "vmem_bytes": 67108864}""", "test chip");
 
-  private static GnnModel frozen(ChipSpec chip) throws Exception {
+  private static ModelFile frozen() throws Exception {
     try (InputStream in = ChipConditionedFormatTest.class.getResourceAsStream("models/hybrid-any-format3.zip")) {
-      return GnnModel.of(ModelFile.read(in, "hybrid-any-format3.zip"), chip);
+      return ModelFile.read(in, "hybrid-any-format3.zip");
     }
   }
 
@@ -43,8 +44,9 @@ class ChipConditionedFormatTest {
   @Test
   void theFrozenChipConditionedHybridPredictsAsItDidOnATrainingChipAndAnUnseenOne() throws Exception {
     List<Kernel> ks = ShippedModelTest.kernels(3);
-    double[] v2 = predictions(frozen(ChipSpec.V2), ChipSpec.V2, ks);
-    double[] unseen = predictions(frozen(UNSEEN), UNSEEN, ks);
+    ModelFile file = frozen();
+    double[] v2 = predictions(GnnModel.of(file, ChipSpec.V2), ChipSpec.V2, ks);
+    double[] unseen = predictions(GnnModel.of(file, UNSEEN), UNSEEN, ks);
     System.out.println("[ChipConditionedFormatTest] v2: " + java.util.Arrays.toString(v2));
     System.out.println("[ChipConditionedFormatTest] unseen: " + java.util.Arrays.toString(unseen));
     for (int i = 0; i < v2.length; i++) {
