@@ -107,6 +107,7 @@ public final class ConfigFeatures {
   public static final class Buffers {
     private float[] matrix = new float[0];
     private double[] counts = new double[0];
+    private double[] row = new double[0];
   }
 
   /**
@@ -140,20 +141,44 @@ public final class ConfigFeatures {
       m = buffers.matrix;
     }
     double[] raw = counts.counts();
-    // The counts' logs in one run (a refused tile's slots hold whatever was there: their logs are not read).
-    Lanes.log1p(raw, 0, tiles.size() * AnalyticalModel.TILE_FEATURES);
+    double[] row = buffers != null && buffers.row.length >= n ? buffers.row : new double[n];
+    if (buffers != null) {
+      buffers.row = row;
+    }
     for (int i = 0; i < column.length; i++) {
       int c = column[i];
-      if (c < 0) {
-        continue;
-      }
-      // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
-      space.effective(tiles.get(i)).features(m, c, n);
-      for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
-        m[(Featurizer.TILE_ENCODING + k) * n + c] = (float) raw[i * AnalyticalModel.TILE_FEATURES + k];
+      if (c >= 0) {
+        // The tile encoding is of the blocking costed: an empty configuration is encoded as the default.
+        space.effective(tiles.get(i)).features(m, c, n);
       }
     }
-    Lanes.log1p(m, 0, Featurizer.TILE_ENCODING * n); // the raw encodings written above, feature-major: one run
+    for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
+      for (int i = 0; i < column.length; i++) {
+        if (column[i] >= 0) {
+          row[column[i]] = raw[i * AnalyticalModel.TILE_FEATURES + k];
+        }
+      }
+      int at = (Featurizer.TILE_ENCODING + k) * n;
+      if (n > 1 && constant(row, n)) { // one logarithm (a one-value run gives what a longer one would)
+        Lanes.log1p(row, 0, 1);
+        java.util.Arrays.fill(m, at, at + n, (float) row[0]);
+        continue;
+      }
+      Lanes.log1p(row, 0, n);
+      for (int c = 0; c < n; c++) {
+        m[at + c] = (float) row[c];
+      }
+    }
+    // The raw encodings written above, feature-major: one run per row, one value for a row every tile shares.
+    for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
+      int at = f * n;
+      if (n > 1 && constant(m, at, n)) {
+        Lanes.log1p(m, at, at + 1);
+        java.util.Arrays.fill(m, at + 1, at + n, m[at]);
+      } else {
+        Lanes.log1p(m, at, at + n);
+      }
+    }
     float[] shared = graph.kernelFeatures();
     for (int f = 0; f < Featurizer.KERNEL_FEATURES; f++) {
       java.util.Arrays.fill(m, (SHARED_FROM + f) * n, (SHARED_FROM + f + 1) * n, shared[f]);
@@ -162,5 +187,28 @@ public final class ConfigFeatures {
       java.util.Arrays.fill(m, (WIDTH + f) * n, (WIDTH + f + 1) * n, chip[f]);
     }
     return new Batch(m, width, n, column, counts.refusals());
+  }
+
+  /**
+   * True if {@code a[0, n)} holds one value (by its bits: a NaN row is constant too, and its logarithm is NaN
+   * either way).
+   */
+  private static boolean constant(double[] a, int n) {
+    for (int j = 1; j < n; j++) {
+      if (Double.doubleToRawLongBits(a[j]) != Double.doubleToRawLongBits(a[0])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if {@code a[at, at + n)} holds one value (by its bits). */
+  private static boolean constant(float[] a, int at, int n) {
+    for (int j = at + 1; j < at + n; j++) {
+      if (Float.floatToRawIntBits(a[j]) != Float.floatToRawIntBits(a[at])) {
+        return false;
+      }
+    }
+    return true;
   }
 }
