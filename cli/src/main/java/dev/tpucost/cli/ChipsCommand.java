@@ -42,6 +42,11 @@ final class ChipsCommand implements Callable<Integer> {
   @picocli.CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed of --variants (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @picocli.CommandLine.Option(names = "--spread", defaultValue = "1", paramLabel = "S", description = "With --variants:"
+      + " widen the clock's and HBM bandwidth's ranges (factors 0.7^S-1.4^S and 0.6^S-2.0^S of the preset's; 1 to"
+      + " 4, default: ${DEFAULT-VALUE}): farther chips, e.g. to calibrate a model on chips unlike its training chips.")
+  double spread;
+
   @picocli.CommandLine.Option(names = "--out", paramLabel = "DIR", description = "Where --variants writes its chip files.")
   java.nio.file.Path out;
 
@@ -61,7 +66,7 @@ final class ChipsCommand implements Callable<Integer> {
             + "), not '" + name + "'")));
       }
       List<ChipSpec> from = presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets;
-      for (ChipSpec v : dev.tpucost.corpus.dataset.ChipVariants.around(from, variants, seed)) {
+      for (ChipSpec v : dev.tpucost.corpus.dataset.ChipVariants.around(from, variants, seed, spread)) {
         // The analytical model's constants interpolated from the same presets as the simulator's: a held-out
         // preset's calibration reaches neither the labels nor the features of a model trained on these chips.
         ChipSpec c = v.withAnalytical(dev.tpucost.analytical.Constants.interpolated(v, from).toMap());

@@ -37,22 +37,46 @@ public final class ChipVariants {
    * training, leave it out here), drawn with {@code seed}, named {@code variant-SEED-K}.
    */
   public static List<ChipSpec> around(List<ChipSpec> presets, int n, long seed) {
+    return around(presets, n, seed, 1);
+  }
+
+  /**
+   * {@link #around(List, int, long)} with the clock's and the HBM bandwidth's ranges widened: the factors are
+   * drawn from {@code [0.7^spread, 1.4^spread]} and {@code [0.6^spread, 2.0^spread]} (uniformly; spread 1 gives
+   * exactly the chips of {@link #around(List, int, long)}, 2 chips as far again from their preset) — harder chips,
+   * farther from the training chips than those chips are from each other, to calibrate how a model does on a
+   * chip unlike any it trained on.
+   */
+  public static List<ChipSpec> around(List<ChipSpec> presets, int n, long seed, double spread) {
     checkArgument(n >= 1, "the number of chip variants must be >= 1, got %s", n);
     checkArgument(!presets.isEmpty(), "chip variants need at least one preset to vary");
+    checkArgument(spread >= 1 && spread <= 4, "the spread of chip variants must be in [1, 4], got %s", spread);
     Random r = new Random(seed);
     ImmutableList.Builder<ChipSpec> out = ImmutableList.builder();
     for (int k = 0; k < n; k++) {
       ChipSpec p = presets.get(r.nextInt(presets.size()));
       int cores = CORES[r.nextInt(CORES.length)];
       boolean megacore = cores == 2 && r.nextBoolean();
-      double clock = Math.round(p.clockGhz() * (0.7 + 0.7 * r.nextDouble()) * 100) / 100.0;
-      double hbm = Math.round(p.hbmGbps() * (0.6 + 1.4 * r.nextDouble()));
+      double clock = Math.round(p.clockGhz() * factor(r.nextDouble(), 0.7, 0.7, spread) * 100) / 100.0;
+      double hbm = Math.round(p.hbmGbps() * factor(r.nextDouble(), 0.6, 1.4, spread));
       ChipSpec figures = new ChipSpec("variant-" + seed + "-" + k, cores, megacore, MXUS[r.nextInt(MXUS.length)],
           p.mxuRows(), p.mxuCols(), clock, p.vpuSublanes(), p.vpuLanes(), ALUS[r.nextInt(ALUS.length)],
           VMEM_MIB[r.nextInt(VMEM_MIB.length)] << 20, p.smemBytes(), p.hbmBytes(), hbm, p.dmaEngines());
       out.add(figures.withSimulator(interpolated(figures, presets).toMap()));
     }
     return out.build();
+  }
+
+  /**
+   * A factor drawn from {@code u} in [0, 1): in {@code [lo, lo + width]} at spread 1 (written as before the spread
+   * existed, so its chips stay bit for bit the same), else in {@code [lo^spread, (lo + width)^spread]}.
+   */
+  private static double factor(double u, double lo, double width, double spread) {
+    if (spread == 1) {
+      return lo + width * u;
+    }
+    double from = Math.pow(lo, spread);
+    return from + (Math.pow(lo + width, spread) - from) * u;
   }
 
   /** The presets' shipped simulator constants, weighted by the inverse distance of their figures to {@code c}'s. */

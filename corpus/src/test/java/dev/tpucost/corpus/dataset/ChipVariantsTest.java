@@ -56,4 +56,25 @@ class ChipVariantsTest {
       assertThat(c.clockGhz()).isLessThanOrEqualTo(Math.round(1.05 * 1.4 * 100) / 100.0);
     }
   }
+
+  @Test
+  void aWiderSpreadDrawsFartherClocksAndBandwidthsFromTheSameSeed() {
+    List<ChipSpec> presets = List.of(ChipSpec.V2, ChipSpec.V3, ChipSpec.V4);
+    // Spread 1 is the plain draw, bit for bit (chip files made before the spread existed stay reproducible).
+    assertThat(ChipVariants.around(presets, 24, 9, 1)).isEqualTo(ChipVariants.around(presets, 24, 9));
+    List<ChipSpec> far = ChipVariants.around(presets, 64, 9, 2);
+    double lowest = Double.POSITIVE_INFINITY;
+    double highest = 0;
+    for (ChipSpec c : far) {
+      double base = presets.stream().filter(p -> c.mxuRows() == p.mxuRows() && c.hbmBytes() == p.hbmBytes()
+          && c.smemBytes() == p.smemBytes()).mapToDouble(ChipSpec::hbmGbps).min().orElseThrow();
+      lowest = Math.min(lowest, c.hbmGbps() / base);
+      highest = Math.max(highest, c.hbmGbps() / base);
+      assertThat(ChipFiles.parse(ChipFiles.toJson(c), c.name())).isEqualTo(c);
+    }
+    // 0.6^2 = 0.36 to 2.0^2 = 4: 64 draws reach beyond the plain range [0.6, 2.0] on both sides.
+    assertThat(lowest).isLessThan(0.6);
+    assertThat(highest).isGreaterThan(2.0);
+    assertThatThrownBy(() -> ChipVariants.around(presets, 4, 9, 0.5)).hasMessageContaining("spread");
+  }
 }
