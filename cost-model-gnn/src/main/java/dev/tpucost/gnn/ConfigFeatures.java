@@ -140,11 +140,6 @@ public final class ConfigFeatures {
       }
       m = buffers.matrix;
     }
-    double[] raw = counts.counts();
-    double[] row = buffers != null && buffers.row.length >= n ? buffers.row : new double[n];
-    if (buffers != null) {
-      buffers.row = row;
-    }
     for (int i = 0; i < column.length; i++) {
       int c = column[i];
       if (c >= 0) {
@@ -152,32 +147,10 @@ public final class ConfigFeatures {
         space.effective(tiles.get(i)).features(m, c, n);
       }
     }
-    for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
-      for (int i = 0; i < column.length; i++) {
-        if (column[i] >= 0) {
-          row[column[i]] = raw[i * AnalyticalModel.TILE_FEATURES + k];
-        }
-      }
-      int at = (Featurizer.TILE_ENCODING + k) * n;
-      if (n > 1 && constant(row, n)) { // one logarithm (a one-value run gives what a longer one would)
-        Lanes.log1p(row, 0, 1);
-        java.util.Arrays.fill(m, at, at + n, (float) row[0]);
-        continue;
-      }
-      Lanes.log1p(row, 0, n);
-      for (int c = 0; c < n; c++) {
-        m[at + c] = (float) row[c];
-      }
-    }
-    // The raw encodings written above, feature-major: one run per row, one value for a row every tile shares.
-    for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
-      int at = f * n;
-      if (n > 1 && constant(m, at, n)) {
-        Lanes.log1p(m, at, at + 1);
-        java.util.Arrays.fill(m, at + 1, at + n, m[at]);
-      } else {
-        Lanes.log1p(m, at, at + n);
-      }
+    if (n >= ROWS_FROM) {
+      logsPerRow(counts.counts(), column, m, n, buffers);
+    } else {
+      logsInOneRun(counts.counts(), column, m, n);
     }
     float[] shared = graph.kernelFeatures();
     for (int f = 0; f < Featurizer.KERNEL_FEATURES; f++) {
@@ -187,6 +160,68 @@ public final class ConfigFeatures {
       java.util.Arrays.fill(m, (WIDTH + f) * n, (WIDTH + f + 1) * n, chip[f]);
     }
     return new Batch(m, width, n, column, counts.refusals());
+  }
+
+  /**
+   * Configs from which {@link #ofAll} takes the logarithms row by row ({@link #logsPerRow}); below, in one run
+   * ({@link #logsInOneRun}): a cold {@code predict()} has one config, and 36 runs of one value each cost it ~1.7 us
+   * more than one run on the Vector API (JMH, December 2026). Either way the same values (a value does not depend
+   * on where in a run it lies, {@link Lanes}).
+   */
+  static final int ROWS_FROM = 8;
+
+  /**
+   * The logarithms of a part's analytical counts ({@code raw}, tile-major, as {@link
+   * AnalyticalModel#tileFeaturesAll} gives them; overwritten) and of its raw tile encodings (in {@code m}), each in
+   * one run, the counts then copied into {@code m}'s rows.
+   */
+  private static void logsInOneRun(double[] raw, int[] column, float[] m, int n) {
+    // (a refused tile's slots hold whatever was there: their logs are not read)
+    Lanes.log1p(raw, 0, column.length * AnalyticalModel.TILE_FEATURES);
+    for (int i = 0; i < column.length; i++) {
+      int c = column[i];
+      for (int k = 0; c >= 0 && k < AnalyticalModel.TILE_FEATURES; k++) {
+        m[(Featurizer.TILE_ENCODING + k) * n + c] = (float) raw[i * AnalyticalModel.TILE_FEATURES + k];
+      }
+    }
+    Lanes.log1p(m, 0, Featurizer.TILE_ENCODING * n);
+  }
+
+  /**
+   * {@link #logsInOneRun} row by row, feature-major: one logarithm for a row every config shares (the kernel's
+   * tile dimensions no candidate varies: about half the rows of a ranking's part), one run for the others.
+   */
+  private static void logsPerRow(double[] raw, int[] column, float[] m, int n, Buffers buffers) {
+    double[] row = buffers != null && buffers.row.length >= n ? buffers.row : new double[n];
+    if (buffers != null) {
+      buffers.row = row;
+    }
+    for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
+      for (int i = 0; i < column.length; i++) {
+        if (column[i] >= 0) {
+          row[column[i]] = raw[i * AnalyticalModel.TILE_FEATURES + k];
+        }
+      }
+      int at = (Featurizer.TILE_ENCODING + k) * n;
+      if (constant(row, n)) {
+        Lanes.log1p(row, 0, 1);
+        java.util.Arrays.fill(m, at, at + n, (float) row[0]);
+        continue;
+      }
+      Lanes.log1p(row, 0, n);
+      for (int c = 0; c < n; c++) {
+        m[at + c] = (float) row[c];
+      }
+    }
+    for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
+      int at = f * n;
+      if (constant(m, at, n)) {
+        Lanes.log1p(m, at, at + 1);
+        java.util.Arrays.fill(m, at + 1, at + n, m[at]);
+      } else {
+        Lanes.log1p(m, at, at + n);
+      }
+    }
   }
 
   /**
