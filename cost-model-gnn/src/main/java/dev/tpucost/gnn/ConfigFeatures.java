@@ -165,10 +165,11 @@ public final class ConfigFeatures {
   /**
    * Configs from which {@link #ofAll} takes the logarithms row by row ({@link #logsPerRow}); below, in one run
    * ({@link #logsInOneRun}): a cold {@code predict()} has one config, and 36 runs of one value each cost it ~1.7 us
-   * more than one run on the Vector API (JMH, December 2026). Either way the same values (a value does not depend
-   * on where in a run it lies, {@link Lanes}).
+   * more than one run on the Vector API (JMH, December 2026); 36 runs pay for themselves once the ~18 shared rows'
+   * saved logarithms (~2.5 ns each) outweigh the runs' own cost (some tens of ns each), at a few dozen configs.
+   * Either way the same values (a value does not depend on where in a run it lies, {@link Lanes}).
    */
-  static final int ROWS_FROM = 8;
+  static final int ROWS_FROM = 32;
 
   /**
    * The logarithms of a part's analytical counts ({@code raw}, tile-major, as {@link

@@ -15,8 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ConfigFeatures#ofAll} over many tiles gives every tile the features it gets alone: the batch takes one
- * logarithm for a feature row every tile shares and one run for the others, and neither may change a value.
+ * {@link ConfigFeatures#ofAll} over many tiles gives every tile the features it gets alone: a large batch takes one
+ * logarithm for a feature row every tile shares and one run for the others, a single tile one run for all, and
+ * neither may change a value.
  */
 class ConfigFeaturesTest {
   @Test
@@ -25,13 +26,15 @@ class ConfigFeaturesTest {
     ConfigFeatures.Buffers buffers = new ConfigFeatures.Buffers();
     int constantRows = 0;
     int varyingRows = 0;
+    int perRow = 0;
     for (Kernel k : ShippedModelTest.kernels(12)) {
       KernelGraph graph = Featurizer.structure(k, new float[k.nodeCount()][Featurizer.NODE_FEATURES]);
       float[] chip = ChipFeatures.of(ChipSpec.V4, k);
-      List<TileConfig> tiles = new ArrayList<>(TileSpace.of(k, ChipSpec.V4).validConfigs(40));
+      List<TileConfig> tiles = new ArrayList<>(TileSpace.of(k, ChipSpec.V4).validConfigs(64));
       tiles.add(TileConfig.of(new long[] {1 << 20}, new long[0])); // refused: left out of the matrix
       ConfigFeatures.Batch all = ConfigFeatures.ofAll(analytical, k, graph, tiles, chip, buffers);
       assertThat(all.count()).isLessThan(tiles.size());
+      perRow += all.count() >= ConfigFeatures.ROWS_FROM ? 1 : 0;
       for (int i = 0; i < tiles.size(); i++) {
         ConfigFeatures.Batch one = ConfigFeatures.ofAll(analytical, k, graph, List.of(tiles.get(i)), chip);
         assertThat(all.refused(i)).as("tile %s of %s", tiles.get(i), k.name()).isEqualTo(one.refused(0));
@@ -49,7 +52,8 @@ class ConfigFeaturesTest {
         varyingRows += same ? 0 : 1;
       }
     }
-    // Both kinds of row were exercised.
+    // Both kinds of row were exercised, and batches large enough to take their logarithms row by row.
+    assertThat(perRow).isPositive();
     assertThat(constantRows).isPositive();
     assertThat(varyingRows).isPositive();
   }
