@@ -58,6 +58,10 @@ final class ChipsCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--variants needs --out DIR and takes no CHIP arguments");
       }
+      if (!(spread >= 1 && spread <= 4)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--spread takes a number from 1 to 4, not " + spread);
+      }
       java.nio.file.Files.createDirectories(out);
       List<ChipSpec> presets = new ArrayList<>();
       for (String name : around) {
