@@ -3,6 +3,7 @@ package dev.tpucost.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.api.chip.ChipFiles;
 import dev.tpucost.api.chip.ChipSpec;
+import dev.tpucost.corpus.dataset.ChipVariants;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +59,9 @@ final class ChipsCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--variants needs --out DIR and takes no CHIP arguments");
       }
-      if (!(spread >= 1 && spread <= 4)) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--spread takes a number from 1 to 4, not " + spread);
+      if (!(spread >= ChipVariants.MIN_SPREAD && spread <= ChipVariants.MAX_SPREAD)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
+            "--spread takes a number from %.0f to %.0f, not %s", ChipVariants.MIN_SPREAD, ChipVariants.MAX_SPREAD, spread));
       }
       java.nio.file.Files.createDirectories(out);
       List<ChipSpec> presets = new ArrayList<>();
@@ -70,7 +71,7 @@ final class ChipsCommand implements Callable<Integer> {
             + "), not '" + name + "'")));
       }
       List<ChipSpec> from = presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets;
-      for (ChipSpec v : dev.tpucost.corpus.dataset.ChipVariants.around(from, variants, seed, spread)) {
+      for (ChipSpec v : ChipVariants.around(from, variants, seed, spread)) {
         // The analytical model's constants interpolated from the same presets as the simulator's: a held-out
         // preset's calibration reaches neither the labels nor the features of a model trained on these chips.
         ChipSpec c = v.withAnalytical(dev.tpucost.analytical.Constants.interpolated(v, from).toMap());

@@ -108,6 +108,30 @@ public final class ConfigFeatures {
     private float[] matrix = new float[0];
     private double[] counts = new double[0];
     private double[] row = new double[0];
+
+    /** The matrix, at least {@code size} long. */
+    private float[] matrix(int size) {
+      if (matrix.length < size) {
+        matrix = new float[size];
+      }
+      return matrix;
+    }
+
+    /** The analytical counts' array, at least {@code size} long. */
+    private double[] counts(int size) {
+      if (counts.length < size) {
+        counts = new double[size];
+      }
+      return counts;
+    }
+
+    /** One feature row, at least {@code size} long. */
+    private double[] row(int size) {
+      if (row.length < size) {
+        row = new double[size];
+      }
+      return row;
+    }
   }
 
   /**
@@ -116,14 +140,9 @@ public final class ConfigFeatures {
    */
   public static Batch ofAll(AnalyticalModel analytical, Kernel kernel, KernelGraph graph, List<TileConfig> tiles,
       float[] chip, Buffers buffers) {
-    double[] reuse = null;
-    if (buffers != null) {
-      if (buffers.counts.length < tiles.size() * AnalyticalModel.TILE_FEATURES) {
-        buffers.counts = new double[tiles.size() * AnalyticalModel.TILE_FEATURES];
-      }
-      reuse = buffers.counts;
-    }
-    AnalyticalModel.TileCounts counts = analytical.tileFeaturesAll(kernel, tiles, reuse);
+    Buffers b = buffers != null ? buffers : new Buffers(); // without: arrays of this batch's size only
+    AnalyticalModel.TileCounts counts = analytical.tileFeaturesAll(kernel, tiles,
+        b.counts(tiles.size() * AnalyticalModel.TILE_FEATURES));
     TileSpace space = analytical.tileSpace(kernel);
     int[] column = new int[tiles.size()];
     int n = 0;
@@ -131,15 +150,7 @@ public final class ConfigFeatures {
       column[i] = counts.accepted(i) ? n++ : -1;
     }
     int width = chip == null ? WIDTH : CHIP_WIDTH;
-    float[] m;
-    if (buffers == null) {
-      m = new float[width * n];
-    } else {
-      if (buffers.matrix.length < width * n) {
-        buffers.matrix = new float[width * n];
-      }
-      m = buffers.matrix;
-    }
+    float[] m = b.matrix(width * n);
     for (int i = 0; i < column.length; i++) {
       int c = column[i];
       if (c >= 0) {
@@ -148,7 +159,7 @@ public final class ConfigFeatures {
       }
     }
     if (n >= ROWS_FROM) {
-      logsPerRow(counts.counts(), column, m, n, buffers);
+      logsPerRow(counts.counts(), column, m, n, b.row(n));
     } else {
       logsInOneRun(counts.counts(), column, m, n);
     }
@@ -190,13 +201,10 @@ public final class ConfigFeatures {
 
   /**
    * {@link #logsInOneRun} row by row, feature-major: one logarithm for a row every config shares (the kernel's
-   * tile dimensions no candidate varies: about half the rows of a ranking's part), one run for the others.
+   * tile dimensions no candidate varies: about half the rows of a ranking's part), one run for the others;
+   * {@code row} (at least {@code n} long) holds one count row at a time.
    */
-  private static void logsPerRow(double[] raw, int[] column, float[] m, int n, Buffers buffers) {
-    double[] row = buffers != null && buffers.row.length >= n ? buffers.row : new double[n];
-    if (buffers != null) {
-      buffers.row = row;
-    }
+  private static void logsPerRow(double[] raw, int[] column, float[] m, int n, double[] row) {
     for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
       for (int i = 0; i < column.length; i++) {
         if (column[i] >= 0) {

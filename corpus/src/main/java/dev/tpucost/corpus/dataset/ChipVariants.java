@@ -25,6 +25,12 @@ public final class ChipVariants {
   private static final int[] ALUS = {1, 2};
   private static final long[] VMEM_MIB = {16, 32, 64, 128};
 
+  /** The least and the greatest spread {@link #around(List, int, long, double)} takes. */
+  public static final double MIN_SPREAD = 1;
+
+  /** See {@link #MIN_SPREAD}. */
+  public static final double MAX_SPREAD = 4;
+
   private ChipVariants() {}
 
   /** {@code n} variants around every preset drawn with {@code seed}, named {@code variant-SEED-K}. */
@@ -50,7 +56,8 @@ public final class ChipVariants {
   public static List<ChipSpec> around(List<ChipSpec> presets, int n, long seed, double spread) {
     checkArgument(n >= 1, "the number of chip variants must be >= 1, got %s", n);
     checkArgument(!presets.isEmpty(), "chip variants need at least one preset to vary");
-    checkArgument(spread >= 1 && spread <= 4, "the spread of chip variants must be in [1, 4], got %s", spread);
+    checkArgument(spread >= MIN_SPREAD && spread <= MAX_SPREAD, "the spread of chip variants must be in [%s, %s], got %s",
+        MIN_SPREAD, MAX_SPREAD, spread);
     Random r = new Random(seed);
     ImmutableList.Builder<ChipSpec> out = ImmutableList.builder();
     for (int k = 0; k < n; k++) {
