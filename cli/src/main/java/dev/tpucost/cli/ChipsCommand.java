@@ -48,6 +48,12 @@ final class ChipsCommand implements Callable<Integer> {
       + " 4, default: ${DEFAULT-VALUE}): farther chips, e.g. to calibrate a model on chips unlike its training chips.")
   double spread;
 
+  @picocli.CommandLine.Option(names = "--hidden-spread", defaultValue = "1", paramLabel = "F", description = "With"
+      + " --variants: multiply each variant's step overhead, MXU fill share and MXU scale (simulator constants its"
+      + " figures do not tell) by factors drawn from 1/F to F (1 to 4, default: ${DEFAULT-VALUE}, interpolated"
+      + " exactly): chips that behave unlike their figures suggest, as a real new chip does.")
+  double hiddenSpread;
+
   @picocli.CommandLine.Option(names = "--out", paramLabel = "DIR", description = "Where --variants writes its chip files.")
   java.nio.file.Path out;
 
@@ -63,6 +69,10 @@ final class ChipsCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
             "--spread takes a number from %.0f to %.0f, not %s", ChipVariants.MIN_SPREAD, ChipVariants.MAX_SPREAD, spread));
       }
+      if (!(hiddenSpread >= 1 && hiddenSpread <= ChipVariants.MAX_HIDDEN_SPREAD)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
+            "--hidden-spread takes a number from 1 to %.0f, not %s", ChipVariants.MAX_HIDDEN_SPREAD, hiddenSpread));
+      }
       java.nio.file.Files.createDirectories(out);
       List<ChipSpec> presets = new ArrayList<>();
       for (String name : around) {
@@ -71,7 +81,9 @@ final class ChipsCommand implements Callable<Integer> {
             + "), not '" + name + "'")));
       }
       List<ChipSpec> from = presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets;
-      for (ChipSpec v : ChipVariants.around(from, variants, seed, spread)) {
+      // The hidden constants from their own stream (seed + 1), so the figures are those of the same seed without it.
+      for (ChipSpec v : ChipVariants.withHiddenSpread(ChipVariants.around(from, variants, seed, spread), hiddenSpread,
+          seed + 1)) {
         // The analytical model's constants interpolated from the same presets as the simulator's: a held-out
         // preset's calibration reaches neither the labels nor the features of a model trained on these chips.
         ChipSpec c = v.withAnalytical(dev.tpucost.analytical.Constants.interpolated(v, from).toMap());

@@ -57,6 +57,30 @@ class TpuCostTest {
   }
 
   @Test
+  void chipVariantsTakeAHiddenSpreadOnTheSameFigures() throws Exception {
+    Path plain = dir.resolve("plain-variants");
+    Path hidden = dir.resolve("hidden-variants");
+    assertThat(run("chips", "--variants", "3", "--seed", "6", "--out", plain.toString()).code()).isZero();
+    Result r = run("chips", "--variants", "3", "--seed", "6", "--hidden-spread", "2", "--out", hidden.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    List<ChipSpec> plainChips = new java.util.ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      plainChips.add(ChipFiles.load(plain.resolve("variant-6-" + k + ".json")));
+    }
+    // The plain draw's figures and analytical constants (interpolated from the figures), the hidden constants
+    // redrawn from their own stream (seed + 1).
+    List<ChipSpec> expected = dev.tpucost.corpus.dataset.ChipVariants.withHiddenSpread(plainChips, 2, 7);
+    for (int k = 0; k < 3; k++) {
+      ChipSpec h = ChipFiles.load(hidden.resolve("variant-6-" + k + ".json"));
+      assertThat(h).isEqualTo(expected.get(k)).isNotEqualTo(plainChips.get(k));
+      assertThat(h.withSimulator(plainChips.get(k).simulator())).isEqualTo(plainChips.get(k));
+    }
+    Result bad = run("chips", "--variants", "2", "--hidden-spread", "5", "--out", hidden.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--hidden-spread takes a number from 1 to 4, not 5.0").doesNotContain("Exception");
+  }
+
+  @Test
   void demoRunsTheThreeModelsOnTheBundledProgram() {
     Result demo = run("demo", "--configs", "64");
     assertThat(demo.code()).as(demo.err()).isZero();

@@ -86,6 +86,44 @@ public final class ChipVariants {
     return from + (Math.pow(lo + width, spread) - from) * u;
   }
 
+  /**
+   * The simulator constants a chip's figures do not tell: the three that calibration fits and on which the two
+   * independently calibrated chips disagree (v3's, fitted to its measured runs, against v5e's, fitted to the
+   * published Pallas timings: step overhead 88 against 210 cycles, MXU fill share 0.65 against 0.55, MXU scale
+   * 0.51 against 0.95; the README's calibration table). Every other constant is shared by them.
+   */
+  public static final List<String> HIDDEN_CONSTANTS = List.of("step_overhead_cycles", "mxu_fill_share", "mxu_scale");
+
+  /** The greatest factor {@link #withHiddenSpread} takes. */
+  public static final double MAX_HIDDEN_SPREAD = 4;
+
+  /**
+   * {@code chips} with each of their {@link #HIDDEN_CONSTANTS} multiplied by its own factor drawn log-uniformly
+   * from {@code [1/factor, factor]} with {@code seed} (clamped to the simulator's range), every figure and other
+   * constant kept: chips that behave unlike what interpolation from their figures says, as a real new chip does
+   * (v5e's step overhead is 2.4 times v3's, its MXU scale 1.9 times). A model calibrated or trained on such chips
+   * learns how little its figures tell. Factor 1 returns the chips unchanged; one seed gives the same chips.
+   */
+  public static List<ChipSpec> withHiddenSpread(List<ChipSpec> chips, double factor, long seed) {
+    checkArgument(factor >= 1 && factor <= MAX_HIDDEN_SPREAD, "the hidden constants' spread must be in [1, %s], got %s",
+        MAX_HIDDEN_SPREAD, factor);
+    if (factor == 1) {
+      return ImmutableList.copyOf(chips);
+    }
+    Random r = new Random(seed);
+    ImmutableList.Builder<ChipSpec> out = ImmutableList.builder();
+    for (ChipSpec c : chips) {
+      double[] v = SimCalibration.of(c).values();
+      for (String name : HIDDEN_CONSTANTS) {
+        int i = SimCalibration.NAMES.indexOf(name);
+        double drawn = v[i] * Math.pow(factor, 2 * r.nextDouble() - 1);
+        v[i] = Math.min(SimCalibration.UPPER[i], Math.max(SimCalibration.LOWER[i], drawn));
+      }
+      out.add(c.withSimulator(SimCalibration.of(v).toMap()));
+    }
+    return out.build();
+  }
+
   /** The presets' shipped simulator constants, weighted by the inverse distance of their figures to {@code c}'s. */
   static SimCalibration interpolated(ChipSpec c, List<ChipSpec> presets) {
     return SimCalibration.of(c.interpolate(presets, p -> SimCalibration.shipped(p).values()));

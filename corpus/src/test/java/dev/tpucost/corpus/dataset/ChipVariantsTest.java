@@ -77,4 +77,45 @@ class ChipVariantsTest {
     assertThat(highest).isGreaterThan(2.0);
     assertThatThrownBy(() -> ChipVariants.around(presets, 4, 9, 0.5)).hasMessageContaining("spread");
   }
+
+  @Test
+  void aHiddenSpreadRedrawsOnlyTheConstantsTheFiguresDoNotTell() {
+    List<ChipSpec> plain = ChipVariants.around(List.of(ChipSpec.V2, ChipSpec.V3, ChipSpec.V4), 48, 12);
+    assertThat(ChipVariants.withHiddenSpread(plain, 1, 3)).isEqualTo(plain);
+    List<ChipSpec> hidden = ChipVariants.withHiddenSpread(plain, 2, 3);
+    assertThat(hidden).isEqualTo(ChipVariants.withHiddenSpread(plain, 2, 3))
+        .isNotEqualTo(ChipVariants.withHiddenSpread(plain, 2, 4));
+    double[] lowest = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+    double[] highest = new double[3];
+    for (int k = 0; k < plain.size(); k++) {
+      ChipSpec before = plain.get(k);
+      ChipSpec after = hidden.get(k);
+      // Same figures (and name): only the simulator section differs.
+      assertThat(after.withSimulator(before.simulator())).isEqualTo(before);
+      assertThat(ChipFiles.parse(ChipFiles.toJson(after), after.name())).isEqualTo(after);
+      double[] was = SimCalibration.of(before).values();
+      double[] is = SimCalibration.of(after).values();
+      for (int i = 0; i < was.length; i++) {
+        String name = SimCalibration.NAMES.get(i);
+        int h = ChipVariants.HIDDEN_CONSTANTS.indexOf(name);
+        if (h < 0) {
+          assertThat(is[i]).as(name).isEqualTo(was[i]);
+        } else {
+          double ratio = is[i] / was[i];
+          assertThat(is[i]).as(name).isBetween(SimCalibration.LOWER[i], SimCalibration.UPPER[i]);
+          if (is[i] < SimCalibration.UPPER[i]) { // not clamped
+            assertThat(ratio).as(name).isBetween(0.5 - 1e-12, 2 + 1e-12);
+          }
+          lowest[h] = Math.min(lowest[h], ratio);
+          highest[h] = Math.max(highest[h], ratio);
+        }
+      }
+    }
+    // 48 draws of each factor reach both halves of [1/2, 2].
+    for (int h = 0; h < 3; h++) {
+      assertThat(lowest[h]).as(ChipVariants.HIDDEN_CONSTANTS.get(h)).isLessThan(0.8);
+      assertThat(highest[h]).as(ChipVariants.HIDDEN_CONSTANTS.get(h)).isGreaterThan(1.25);
+    }
+    assertThatThrownBy(() -> ChipVariants.withHiddenSpread(plain, 0.5, 3)).hasMessageContaining("hidden constants");
+  }
 }
