@@ -214,25 +214,33 @@ public record ChipSpec(
    * Calibrated constants of {@code from} (each chip's {@code values}, all of one length) interpolated for this
    * chip: weighted by the inverse of {@link #figureDistance} (plus 1e-3, so a chip with a preset's figures gets
    * that preset's constants within about 1% of their spread). A convex combination, so constants within their
-   * bounds stay within them.
+   * bounds stay within them: each result is held inside its inputs' range, which the floating-point sum can
+   * leave by an ulp (constants at a bound, e.g. the analytical {@code overlap} at 0.01, came out 0.00999... for
+   * some chips and were refused).
    */
   public double[] interpolate(java.util.Collection<ChipSpec> from, java.util.function.Function<ChipSpec, double[]> values) {
     checkArgument(!from.isEmpty(), "constants are interpolated from at least one chip");
     double[] sum = null;
+    double[] lo = null;
+    double[] hi = null;
     double weights = 0;
     for (ChipSpec p : from) {
       double w = 1 / (figureDistance(p) + 1e-3);
       double[] v = values.apply(p);
       if (sum == null) {
         sum = new double[v.length];
+        lo = v.clone();
+        hi = v.clone();
       }
       for (int i = 0; i < sum.length; i++) {
         sum[i] += w * v[i];
+        lo[i] = Math.min(lo[i], v[i]);
+        hi[i] = Math.max(hi[i], v[i]);
       }
       weights += w;
     }
     for (int i = 0; i < sum.length; i++) {
-      sum[i] /= weights;
+      sum[i] = Math.min(hi[i], Math.max(lo[i], sum[i] / weights));
     }
     return sum;
   }
