@@ -69,9 +69,10 @@ final class ChipsCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
             "--spread takes a number from %.0f to %.0f, not %s", ChipVariants.MIN_SPREAD, ChipVariants.MAX_SPREAD, spread));
       }
-      if (!(hiddenSpread >= 1 && hiddenSpread <= ChipVariants.MAX_HIDDEN_SPREAD)) {
+      if (!(hiddenSpread >= ChipVariants.MIN_HIDDEN_SPREAD && hiddenSpread <= ChipVariants.MAX_HIDDEN_SPREAD)) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), String.format(java.util.Locale.ROOT,
-            "--hidden-spread takes a number from 1 to %.0f, not %s", ChipVariants.MAX_HIDDEN_SPREAD, hiddenSpread));
+            "--hidden-spread takes a number from %.0f to %.0f, not %s", ChipVariants.MIN_HIDDEN_SPREAD,
+            ChipVariants.MAX_HIDDEN_SPREAD, hiddenSpread));
       }
       java.nio.file.Files.createDirectories(out);
       List<ChipSpec> presets = new ArrayList<>();

@@ -31,6 +31,20 @@ public final class ChipVariants {
   /** See {@link #MIN_SPREAD}. */
   public static final double MAX_SPREAD = 4;
 
+  /**
+   * The simulator constants a chip's figures do not tell: the three that calibration fits and on which the two
+   * independently calibrated chips disagree (v3's, fitted to its measured runs, against v5e's, fitted to the
+   * published Pallas timings: step overhead 88 against 210 cycles, MXU fill share 0.65 against 0.55, MXU scale
+   * 0.51 against 0.95; the README's calibration table). Every other constant is shared by them.
+   */
+  public static final List<String> HIDDEN_CONSTANTS = List.of("step_overhead_cycles", "mxu_fill_share", "mxu_scale");
+
+  /** The least and the greatest factor {@link #withHiddenSpread} takes. */
+  public static final double MIN_HIDDEN_SPREAD = 1;
+
+  /** See {@link #MIN_HIDDEN_SPREAD}. */
+  public static final double MAX_HIDDEN_SPREAD = 4;
+
   private ChipVariants() {}
 
   /** {@code n} variants around every preset drawn with {@code seed}, named {@code variant-SEED-K}. */
@@ -87,17 +101,6 @@ public final class ChipVariants {
   }
 
   /**
-   * The simulator constants a chip's figures do not tell: the three that calibration fits and on which the two
-   * independently calibrated chips disagree (v3's, fitted to its measured runs, against v5e's, fitted to the
-   * published Pallas timings: step overhead 88 against 210 cycles, MXU fill share 0.65 against 0.55, MXU scale
-   * 0.51 against 0.95; the README's calibration table). Every other constant is shared by them.
-   */
-  public static final List<String> HIDDEN_CONSTANTS = List.of("step_overhead_cycles", "mxu_fill_share", "mxu_scale");
-
-  /** The greatest factor {@link #withHiddenSpread} takes. */
-  public static final double MAX_HIDDEN_SPREAD = 4;
-
-  /**
    * {@code chips} with each of their {@link #HIDDEN_CONSTANTS} multiplied by its own factor drawn log-uniformly
    * from {@code [1/factor, factor]} with {@code seed} (clamped to the simulator's range), every figure and other
    * constant kept: chips that behave unlike what interpolation from their figures says, as a real new chip does
@@ -105,9 +108,9 @@ public final class ChipVariants {
    * learns how little its figures tell. Factor 1 returns the chips unchanged; one seed gives the same chips.
    */
   public static List<ChipSpec> withHiddenSpread(List<ChipSpec> chips, double factor, long seed) {
-    checkArgument(factor >= 1 && factor <= MAX_HIDDEN_SPREAD, "the hidden constants' spread must be in [1, %s], got %s",
-        MAX_HIDDEN_SPREAD, factor);
-    if (factor == 1) {
+    checkArgument(factor >= MIN_HIDDEN_SPREAD && factor <= MAX_HIDDEN_SPREAD,
+        "the hidden constants' spread must be in [%s, %s], got %s", MIN_HIDDEN_SPREAD, MAX_HIDDEN_SPREAD, factor);
+    if (factor == MIN_HIDDEN_SPREAD) {
       return ImmutableList.copyOf(chips);
     }
     Random r = new Random(seed);
