@@ -120,6 +120,14 @@ final class TrainCommand implements Callable<Integer> {
           + " learned correction there (repeatable)."})
   List<Path> calibrationData = new ArrayList<>();
 
+  @Option(names = "--level-apart", description = {
+      "With --calibration-data on a chip-conditioned hybrid: weigh its learned correction's level (at each kernel's"
+          + " default tile, what a fusion pass asks) and its shape across tiles (what ranking asks) apart, each"
+          + " fitted on its own samples. For calibrating on a few programs of the chip the model is to serve"
+          + " (simulated, or measured with 'dataset --from-tuning'); on stand-in chips for chips not yet known it"
+          + " weighed the level higher and held-out chips lost (README)."})
+  boolean levelApart;
+
   /** The chip a dataset was labelled on. */
   private static ChipSpec chipOf(Path dataset) {
     try {
@@ -131,12 +139,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (levelApart && (intervalFor == null || calibrationData.isEmpty())) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--level-apart weighs a hybrid's correction on calibration chips: it needs --interval-for and --calibration-data");
+    }
     if (init != null) {
       return fineTune();
     }
     if (intervalFor != null) {
       ModelFile model = ModelFile.load(intervalFor);
-      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, progress()).save(out);
+      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, levelApart, progress()).save(out);
       progress().accept("wrote " + out);
       return 0;
     }

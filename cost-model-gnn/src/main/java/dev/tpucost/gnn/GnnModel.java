@@ -53,6 +53,12 @@ public final class GnnModel implements CostModel {
    */
   private final double correctionWeight;
   /**
+   * A hybrid's weight of its correction's level on this chip ({@link IntervalCalibration#levelWeightFor}): the
+   * correction at a kernel's default tile is weighted by this, each tile's difference from it by
+   * {@link #correctionWeight}. Equal to it unless calibration weighted the two apart.
+   */
+  private final double levelWeight;
+  /**
    * The interval's widening for this model's chip ({@link IntervalCalibration#wideningFor}), as factors on the
    * runtime: {@code exp(-/+ widening * targetStd)}.
    */
@@ -63,9 +69,12 @@ public final class GnnModel implements CostModel {
 
   /**
    * A kernel's cached encoder work: its graph and, with a late join, the kernel's share of the head's first
-   * layer ({@link Forward#lateHeadInput}), with an early join its first-layer input (null otherwise).
+   * layer ({@link Forward#lateHeadInput}), with an early join its first-layer input (null otherwise); and for a
+   * hybrid whose level and shape are weighted apart, {@code level}: its learned log-correction at the kernel's
+   * default tile (0 if that tile is refused or the output there extrapolates: then the whole correction takes
+   * the shape's weight).
    */
-  private record Embedded(KernelGraph graph, float[][] base, float[] headInput, float[] chipRow) {}
+  private record Embedded(KernelGraph graph, float[][] base, float[] headInput, float[] chipRow, double level) {}
 
   private GnnModel(ModelFile file, ChipSpec chip, String name) {
     if (name == null || name.isBlank()) {
@@ -98,6 +107,7 @@ public final class GnnModel implements CostModel {
     this.widenDown = Math.exp(-widening * file.targetStd());
     this.widenUp = Math.exp(widening * file.targetStd());
     this.correctionWeight = interval == null || !hybrid ? 1 : interval.correctionWeightFor(chip);
+    this.levelWeight = interval == null || !hybrid ? 1 : interval.levelWeightFor(chip);
     // Map this build's opcode ordinals to the model's embedding rows by name.
     Map<String, Integer> rows = new java.util.HashMap<>();
     for (int i = 0; i < file.vocabulary().size(); i++) {
@@ -212,9 +222,25 @@ public final class GnnModel implements CostModel {
     }
     float[] chipRow = chipConditioned ? ChipFeatures.of(chip, k) : null;
     if (file.hyper().earlyJoin()) {
-      return new Embedded(g, forward.base(g, rows, file.nodeNorm()), null, chipRow);
+      return new Embedded(g, forward.base(g, rows, file.nodeNorm()), null, chipRow, 0);
     }
-    return new Embedded(g, null, forward.lateHeadInput(g, rows, file.nodeNorm()), chipRow);
+    float[] headInput = forward.lateHeadInput(g, rows, file.nodeNorm());
+    return new Embedded(g, null, headInput, chipRow, levelWeight == correctionWeight ? 0 : level(k, g, headInput, chipRow));
+  }
+
+  /**
+   * The learned log-correction at the kernel's default tile ({@link dev.tpucost.api.tile.TileSpace#defaultConfig}, the
+   * tile a dataset's default sample has), or 0 if the analytical model refuses it or the output extrapolates.
+   */
+  private double level(Kernel k, KernelGraph g, float[] headInput, float[] chipRow) {
+    TileConfig def = analytical.tileSpace(k).defaultConfig();
+    ConfigFeatures.Batch b = ConfigFeatures.ofAll(analytical, k, g, List.of(def), chipRow, FEATURE_BUFFERS.get());
+    if (b.count() != 1) {
+      return 0;
+    }
+    float[] out = new float[1];
+    forward.head().outputsRaw(headInput, b.byFeature(), 1, out, null, null, file.configNorm());
+    return Math.abs(out[0]) <= extrapolationLimit ? out[0] * file.targetStd() + file.targetMean() : 0;
   }
 
   private Embedded embedded(Kernel k) {
@@ -299,7 +325,7 @@ public final class GnnModel implements CostModel {
         }
         forward.outputs(e.graph(), e.base(), null, normalised, out);
       }
-      nanoseconds(batch, out, low, high, ns);
+      nanoseconds(batch, out, low, high, e.level(), ns);
       for (int i = 0; i < part.size(); i++) {
         int c = batch.column()[i];
         if (c < 0) {
@@ -329,12 +355,15 @@ public final class GnnModel implements CostModel {
   /**
    * Nanoseconds of a part's network outputs into {@code ns}: {@code exp(target)} of each output's log target
    * {@code output * targetStd + targetMean}, times the analytical estimate in a hybrid (whose log-correction is
-   * weighted by {@link #correctionWeight}); each array's exponentials in one run ({@link Lanes#exp}).
+   * weighted by {@link #correctionWeight}, its level {@code level}, the kernel's log-correction at its default
+   * tile, by {@link #levelWeight}: {@code levelWeight * level + correctionWeight * (target - level)}); each array's
+   * exponentials in one run ({@link Lanes#exp}).
    */
-  private void nanoseconds(ConfigFeatures.Batch batch, float[] out, float[] low, float[] high, Nanoseconds ns) {
+  private void nanoseconds(ConfigFeatures.Batch batch, float[] out, float[] low, float[] high, double level,
+      Nanoseconds ns) {
     int n = batch.count();
     double scale = correctionWeight * file.targetStd();
-    double shift = correctionWeight * file.targetMean();
+    double shift = correctionWeight * file.targetMean() + (levelWeight - correctionWeight) * level;
     for (int c = 0; c < n; c++) {
       ns.point()[c] = out[c] * scale + shift;
     }

@@ -23,7 +23,12 @@ import java.util.Optional;
  * learned log-correction of the analytical estimate is multiplied by this weight in [0, 1] (least squares on the
  * calibration chips' samples), so that it leans on the analytical model as far as the learned part proved
  * unreliable off its training chips; interval and widening are taken after the weighting.
- * Recorded in a model file's {@code info.interval}.
+ * It may weight the correction's two parts apart ({@code unseenChipLevelWeight}): a kernel's <em>level</em>, the
+ * correction at its default tile (what a fusion pass asks), and the <em>shape</em> across its tiles, each tile's
+ * correction less the level (what ranking tiles asks): {@code level * c(default) + shape * (c(tile) - c(default))}.
+ * Off the training chips the level carries a chip's unstated constants (step overhead, MXU fill) and transfers
+ * worse than the shape does, which follows the tile geometry; one weight for both either keeps a wrong level or
+ * throws away a right ranking. Recorded in a model file's {@code info.interval}.
  *
  * @param coverage the nominal share of true runtimes inside (0.8)
  * @param widening added to both ends, in target standard deviations (negative: the quantile outputs were too wide)
@@ -31,10 +36,14 @@ import java.util.Optional;
  * @param unseenChipWidening the widening for chips unlike every training chip, if calibrated
  * @param unseenChipSamples samples of calibration chips it was chosen on (0 if none)
  * @param trainingChips the chips the model was trained on (empty if not recorded)
- * @param unseenChipCorrectionWeight a hybrid's weight of its learned correction on unseen chips (1: unweighted)
+ * @param unseenChipCorrectionWeight a hybrid's weight of its learned correction on unseen chips (1: unweighted); of
+ *     the correction's shape across a kernel's tiles when {@code unseenChipLevelWeight} differs
+ * @param unseenChipLevelWeight a hybrid's weight of the correction's level (at a kernel's default tile) on unseen
+ *     chips; equal to {@code unseenChipCorrectionWeight} for one weight of the whole correction (files before it)
  */
 public record IntervalCalibration(double coverage, double widening, long samples, Optional<Double> unseenChipWidening,
-    long unseenChipSamples, List<ChipSpec> trainingChips, double unseenChipCorrectionWeight) {
+    long unseenChipSamples, List<ChipSpec> trainingChips, double unseenChipCorrectionWeight,
+    double unseenChipLevelWeight) {
   /** The key in a model file's {@code info}. */
   public static final String INFO_KEY = "interval";
 
@@ -43,10 +52,12 @@ public record IntervalCalibration(double coverage, double widening, long samples
     if (!(coverage > 0 && coverage < 1) || !Double.isFinite(widening) || samples < 1
         || unseenChipWidening.map(w -> !Double.isFinite(w)).orElse(false)
         || (unseenChipWidening.isPresent() != unseenChipSamples > 0)
-        || !(unseenChipCorrectionWeight >= 0 && unseenChipCorrectionWeight <= 1)) {
+        || !(unseenChipCorrectionWeight >= 0 && unseenChipCorrectionWeight <= 1)
+        || !(unseenChipLevelWeight >= 0 && unseenChipLevelWeight <= 1)) {
       throw new IllegalArgumentException("an interval calibration needs a coverage in (0, 1), finite widenings and"
-          + " their samples; got " + coverage + ", " + widening + ", " + samples + ", " + unseenChipWidening + ", "
-          + unseenChipSamples + ", correction weight " + unseenChipCorrectionWeight);
+          + " their samples, weights in [0, 1]; got " + coverage + ", " + widening + ", " + samples + ", "
+          + unseenChipWidening + ", " + unseenChipSamples + ", correction weight " + unseenChipCorrectionWeight
+          + ", level weight " + unseenChipLevelWeight);
     }
     trainingChips = List.copyOf(trainingChips);
   }
@@ -62,6 +73,13 @@ public record IntervalCalibration(double coverage, double widening, long samples
     this(coverage, widening, samples, unseenChipWidening, unseenChipSamples, trainingChips, 1);
   }
 
+  /** A calibration with one weight of a hybrid's whole correction on unseen chips (files before the split: level = shape). */
+  public IntervalCalibration(double coverage, double widening, long samples, Optional<Double> unseenChipWidening,
+      long unseenChipSamples, List<ChipSpec> trainingChips, double unseenChipCorrectionWeight) {
+    this(coverage, widening, samples, unseenChipWidening, unseenChipSamples, trainingChips, unseenChipCorrectionWeight,
+        unseenChipCorrectionWeight);
+  }
+
   /** True if {@code chip}'s figures match none of the training chips and unseen chips were calibrated. */
   public boolean isUnseen(ChipSpec chip) {
     return unseenChipWidening.isPresent() && trainingChips.stream().noneMatch(chip::sameHardware);
@@ -70,6 +88,15 @@ public record IntervalCalibration(double coverage, double widening, long samples
   /** The weight of a hybrid's learned correction on {@code chip}: {@link #unseenChipCorrectionWeight} if unseen, else 1. */
   public double correctionWeightFor(ChipSpec chip) {
     return isUnseen(chip) ? unseenChipCorrectionWeight : 1;
+  }
+
+  /**
+   * The weight of the level of a hybrid's learned correction (its value at a kernel's default tile) on {@code chip}:
+   * {@link #unseenChipLevelWeight} if unseen, else 1. Equal to {@link #correctionWeightFor} unless the two parts were
+   * weighted apart.
+   */
+  public double levelWeightFor(ChipSpec chip) {
+    return isUnseen(chip) ? unseenChipLevelWeight : 1;
   }
 
   /**
@@ -94,7 +121,8 @@ public record IntervalCalibration(double coverage, double widening, long samples
     JsonNode unseen = n.path("unseen_chip_widening");
     return Optional.of(new IntervalCalibration(n.path("coverage").asDouble(), n.path("widening").asDouble(),
         n.path("samples").asLong(), unseen.isNumber() ? Optional.of(unseen.asDouble()) : Optional.empty(),
-        n.path("unseen_chip_samples").asLong(0), chips, n.path("unseen_chip_correction_weight").asDouble(1)));
+        n.path("unseen_chip_samples").asLong(0), chips, n.path("unseen_chip_correction_weight").asDouble(1),
+        n.path("unseen_chip_level_weight").asDouble(n.path("unseen_chip_correction_weight").asDouble(1))));
   }
 
   /** Writes this calibration into {@code info}. */
@@ -106,6 +134,9 @@ public record IntervalCalibration(double coverage, double widening, long samples
     }
     if (unseenChipCorrectionWeight != 1) {
       n.put("unseen_chip_correction_weight", unseenChipCorrectionWeight);
+    }
+    if (unseenChipLevelWeight != unseenChipCorrectionWeight) {
+      n.put("unseen_chip_level_weight", unseenChipLevelWeight);
     }
     if (!trainingChips.isEmpty()) {
       ArrayNode a = n.putArray("training_chips");

@@ -141,6 +141,62 @@ class ShippedModelTest {
         .isEqualTo(GnnModel.of(withCorrectionWeight(file, 1), ChipSpec.V5E).predict(k, t5).nanoseconds());
   }
 
+  /** {@code file} with its unseen-chip correction weighted {@code level} at each kernel's default tile and {@code shape} across tiles. */
+  private static ModelFile withLevelAndShape(ModelFile file, double level, double shape) {
+    IntervalCalibration c = IntervalCalibration.of(file.info()).orElseThrow();
+    com.fasterxml.jackson.databind.node.ObjectNode info =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) file.info()).deepCopy();
+    new IntervalCalibration(c.coverage(), c.widening(), c.samples(), c.unseenChipWidening(), c.unseenChipSamples(),
+        c.trainingChips(), shape, level).writeTo(info);
+    return new ModelFile(file.kind(), file.hyper(), file.vocabulary(), file.nodeNorm(), file.configNorm(),
+        file.targetMean(), file.targetStd(), file.chip(), info, file.weights(), file.extras());
+  }
+
+  @Test
+  void onAnUnseenChipAHybridMayWeighItsCorrectionsLevelAndShapeApart() {
+    ChipSpec far = dev.tpucost.api.chip.ChipFiles.parse("{\"base\": \"v4\", \"tensor_cores\": 1, \"megacore\": false,"
+        + " \"mxus_per_core\": 8, \"clock_ghz\": 1.9, \"hbm_gbps\": 2800, \"vmem_bytes\": 67108864}", "far.json");
+    ModelFile file = GnnModel.shipped("hybrid", ChipSpec.V5E).file();
+    ModelFile apart = withLevelAndShape(file, 0, 1);
+    IntervalCalibration back = IntervalCalibration.of(apart.info()).orElseThrow();
+    assertThat(back.levelWeightFor(far)).isEqualTo(0);
+    assertThat(back.correctionWeightFor(far)).isEqualTo(1);
+    assertThat(back.levelWeightFor(ChipSpec.V5E)).isEqualTo(1);
+    assertThat(IntervalCalibration.of(withCorrectionWeight(file, 0.4).info()).orElseThrow().levelWeightFor(far))
+        .as("one weight: the level's is the same").isEqualTo(0.4);
+    GnnModel full = GnnModel.of(withLevelAndShape(file, 1, 1), far);
+    GnnModel levelOnly = GnnModel.of(withLevelAndShape(file, 1, 0), far);
+    GnnModel shapeOnly = GnnModel.of(apart, far);
+    dev.tpucost.analytical.AnalyticalModel am = dev.tpucost.analytical.AnalyticalModel.create(far);
+    int checked = 0;
+    for (Kernel k : kernels(6)) {
+      TileSpace space = TileSpace.of(k, far);
+      TileConfig def = space.defaultConfig();
+      double a = am.predict(k, def).nanoseconds();
+      double f = full.predict(k, def).nanoseconds();
+      // at the default tile only the level counts: weight 0 is the analytical estimate, 1 the full correction
+      assertThat(shapeOnly.predict(k, def).nanoseconds()).isCloseTo(a, org.assertj.core.data.Percentage.withPercentage(1e-3));
+      assertThat(levelOnly.predict(k, def).nanoseconds()).isCloseTo(f, org.assertj.core.data.Percentage.withPercentage(1e-3));
+      // elsewhere the shape keeps the full correction's ratios between tiles; the level alone moves every tile alike
+      List<TileConfig> tiles = space.validConfigs(12);
+      List<dev.tpucost.api.model.TilePrediction> fullAll = full.predictAll(k, tiles);
+      List<dev.tpucost.api.model.TilePrediction> shapeAll = shapeOnly.predictAll(k, tiles);
+      List<dev.tpucost.api.model.TilePrediction> levelAll = levelOnly.predictAll(k, tiles);
+      for (int i = 0; i < tiles.size(); i++) {
+        if (fullAll.get(i).isRefused()) {
+          continue;
+        }
+        double at = am.predict(k, tiles.get(i)).nanoseconds();
+        assertThat(shapeAll.get(i).nanoseconds()).as("%s %s", k.name(), tiles.get(i))
+            .isCloseTo(fullAll.get(i).nanoseconds() * a / f, org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(levelAll.get(i).nanoseconds()).isCloseTo(at * f / a, org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(shapeAll.get(i).interval().orElseThrow().contains(shapeAll.get(i).nanoseconds())).isTrue();
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(20);
+  }
+
   @Test
   void anImpossibleTileIsRejectedNotPredicted() {
     CostModel m = CostModels.create("gnn", ChipSpec.V4);

@@ -50,16 +50,17 @@ public final class IntervalFitter {
    */
   public static ModelFile fit(ModelFile model, List<java.nio.file.Path> dataDirs, Consumer<String> log)
       throws java.io.IOException {
-    return fit(model, dataDirs, List.of(), log);
+    return fit(model, dataDirs, List.of(), false, log);
   }
 
   /**
    * As {@link #fit(ModelFile, List, Consumer)}; a chip-conditioned model also gets a widening for unseen chips,
    * chosen on {@code calibrationDirs}: datasets of chips it was not trained on, one chip each (refused if one
-   * is a training chip).
+   * is a training chip); a hybrid also the weight of its correction there, one weight of the whole correction,
+   * or with {@code levelApart} its level and shape weighted apart ({@link #correctionWeights}).
    */
   public static ModelFile fit(ModelFile model, List<java.nio.file.Path> dataDirs,
-      List<java.nio.file.Path> calibrationDirs, Consumer<String> log) throws java.io.IOException {
+      List<java.nio.file.Path> calibrationDirs, boolean levelApart, Consumer<String> log) throws java.io.IOException {
     Trainer.Options d = Trainer.Options.defaults();
     String split = model.info().path("options").path("split").asText("random");
     long seed = model.info().path("options").path("seed").asLong(1);
@@ -74,6 +75,10 @@ public final class IntervalFitter {
     boolean conditioned = model.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH;
     if (!calibrationDirs.isEmpty() && !conditioned) {
       throw new IllegalArgumentException("calibration chips are for chip-conditioned models; this one serves one chip");
+    }
+    if (levelApart && (!model.kind().equals("hybrid") || calibrationDirs.isEmpty())) {
+      throw new IllegalArgumentException("weighing the level apart is for a hybrid's learned correction on calibration"
+          + " chips; this is a " + model.kind() + (calibrationDirs.isEmpty() ? " without calibration chips" : ""));
     }
     List<List<Trainer.Example>> unseen = new ArrayList<>();
     for (java.nio.file.Path dir : calibrationDirs) {
@@ -90,11 +95,30 @@ public final class IntervalFitter {
       }
       unseen.add(examples);
     }
-    return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, seed, log);
+    return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, levelApart, seed,
+        log);
   }
 
-  /** Samples of the last hidden layer: {@code z} per sample, the normalised target and the point output. */
-  private record Samples(float[][] z, float[] y, float[] out) {}
+  /**
+   * Samples of the last hidden layer: {@code z} per sample, the normalised target, the point output, and the
+   * learned log-correction at the sample's kernel's default tile ({@code level}; 0 if the kernel has no default
+   * sample, as the model takes it for a default it refuses), the true one there ({@code levelTruth}, normalised
+   * as {@code y}; NaN without a default sample) and whether the sample is its kernel's default.
+   */
+  private record Samples(float[][] z, float[] y, float[] out, double[] level, float[] levelTruth, boolean[] isDefault) {}
+
+  /**
+   * A hybrid's weights on unseen chips of its learned correction's level (at a kernel's default tile) and shape
+   * (each tile's difference from it); equal for one weight of the whole correction.
+   */
+  record Weighting(double level, double shape) {
+    static final Weighting NONE = new Weighting(1, 1);
+
+    /** The weighted log value of learned log value {@code x} of a tile whose kernel's default-tile correction is {@code l}. */
+    double apply(double x, double l) {
+      return level * l + shape * (x - l);
+    }
+  }
 
   /**
    * {@code model} with quantile outputs fitted on {@code train} and calibrated on {@code val} (examples of the
@@ -106,8 +130,8 @@ public final class IntervalFitter {
    * chip got less: 57-65% on held-out presets and far chips, measured.)
    */
   static ModelFile fit(ModelFile model, List<Trainer.Example> train, List<Trainer.Example> val,
-      List<dev.tpucost.api.chip.ChipSpec> trainingChips, List<List<Trainer.Example>> unseen, long seed,
-      Consumer<String> log) {
+      List<dev.tpucost.api.chip.ChipSpec> trainingChips, List<List<Trainer.Example>> unseen, boolean levelApart,
+      long seed, Consumer<String> log) {
     if (model.hyper().earlyJoin()) {
       throw new IllegalArgumentException("intervals are fitted for late-join models only");
     }
@@ -140,16 +164,25 @@ public final class IntervalFitter {
     double widening = quantile(scores);
     java.util.Optional<Double> unseenWidening = java.util.Optional.empty();
     long unseenSamples = 0;
-    double weight = 1;
+    Weighting weight = Weighting.NONE;
     if (!unseen.isEmpty()) {
       List<Samples> perChip = new ArrayList<>();
       for (List<Trainer.Example> chip : unseen) {
         perChip.add(samples(model, withQ, chip, null));
       }
       if (model.kind().equals("hybrid")) {
-        weight = correctionWeight(model, perChip);
-        log.accept(String.format("learned correction on chips not trained on weighted by %.3f (least squares over %d"
-            + " samples of the calibration chips)", weight, perChip.stream().mapToInt(p -> p.y().length).sum()));
+        int n = perChip.stream().mapToInt(p -> p.y().length).sum();
+        if (levelApart) {
+          weight = correctionWeights(model, perChip);
+          log.accept(String.format("learned correction on chips not trained on: its level (at each kernel's default"
+              + " tile) weighted by %.3f, its shape across tiles by %.3f (least squares over %d samples of the"
+              + " calibration chips)", weight.level(), weight.shape(), n));
+        } else {
+          double whole = correctionWeight(model, perChip);
+          weight = new Weighting(whole, whole);
+          log.accept(String.format("learned correction on chips not trained on weighted by %.3f (least squares over %d"
+              + " samples of the calibration chips)", whole, n));
+        }
       }
       double largest = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < perChip.size(); c++) {
@@ -167,7 +200,7 @@ public final class IntervalFitter {
           perChip.size(), unseenSamples, widening));
     }
     IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening, unseenSamples,
-        trainingChips, weight);
+        trainingChips, weight.shape(), weight.level());
     ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
         : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     cal.writeTo(info);
@@ -180,21 +213,22 @@ public final class IntervalFitter {
 
   /** Conformity scores {@code max(low - y, y - high)} of every config of {@code examples}, sorted. */
   private static float[] scores(ModelFile model, Forward withQ, List<Trainer.Example> examples) {
-    return scores(model, withQ, samples(model, withQ, examples, null), 1);
+    return scores(model, withQ, samples(model, withQ, examples, null), Weighting.NONE);
   }
 
   /**
    * Conformity scores of {@code check}'s samples, sorted, in target deviations, for an output whose log target
-   * is multiplied by {@code weight} (a hybrid's correction on unseen chips; 1 otherwise):
-   * {@code max(w t(low) - t(y), t(y) - w t(high)) / std} with {@code t} the log target of a normalised value
-   * ({@code max(low - y, y - high)} when {@code w} is 1).
+   * is weighted by {@code weight} (a hybrid's correction on unseen chips; {@link Weighting#NONE} otherwise):
+   * {@code max(w(t(low)) - t(y), t(y) - w(t(high))) / std} with {@code t} the log target of a normalised value
+   * ({@code max(low - y, y - high)} unweighted).
    */
-  private static float[] scores(ModelFile model, Forward withQ, Samples check, double weight) {
+  private static float[] scores(ModelFile model, Forward withQ, Samples check, Weighting weight) {
     float[] scores = new float[check.y().length];
     Head head = withQ.head();
     for (int i = 0; i < scores.length; i++) {
-      double lo = weight * logTarget(model, Math.min(head.quantileOf(0, check.z()[i]), check.out()[i]));
-      double hi = weight * logTarget(model, Math.max(head.quantileOf(1, check.z()[i]), check.out()[i]));
+      double l = check.level()[i];
+      double lo = weight.apply(logTarget(model, Math.min(head.quantileOf(0, check.z()[i]), check.out()[i])), l);
+      double hi = weight.apply(logTarget(model, Math.max(head.quantileOf(1, check.z()[i]), check.out()[i])), l);
       double y = logTarget(model, check.y()[i]);
       scores[i] = (float) (Math.max(lo - y, y - hi) / model.targetStd());
     }
@@ -208,7 +242,7 @@ public final class IntervalFitter {
   }
 
   /**
-   * The weight in [0, 1] of a hybrid's learned log-correction {@code c} that fits the true log-corrections
+   * The weight in [0, 1] of a hybrid's whole learned log-correction {@code c} that fits the true log-corrections
    * {@code Y} of every sample of {@code checks} best in least squares: {@code sum(c Y) / sum(c^2)}, clamped (1
    * without signal).
    */
@@ -222,7 +256,44 @@ public final class IntervalFitter {
         cc += c * c;
       }
     }
-    return cc > 0 ? Math.max(0, Math.min(1, cy / cc)) : 1;
+    return cc > 0 ? clamp(cy / cc) : 1;
+  }
+
+  /**
+   * The weights in [0, 1] of a hybrid's learned log-correction's level {@code L} (at the kernel's default tile)
+   * and shape {@code c - L}, each fitted in least squares on what it is used for: the level on the kernels'
+   * default samples, {@code Y(default) ~ a L}; the shape on each sample's difference from its kernel's default,
+   * {@code Y - Y(default) ~ b (c - L)}; a kernel without a default sample counts for neither. Clamped to [0, 1];
+   * 1 for a part without signal.
+   */
+  static Weighting correctionWeights(ModelFile model, List<Samples> checks) {
+    double ll = 0;
+    double ly = 0;
+    double ss = 0;
+    double sy = 0;
+    for (Samples check : checks) {
+      for (int i = 0; i < check.y().length; i++) {
+        if (Float.isNaN(check.levelTruth()[i])) {
+          continue;
+        }
+        double l = check.level()[i];
+        double yl = logTarget(model, check.levelTruth()[i]);
+        if (check.isDefault()[i]) {
+          ll += l * l;
+          ly += l * yl;
+        } else {
+          double d = logTarget(model, check.out()[i]) - l;
+          double dy = logTarget(model, check.y()[i]) - yl;
+          ss += d * d;
+          sy += d * dy;
+        }
+      }
+    }
+    return new Weighting(ll > 0 ? clamp(ly / ll) : 1, ss > 0 ? clamp(sy / ss) : 1);
+  }
+
+  private static double clamp(double w) {
+    return Math.max(0, Math.min(1, w));
   }
 
   /** The conformal quantile of sorted scores: the {@code ceil((n + 1) * COVERAGE)}-th smallest. */
@@ -246,8 +317,13 @@ public final class IntervalFitter {
     List<float[]> z = new ArrayList<>();
     List<Float> y = new ArrayList<>();
     List<Float> out = new ArrayList<>();
+    List<Double> level = new ArrayList<>();
+    List<Float> levelTruth = new ArrayList<>();
+    List<Boolean> isDefault = new ArrayList<>();
     for (Trainer.Example e : examples) {
       float[] late = f.lateHeadInput(e.graph(), f.base(e.graph(), model.nodeNorm()));
+      double l = e.defaultIndex() < 0 ? 0
+          : logTarget(model, f.head().from(late, model.configNorm().apply(e.configs()[e.defaultIndex()].clone())));
       List<Integer> pick = new ArrayList<>();
       for (int j = 0; j < e.configs().length; j++) {
         pick.add(j);
@@ -261,15 +337,25 @@ public final class IntervalFitter {
         z.add(f.head().hidden(late, c));
         out.add(f.head().from(late, c));
         y.add((float) ((e.targets()[j] - model.targetMean()) / model.targetStd()));
+        level.add(l);
+        levelTruth.add(e.defaultIndex() < 0 ? Float.NaN
+            : (float) ((e.targets()[e.defaultIndex()] - model.targetMean()) / model.targetStd()));
+        isDefault.add(j == e.defaultIndex());
       }
     }
     float[] ya = new float[y.size()];
     float[] oa = new float[y.size()];
+    double[] la = new double[y.size()];
+    float[] lt = new float[y.size()];
+    boolean[] def = new boolean[y.size()];
     for (int i = 0; i < ya.length; i++) {
       ya[i] = y.get(i);
       oa[i] = out.get(i);
+      la[i] = level.get(i);
+      lt[i] = levelTruth.get(i);
+      def[i] = isDefault.get(i);
     }
-    return new Samples(z.toArray(new float[0][]), ya, oa);
+    return new Samples(z.toArray(new float[0][]), ya, oa, la, lt, def);
   }
 
   /**

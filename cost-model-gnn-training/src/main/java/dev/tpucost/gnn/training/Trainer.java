@@ -287,7 +287,8 @@ public final class Trainer {
     ObjectNode info = info(datasetHash, o, optionsJson, bestMetrics, bestEpoch);
     ModelFile result = model(o, nodeNorm, cfgNorm, mean, std, chip, best, info, Map.of());
     if (!o.hyper().earlyJoin()) {
-      result = IntervalFitter.fit(result, train, val, conditioned ? data.chipSpecs() : List.of(), List.of(), o.seed(), log);
+      result = IntervalFitter.fit(result, train, val, conditioned ? data.chipSpecs() : List.of(), List.of(), false, o.seed(),
+          log);
     }
     result.save(out);
     Files.deleteIfExists(checkpoint);

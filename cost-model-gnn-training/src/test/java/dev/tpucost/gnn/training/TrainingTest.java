@@ -199,7 +199,7 @@ class TrainingTest {
     Path v2 = dir.resolve("data-v2");
     DatasetBuilder.generate(new DatasetOptions(12, 8, 1, 3, ChipSpec.V2, 2, 8, "lstm"), v2, Progress.NONE);
     List<String> calLog = new ArrayList<>();
-    ModelFile calibrated = IntervalFitter.fit(f, List.of(data, v5e), List.of(v2), calLog::add);
+    ModelFile calibrated = IntervalFitter.fit(f, List.of(data, v5e), List.of(v2), false, calLog::add);
     assertThat(calLog).anyMatch(l -> l.startsWith("interval on chips not trained on"));
     dev.tpucost.gnn.IntervalCalibration cal = dev.tpucost.gnn.IntervalCalibration.of(calibrated.info()).orElseThrow();
     assertThat(cal.trainingChips()).containsExactly(ChipSpec.V4, ChipSpec.V5E);
@@ -212,14 +212,14 @@ class TrainingTest {
     double ratioUnseen = GnnModel.of(calibrated, ChipSpec.V3).predict(k, t3).interval().orElseThrow().ratio();
     double ratioSeen = GnnModel.of(f, ChipSpec.V3).predict(k, t3).interval().orElseThrow().ratio();
     assertThat(ratioUnseen > ratioSeen).isEqualTo(cal.unseenChipWidening().get() > cal.widening());
-    assertThatThrownBy(() -> IntervalFitter.fit(f, List.of(data, v5e), List.of(v5e), l -> {}))
+    assertThatThrownBy(() -> IntervalFitter.fit(f, List.of(data, v5e), List.of(v5e), false, l -> {}))
         .hasMessageContaining(v5e.toString()).hasMessageContaining("trained on");
     assertThat(cal.unseenChipCorrectionWeight()).as("a gnn has no analytical estimate to lean on").isEqualTo(1);
     // With two calibration chips the unseen-chip widening is the larger of their own (each chip held 80%).
     Path v3 = dir.resolve("data-v3");
     DatasetBuilder.generate(new DatasetOptions(12, 8, 1, 3, ChipSpec.V3, 2, 8, "lstm"), v3, Progress.NONE);
     List<String> twoLog = new ArrayList<>();
-    ModelFile two = IntervalFitter.fit(f, List.of(data, v5e), List.of(v2, v3), twoLog::add);
+    ModelFile two = IntervalFitter.fit(f, List.of(data, v5e), List.of(v2, v3), false, twoLog::add);
     List<Double> perChipWidening = twoLog.stream().filter(l -> l.startsWith("interval on calibration chip"))
         .map(l -> Double.parseDouble(l.replaceAll(".*before widening, ([-0-9.]+) target deviations.*", "$1"))).toList();
     assertThat(perChipWidening).hasSize(2);
@@ -232,7 +232,7 @@ class TrainingTest {
         new Hyper(16, 8, 2, 16, 8, ConfigFeatures.CHIP_WIDTH), 0);
     ModelFile hybrid = Trainer.train(List.of(data, v5e), ho, dir.resolve("conditioned-hybrid.zip"), false, l -> {});
     List<String> hLog = new ArrayList<>();
-    ModelFile hCal = IntervalFitter.fit(hybrid, List.of(data, v5e), List.of(v2), hLog::add);
+    ModelFile hCal = IntervalFitter.fit(hybrid, List.of(data, v5e), List.of(v2), false, hLog::add);
     assertThat(hLog).anyMatch(l -> l.startsWith("learned correction on chips not trained on weighted by"));
     double weight = dev.tpucost.gnn.IntervalCalibration.of(hCal.info()).orElseThrow().unseenChipCorrectionWeight();
     assertThat(weight).isBetween(0.0, 1.0);
@@ -240,6 +240,17 @@ class TrainingTest {
         .isEqualTo(weight);
     assertThat(GnnModel.of(hCal, ChipSpec.V2).predict(k, TileSpace.of(k, ChipSpec.V2).defaultConfig()).interval())
         .isPresent();
+    dev.tpucost.gnn.IntervalCalibration one = dev.tpucost.gnn.IntervalCalibration.of(hCal.info()).orElseThrow();
+    assertThat(one.unseenChipLevelWeight()).as("one weight of the whole correction").isEqualTo(weight);
+    // With the level apart, the level is fitted on the default samples and the shape on the others.
+    List<String> aLog = new ArrayList<>();
+    ModelFile hApart = IntervalFitter.fit(hybrid, List.of(data, v5e), List.of(v2), true, aLog::add);
+    assertThat(aLog).anyMatch(l -> l.startsWith("learned correction on chips not trained on: its level"));
+    dev.tpucost.gnn.IntervalCalibration apart = dev.tpucost.gnn.IntervalCalibration.of(hApart.info()).orElseThrow();
+    assertThat(apart.levelWeightFor(ChipSpec.V2)).isBetween(0.0, 1.0).isNotEqualTo(apart.correctionWeightFor(ChipSpec.V2));
+    assertThat(apart.levelWeightFor(ChipSpec.V5E)).isEqualTo(1);
+    assertThat(GnnModel.of(hApart, ChipSpec.V2).predict(k, TileSpace.of(k, ChipSpec.V2).defaultConfig()).nanoseconds())
+        .isPositive().isFinite();
 
     ModelFile perChip = Trainer.train(data, TINY, dir.resolve("per-chip.zip"), false, l -> {});
     List<dev.tpucost.corpus.dataset.wire.KernelRecord> few = records;
