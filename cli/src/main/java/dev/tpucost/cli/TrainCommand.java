@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = {
-      "A dataset; repeat it to train on several (each labelled on its own chip: with --chip-conditioned)."})
-  List<Path> data;
+  @Option(names = "--data", paramLabel = "DIR", description = {
+      "A dataset; repeat it to train on several (each labelled on its own chip: with --chip-conditioned). Required,"
+          + " except by --interval-for with --calibration-data on a model that has an interval."})
+  List<Path> data = new ArrayList<>();
 
   @Option(names = "--chip-conditioned", description = "Feed the chip's figures and the kernel's roofline on it to the"
       + " network, so that one model serves every chip (train it on datasets of several chips). Implied by datasets"
@@ -117,7 +118,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--calibration-data", paramLabel = "DIR", description = {
       "With --interval-for on a chip-conditioned model: datasets of chips it was not trained on; their samples choose"
           + " the interval's widening for every chip unlike the training chips and, for a hybrid, the weight of its"
-          + " learned correction there (repeatable)."})
+          + " learned correction there (repeatable). Without --data only that is chosen again, the model's quantile"
+          + " outputs kept: to calibrate a shipped model for your chip from a few of its programs."})
   List<Path> calibrationData = new ArrayList<>();
 
   @Option(names = "--level-apart", description = {
@@ -146,9 +148,14 @@ final class TrainCommand implements Callable<Integer> {
     if (init != null) {
       return fineTune();
     }
+    if (data.isEmpty() && (intervalFor == null || calibrationData.isEmpty())) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--data=DIR' (only"
+          + " --interval-for with --calibration-data goes without it)");
+    }
     if (intervalFor != null) {
       ModelFile model = ModelFile.load(intervalFor);
-      dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, levelApart, progress()).save(out);
+      (data.isEmpty() ? dev.tpucost.gnn.training.IntervalFitter.recalibrate(model, calibrationData, levelApart, progress())
+          : dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, levelApart, progress())).save(out);
       progress().accept("wrote " + out);
       return 0;
     }

@@ -81,6 +81,45 @@ class TpuCostTest {
   }
 
   @Test
+  void theShippedHybridCalibratesForAChipFileFromAFewOfItsProgramsWithoutItsTrainingData() throws Exception {
+    Path chip = dir.resolve("lab-chip.json");
+    java.nio.file.Files.writeString(chip, "{\"name\": \"lab\", \"base\": \"v4\", \"tensor_cores\": 1, \"megacore\": false,"
+        + " \"mxus_per_core\": 8, \"clock_ghz\": 1.9, \"hbm_gbps\": 2800}");
+    Path few = dir.resolve("lab-few");
+    Result gen = run("dataset", "--out", few.toString(), "--chip", chip.toString(), "--programs", "3",
+        "--configs-per-kernel", "8", "--seed", "5");
+    assertThat(gen.code()).as(gen.err()).isZero();
+    Path shipped = dir.resolve("any.zip");
+    try (java.io.InputStream in = dev.tpucost.gnn.GnnModel.class.getResourceAsStream("default-hybrid-any.zip")) {
+      java.nio.file.Files.copy(in, shipped);
+    }
+    Path out = dir.resolve("lab-hybrid.zip");
+    Result cal = run("train", "--interval-for", shipped.toString(), "--calibration-data", few.toString(), "--level-apart",
+        "--out", out.toString());
+    assertThat(cal.code()).as(cal.err()).isZero();
+    assertThat(cal.out() + cal.err()).contains("its level (at each kernel's default tile) weighted by");
+    ChipSpec lab = ChipFiles.load(chip);
+    dev.tpucost.gnn.IntervalCalibration before = dev.tpucost.gnn.IntervalCalibration.of(
+        dev.tpucost.gnn.ModelFile.load(shipped).info()).orElseThrow();
+    dev.tpucost.gnn.IntervalCalibration after = dev.tpucost.gnn.IntervalCalibration.of(
+        dev.tpucost.gnn.ModelFile.load(out).info()).orElseThrow();
+    assertThat(after.isUnseen(lab)).isTrue();
+    assertThat(after.widening()).as("the training chips' widening is kept").isEqualTo(before.widening());
+    assertThat(after.trainingChips()).isEqualTo(before.trainingChips());
+    assertThat(after.unseenChipSamples()).isNotEqualTo(before.unseenChipSamples()).isPositive();
+    assertThat(after.levelWeightFor(lab)).isBetween(0.0, 1.0);
+    Result predict = run("predict", "--model-file", out.toString(), "--chip", chip.toString(), matmulModule().toString());
+    assertThat(predict.code()).as(predict.err()).isZero();
+    // Without --data anything but this is a usage error naming the option.
+    Result missing = run("train", "--out", dir.resolve("x.zip").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--data").doesNotContain("Exception");
+    Result apartAlone = run("train", "--level-apart", "--data", few.toString(), "--out", dir.resolve("y.zip").toString());
+    assertThat(apartAlone.code()).isEqualTo(2);
+    assertThat(apartAlone.err()).contains("--level-apart").contains("--calibration-data");
+  }
+
+  @Test
   void demoRunsTheThreeModelsOnTheBundledProgram() {
     Result demo = run("demo", "--configs", "64");
     assertThat(demo.code()).as(demo.err()).isZero();

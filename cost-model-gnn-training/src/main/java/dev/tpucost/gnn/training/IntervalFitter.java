@@ -9,6 +9,7 @@ import dev.tpucost.gnn.net.Weights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -80,11 +81,52 @@ public final class IntervalFitter {
       throw new IllegalArgumentException("weighing the level apart is for a hybrid's learned correction on calibration"
           + " chips; this is a " + model.kind() + (calibrationDirs.isEmpty() ? " without calibration chips" : ""));
     }
+    List<List<Trainer.Example>> unseen = calibrationExamples(model, calibrationDirs, data.chipSpecs(), conditioned);
+    return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, levelApart, seed,
+        log);
+  }
+
+  /**
+   * {@code model} (a chip-conditioned model that has an interval and records its training chips) with only its
+   * unseen-chip part chosen again on {@code calibrationDirs} — the widening and, for a hybrid, the correction's
+   * weights (apart with {@code levelApart}) —, its quantile outputs and the training chips' widening kept: what a
+   * user with a few programs of their own chip (simulated, or measured with {@code dataset --from-tuning}) runs to
+   * calibrate the shipped model for it, without the datasets it was trained on.
+   */
+  public static ModelFile recalibrate(ModelFile model, List<java.nio.file.Path> calibrationDirs, boolean levelApart,
+      Consumer<String> log) throws java.io.IOException {
+    IntervalCalibration old = IntervalCalibration.of(model.info()).orElse(null);
+    boolean conditioned = model.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH;
+    Forward withQ = new Forward(model.hyper(), model.weights());
+    if (old == null || !conditioned || old.trainingChips().isEmpty() || !withQ.head().hasQuantiles()) {
+      throw new IllegalArgumentException("calibrating without the training datasets needs a chip-conditioned model with"
+          + " an interval and its training chips recorded; give this one --data (the datasets it was trained on)");
+    }
+    if (calibrationDirs.isEmpty()) {
+      throw new IllegalArgumentException("calibrating without the training datasets needs calibration datasets");
+    }
+    if (levelApart && !model.kind().equals("hybrid")) {
+      throw new IllegalArgumentException("weighing the level apart is for a hybrid's learned correction; this is a "
+          + model.kind());
+    }
+    List<List<Trainer.Example>> unseen = calibrationExamples(model, calibrationDirs, old.trainingChips(), true);
+    UnseenPart part = unseenPart(model, withQ, unseen, levelApart, old.widening(), log);
+    IntervalCalibration cal = new IntervalCalibration(old.coverage(), old.widening(), old.samples(),
+        Optional.of(part.widening()), part.samples(), old.trainingChips(), part.weight().shape(), part.weight().level());
+    ObjectNode info = ((ObjectNode) model.info()).deepCopy();
+    cal.writeTo(info);
+    return new ModelFile(model.kind(), model.hyper(), model.vocabulary(), model.nodeNorm(), model.configNorm(),
+        model.targetMean(), model.targetStd(), model.chip(), info, model.weights(), model.extras());
+  }
+
+  /** Per calibration dataset, its examples; refused if its chip is one of {@code trainingChips} or none is accepted. */
+  private static List<List<Trainer.Example>> calibrationExamples(ModelFile model, List<java.nio.file.Path> dirs,
+      List<dev.tpucost.api.chip.ChipSpec> trainingChips, boolean conditioned) throws java.io.IOException {
     List<List<Trainer.Example>> unseen = new ArrayList<>();
-    for (java.nio.file.Path dir : calibrationDirs) {
+    for (java.nio.file.Path dir : dirs) {
       dev.tpucost.corpus.dataset.DatasetReader reader = dev.tpucost.corpus.dataset.DatasetReader.open(dir);
       dev.tpucost.api.chip.ChipSpec c = reader.chip();
-      if (data.chipSpecs().stream().anyMatch(c::sameHardware)) {
+      if (trainingChips.stream().anyMatch(c::sameHardware)) {
         throw new IllegalArgumentException(dir + ": chip " + c.name() + " is one the model was trained on; calibration"
             + " chips must be unseen");
       }
@@ -95,8 +137,53 @@ public final class IntervalFitter {
       }
       unseen.add(examples);
     }
-    return fit(model, data.train(), data.val(), conditioned ? data.chipSpecs() : List.of(), unseen, levelApart, seed,
-        log);
+    return unseen;
+  }
+
+  /** What the calibration chips chose: the unseen-chip widening, its samples, a hybrid's correction weights. */
+  private record UnseenPart(double widening, long samples, Weighting weight) {}
+
+  /**
+   * The unseen-chip part of an interval, chosen on {@code unseen} (per calibration chip) with the quantile outputs
+   * of {@code withQ}: a hybrid's correction weights first (one, or level and shape apart), then the largest of the
+   * chips' own conformal widenings after weighting ({@code seenWidening} only for the log).
+   */
+  private static UnseenPart unseenPart(ModelFile model, Forward withQ, List<List<Trainer.Example>> unseen,
+      boolean levelApart, double seenWidening, Consumer<String> log) {
+    List<Samples> perChip = new ArrayList<>();
+    for (List<Trainer.Example> chip : unseen) {
+      perChip.add(samples(model, withQ, chip, null));
+    }
+    Weighting weight = Weighting.NONE;
+    if (model.kind().equals("hybrid")) {
+      int n = perChip.stream().mapToInt(p -> p.y().length).sum();
+      if (levelApart) {
+        weight = correctionWeights(model, perChip);
+        log.accept(String.format("learned correction on chips not trained on: its level (at each kernel's default"
+            + " tile) weighted by %.3f, its shape across tiles by %.3f (least squares over %d samples of the"
+            + " calibration chips)", weight.level(), weight.shape(), n));
+      } else {
+        double whole = correctionWeight(model, perChip);
+        weight = new Weighting(whole, whole);
+        log.accept(String.format("learned correction on chips not trained on weighted by %.3f (least squares over %d"
+            + " samples of the calibration chips)", whole, n));
+      }
+    }
+    double largest = Double.NEGATIVE_INFINITY;
+    long samples = 0;
+    for (int c = 0; c < perChip.size(); c++) {
+      float[] us = scores(model, withQ, perChip.get(c), weight);
+      double chipWidening = quantile(us);
+      largest = Math.max(largest, chipWidening);
+      samples += us.length;
+      log.accept(String.format("interval on calibration chip %d of %d (not trained on): %.1f%% of %d samples inside"
+          + " before widening, %.4f target deviations for %.0f%%", c + 1, perChip.size(), 100.0 * countInside(us)
+          / us.length, us.length, chipWidening, 100 * COVERAGE));
+    }
+    log.accept(String.format("interval on chips not trained on: widened by %.4f target deviations, the largest of"
+        + " the %d calibration chips' (%d samples; %.4f on the training chips' held-out programs)", largest,
+        perChip.size(), samples, seenWidening));
+    return new UnseenPart(largest, samples, weight);
   }
 
   /**
@@ -162,42 +249,14 @@ public final class IntervalFitter {
     float[] scores = scores(model, withQ, val);
     long inside = countInside(scores);
     double widening = quantile(scores);
-    java.util.Optional<Double> unseenWidening = java.util.Optional.empty();
+    Optional<Double> unseenWidening = Optional.empty();
     long unseenSamples = 0;
     Weighting weight = Weighting.NONE;
     if (!unseen.isEmpty()) {
-      List<Samples> perChip = new ArrayList<>();
-      for (List<Trainer.Example> chip : unseen) {
-        perChip.add(samples(model, withQ, chip, null));
-      }
-      if (model.kind().equals("hybrid")) {
-        int n = perChip.stream().mapToInt(p -> p.y().length).sum();
-        if (levelApart) {
-          weight = correctionWeights(model, perChip);
-          log.accept(String.format("learned correction on chips not trained on: its level (at each kernel's default"
-              + " tile) weighted by %.3f, its shape across tiles by %.3f (least squares over %d samples of the"
-              + " calibration chips)", weight.level(), weight.shape(), n));
-        } else {
-          double whole = correctionWeight(model, perChip);
-          weight = new Weighting(whole, whole);
-          log.accept(String.format("learned correction on chips not trained on weighted by %.3f (least squares over %d"
-              + " samples of the calibration chips)", whole, n));
-        }
-      }
-      double largest = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < perChip.size(); c++) {
-        float[] us = scores(model, withQ, perChip.get(c), weight);
-        double chipWidening = quantile(us);
-        largest = Math.max(largest, chipWidening);
-        unseenSamples += us.length;
-        log.accept(String.format("interval on calibration chip %d of %d (not trained on): %.1f%% of %d samples inside"
-            + " before widening, %.4f target deviations for %.0f%%", c + 1, perChip.size(), 100.0 * countInside(us)
-            / us.length, us.length, chipWidening, 100 * COVERAGE));
-      }
-      unseenWidening = java.util.Optional.of(largest);
-      log.accept(String.format("interval on chips not trained on: widened by %.4f target deviations, the largest of"
-          + " the %d calibration chips' (%d samples; %.4f on the training chips' held-out programs)", largest,
-          perChip.size(), unseenSamples, widening));
+      UnseenPart part = unseenPart(model, withQ, unseen, levelApart, widening, log);
+      unseenWidening = Optional.of(part.widening());
+      unseenSamples = part.samples();
+      weight = part.weight();
     }
     IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening, unseenSamples,
         trainingChips, weight.shape(), weight.level());
