@@ -33,6 +33,13 @@ public record DotDimensionNumbers(
 
   /** A plain matrix product {@code [M,K] x [K,N]}: contract lhs dim 1 with rhs dim 0. */
   public static DotDimensionNumbers matmul() {
-    return new DotDimensionNumbers(List.of(1L), List.of(0L), List.of(), List.of());
+    return MATMUL;
   }
+
+  /**
+   * One shared instance (the record is immutable): {@code dotDimensions().orElse(matmul())} evaluates its argument
+   * for every dot, on the cost models' per-tile paths too.
+   */
+  private static final DotDimensionNumbers MATMUL =
+      new DotDimensionNumbers(List.of(1L), List.of(0L), List.of(), List.of());
 }

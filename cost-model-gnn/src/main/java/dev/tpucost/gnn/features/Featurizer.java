@@ -139,7 +139,8 @@ public final class Featurizer {
       f[26] = log(kk);
     } else if (ins.opcode() == Opcode.CONVOLUTION && k.operandCount(i) > 1) {
       Shape kernel = k.node(k.operand(i, 1)).shape();
-      ConvolutionDimensionNumbers dn = ins.convolutionDimensions().orElse(ConvolutionDimensionNumbers.nhwc(Math.max(0, kernel.rank() - 2)));
+      ConvolutionDimensionNumbers dn = ins.convolutionDimensions()
+          .orElseGet(() -> ConvolutionDimensionNumbers.nhwc(Math.max(0, kernel.rank() - 2)));
       double kk = kernel.dim((int) dn.kernelInputFeature());
       for (long sp : dn.kernelSpatial()) {
         kk *= kernel.dim((int) sp);
