@@ -94,15 +94,9 @@ class ShippedModelTest {
     }
   }
 
-  /** {@code file} with its unseen-chip correction weight set to {@code weight}. */
+  /** {@code file} with its unseen-chip correction weight set to {@code weight} (one weight, level and shape alike). */
   private static ModelFile withCorrectionWeight(ModelFile file, double weight) {
-    IntervalCalibration c = IntervalCalibration.of(file.info()).orElseThrow();
-    com.fasterxml.jackson.databind.node.ObjectNode info =
-        ((com.fasterxml.jackson.databind.node.ObjectNode) file.info()).deepCopy();
-    new IntervalCalibration(c.coverage(), c.widening(), c.samples(), c.unseenChipWidening(), c.unseenChipSamples(),
-        c.trainingChips(), weight).writeTo(info);
-    return new ModelFile(file.kind(), file.hyper(), file.vocabulary(), file.nodeNorm(), file.configNorm(),
-        file.targetMean(), file.targetStd(), file.chip(), info, file.weights(), file.extras());
+    return withLevelAndShape(file, weight, weight);
   }
 
   @Test
