@@ -154,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (intervalFor != null) {
       ModelFile model = ModelFile.load(intervalFor);
-      (data.isEmpty() ? dev.tpucost.gnn.training.IntervalFitter.recalibrate(model, calibrationData, levelApart, progress())
+      (data.isEmpty() ? dev.tpucost.gnn.training.UnseenChipFitter.recalibrate(model, calibrationData, levelApart, progress())
           : dev.tpucost.gnn.training.IntervalFitter.fit(model, data, calibrationData, levelApart, progress())).save(out);
       progress().accept("wrote " + out);
       return 0;

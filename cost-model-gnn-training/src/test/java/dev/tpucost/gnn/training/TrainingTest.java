@@ -253,20 +253,20 @@ class TrainingTest {
         .isPositive().isFinite();
     // Without the training datasets only the unseen-chip part is chosen again, the quantile outputs kept: from the
     // one-weight model the same calibration as the full fit with the level apart (whose quantile outputs are the same).
-    ModelFile re = IntervalFitter.recalibrate(hCal, List.of(v2), true, l -> {});
+    ModelFile re = UnseenChipFitter.recalibrate(hCal, List.of(v2), true, l -> {});
     assertThat(dev.tpucost.gnn.IntervalCalibration.of(re.info()).orElseThrow()).isEqualTo(apart);
     assertThat(re.weights().get(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS).data())
         .containsExactly(hCal.weights().get(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS).data());
-    assertThatThrownBy(() -> IntervalFitter.recalibrate(hCal, List.of(v5e), true, l -> {}))
+    assertThatThrownBy(() -> UnseenChipFitter.recalibrate(hCal, List.of(v5e), true, l -> {}))
         .hasMessageContaining(v5e.toString()).hasMessageContaining("trained on");
-    assertThatThrownBy(() -> IntervalFitter.recalibrate(calibrated, List.of(v3), true, l -> {}))
+    assertThatThrownBy(() -> UnseenChipFitter.recalibrate(calibrated, List.of(v3), true, l -> {}))
         .as("a gnn has no correction to weigh").hasMessageContaining("hybrid");
 
     ModelFile perChip = Trainer.train(data, TINY, dir.resolve("per-chip.zip"), false, l -> {});
     List<dev.tpucost.corpus.dataset.wire.KernelRecord> few = records;
     assertThatThrownBy(() -> FineTuner.fineTune(perChip, ChipSpec.V5E, few, fo, 1, null))
         .hasMessageContaining("trained for chip v4").hasMessageContaining("v5e");
-    assertThatThrownBy(() -> IntervalFitter.recalibrate(perChip, List.of(v2), false, l -> {}))
+    assertThatThrownBy(() -> UnseenChipFitter.recalibrate(perChip, List.of(v2), false, l -> {}))
         .hasMessageContaining("chip-conditioned").hasMessageContaining("--data");
 
     // Without the flag, datasets of two chips are refused, naming the dataset.
