@@ -31,9 +31,13 @@ public final class UnseenChipFitter {
     IntervalCalibration old = IntervalCalibration.of(model.info()).orElse(null);
     boolean conditioned = model.hyper().configFeatures() == dev.tpucost.gnn.ConfigFeatures.CHIP_WIDTH;
     Forward withQ = new Forward(model.hyper(), model.weights());
-    if (old == null || !conditioned || old.trainingChips().isEmpty() || !withQ.head().hasQuantiles()) {
-      throw new IllegalArgumentException("calibrating without the training datasets needs a chip-conditioned model with"
-          + " an interval and its training chips recorded; give this one --data (the datasets it was trained on)");
+    if (!conditioned) {
+      throw new IllegalArgumentException("calibration chips are for chip-conditioned models; this one serves one chip ("
+          + model.chip().name() + ")");
+    }
+    if (old == null || old.trainingChips().isEmpty() || !withQ.head().hasQuantiles()) {
+      throw new IllegalArgumentException("calibrating without the training datasets needs a model with an interval and"
+          + " its training chips recorded; give this one --data (the datasets it was trained on)");
     }
     if (calibrationDirs.isEmpty()) {
       throw new IllegalArgumentException("calibrating without the training datasets needs calibration datasets");

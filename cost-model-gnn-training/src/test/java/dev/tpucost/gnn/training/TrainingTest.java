@@ -267,7 +267,7 @@ class TrainingTest {
     assertThatThrownBy(() -> FineTuner.fineTune(perChip, ChipSpec.V5E, few, fo, 1, null))
         .hasMessageContaining("trained for chip v4").hasMessageContaining("v5e");
     assertThatThrownBy(() -> UnseenChipFitter.recalibrate(perChip, List.of(v2), false, l -> {}))
-        .hasMessageContaining("chip-conditioned").hasMessageContaining("--data");
+        .hasMessageContaining("chip-conditioned").hasMessageContaining("serves one chip (v4)");
 
     // Without the flag, datasets of two chips are refused, naming the dataset.
     assertThatThrownBy(() -> Trainer.train(List.of(data, v5e), TINY, dir.resolve("mixed.zip"), false, l -> {}))
