@@ -90,7 +90,8 @@ public final class IntervalFitter {
    * Samples of the last hidden layer: {@code z} per sample, the normalised target, the point output, and the
    * learned log-correction at the sample's kernel's default tile ({@code level}; 0 if the kernel has no default
    * sample, as the model takes it for a default it refuses), the true one there ({@code levelTruth}, normalised
-   * as {@code y}; NaN without a default sample) and whether the sample is its kernel's default.
+   * as {@code y}; NaN without a default sample) and whether the sample is its kernel's default (the last three
+   * only where asked for: {@link #samples}).
    */
   record Samples(float[][] z, float[] y, float[] out, double[] level, float[] levelTruth, boolean[] isDefault) {}
 
@@ -116,7 +117,7 @@ public final class IntervalFitter {
     w.remove(Head.QUANTILE_WEIGHTS);
     w.remove(Head.QUANTILE_BIAS);
     Forward f = new Forward(model.hyper(), w);
-    Samples fitOn = samples(model, f, train, new Random(seed));
+    Samples fitOn = samples(model, f, train, new Random(seed), false);
     int width = f.head().hiddenWidth();
     float[] q = new float[width * 2];
     float[] b = new float[2];
@@ -147,19 +148,24 @@ public final class IntervalFitter {
     }
     IntervalCalibration cal = new IntervalCalibration(COVERAGE, widening, scores.length, unseenWidening, unseenSamples,
         trainingChips, weight.shape(), weight.level());
-    ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
-        : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    cal.writeTo(info);
     log.accept(String.format("interval: quantile outputs (%.0f%%, %.0f%%) fitted on %d training samples; %.1f%% of %d"
         + " validation samples inside before conformal widening, widened by %.4f target deviations for %.0f%%", 100 * LOW,
         100 * HIGH, fitOn.y().length, 100.0 * inside / scores.length, scores.length, cal.widening(), 100 * COVERAGE));
+    return withCalibration(model, cal, w);
+  }
+
+  /** {@code model} with weights {@code w} and {@code cal} recorded in its info (the rest of its info kept). */
+  static ModelFile withCalibration(ModelFile model, IntervalCalibration cal, Weights w) {
+    ObjectNode info = model.info() != null && model.info().isObject() ? ((ObjectNode) model.info()).deepCopy()
+        : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    cal.writeTo(info);
     return new ModelFile(model.kind(), model.hyper(), model.vocabulary(), model.nodeNorm(), model.configNorm(),
         model.targetMean(), model.targetStd(), model.chip(), info, w, model.extras());
   }
 
   /** Conformity scores {@code max(low - y, y - high)} of every config of {@code examples}, sorted. */
   private static float[] scores(ModelFile model, Forward withQ, List<Trainer.Example> examples) {
-    return scores(model, withQ, samples(model, withQ, examples, null), UnseenChipFitter.Weighting.NONE);
+    return scores(model, withQ, samples(model, withQ, examples, null, false), UnseenChipFitter.Weighting.NONE);
   }
 
   /**
@@ -202,9 +208,10 @@ public final class IntervalFitter {
 
   /**
    * The last hidden layer, target and output of the examples' configs: all of them with {@code r} null, else up
-   * to {@link #CONFIGS_PER_KERNEL} per kernel picked with {@code r}.
+   * to {@link #CONFIGS_PER_KERNEL} per kernel picked with {@code r}; with {@code withLevel} also the kernels'
+   * default-tile levels (only weighing a correction's level apart reads them; without, level 0 and no truth).
    */
-  static Samples samples(ModelFile model, Forward f, List<Trainer.Example> examples, Random r) {
+  static Samples samples(ModelFile model, Forward f, List<Trainer.Example> examples, Random r, boolean withLevel) {
     List<float[]> z = new ArrayList<>();
     List<Float> y = new ArrayList<>();
     List<Float> out = new ArrayList<>();
@@ -213,8 +220,9 @@ public final class IntervalFitter {
     List<Boolean> isDefault = new ArrayList<>();
     for (Trainer.Example e : examples) {
       float[] late = f.lateHeadInput(e.graph(), f.base(e.graph(), model.nodeNorm()));
-      double l = e.defaultIndex() < 0 ? 0
-          : logTarget(model, f.head().from(late, model.configNorm().apply(e.configs()[e.defaultIndex()].clone())));
+      int def = withLevel ? e.defaultIndex() : -1;
+      double l = def < 0 ? 0 : logTarget(model, f.head().from(late, model.configNorm().apply(e.configs()[def].clone())));
+      float truth = def < 0 ? Float.NaN : (float) ((e.targets()[def] - model.targetMean()) / model.targetStd());
       List<Integer> pick = new ArrayList<>();
       for (int j = 0; j < e.configs().length; j++) {
         pick.add(j);
@@ -229,9 +237,8 @@ public final class IntervalFitter {
         out.add(f.head().from(late, c));
         y.add((float) ((e.targets()[j] - model.targetMean()) / model.targetStd()));
         level.add(l);
-        levelTruth.add(e.defaultIndex() < 0 ? Float.NaN
-            : (float) ((e.targets()[e.defaultIndex()] - model.targetMean()) / model.targetStd()));
-        isDefault.add(j == e.defaultIndex());
+        levelTruth.add(truth);
+        isDefault.add(def >= 0 && j == def);
       }
     }
     float[] ya = new float[y.size()];

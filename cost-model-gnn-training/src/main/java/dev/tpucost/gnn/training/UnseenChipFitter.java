@@ -1,6 +1,5 @@
 package dev.tpucost.gnn.training;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.gnn.IntervalCalibration;
 import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.net.Forward;
@@ -50,10 +49,7 @@ public final class UnseenChipFitter {
     Part part = choose(model, withQ, unseen, levelApart, old.widening(), log);
     IntervalCalibration cal = new IntervalCalibration(old.coverage(), old.widening(), old.samples(),
         Optional.of(part.widening()), part.samples(), old.trainingChips(), part.weight().shape(), part.weight().level());
-    ObjectNode info = ((ObjectNode) model.info()).deepCopy();
-    cal.writeTo(info);
-    return new ModelFile(model.kind(), model.hyper(), model.vocabulary(), model.nodeNorm(), model.configNorm(),
-        model.targetMean(), model.targetStd(), model.chip(), info, model.weights(), model.extras());
+    return IntervalFitter.withCalibration(model, cal, model.weights());
   }
 
   /** Per calibration dataset, its examples; refused if its chip is one of {@code trainingChips} or none is accepted. */
@@ -89,7 +85,7 @@ public final class UnseenChipFitter {
       boolean levelApart, double seenWidening, Consumer<String> log) {
     List<IntervalFitter.Samples> perChip = new ArrayList<>();
     for (List<Trainer.Example> chip : unseen) {
-      perChip.add(IntervalFitter.samples(model, withQ, chip, null));
+      perChip.add(IntervalFitter.samples(model, withQ, chip, null, levelApart));
     }
     Weighting weight = Weighting.NONE;
     if (model.kind().equals("hybrid")) {
