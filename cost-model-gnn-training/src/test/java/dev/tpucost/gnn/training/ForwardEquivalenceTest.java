@@ -42,6 +42,16 @@ class ForwardEquivalenceTest {
     Normalizer.Accumulator acc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
     graphs.forEach(g -> java.util.Arrays.stream(g.nodes()).forEach(acc::add));
     Normalizer norm = acc.build();
+    // The encoder computes a group of identical nodes once (DuplicateRows): the kernels must have such groups,
+    // and the per-kernel path from raw rows must give what the path from the first layer's rows gives.
+    long withDuplicates = graphs.stream().filter(g -> java.util.Arrays.stream(g.nodes())
+        .map(java.util.Arrays::toString).distinct().count() < g.size()).count();
+    assertThat(withDuplicates).isGreaterThan(100);
+    if (!early) {
+      for (KernelGraph g : graphs) {
+        assertThat(f.lateHeadInput(g, g.nodes(), norm)).containsExactly(f.lateHeadInput(g, f.base(g, norm)));
+      }
+    }
     double worst = 0;
     for (int start = 0; start < graphs.size(); start += 25) {
       List<SameDiffNet.Item> items = new ArrayList<>();

@@ -162,6 +162,25 @@ public final class Featurizer {
     f[39] = log(ins.featureGroupCount() - 1 + interior);
   }
 
+  /**
+   * A hash of a node's raw feature row ({@link #NODE_FEATURES} entries) over the features that most often tell
+   * two nodes of one opcode in a kernel apart (users, rank, the first four dimensions, elements, flops,
+   * contraction size, bytes): equal rows have equal hashes, and rows that differ elsewhere are told apart by
+   * comparing them. Ten fixed entries, where hashing all forty cost more than the comparisons it saves.
+   */
+  public static int likenessHash(float[] f) {
+    return Float.floatToRawIntBits(f[3]) * 0x01000193
+        ^ Float.floatToRawIntBits(f[4]) * 0x2C1B3C6D
+        ^ Float.floatToRawIntBits(f[5]) * 0x297A2D39
+        ^ Float.floatToRawIntBits(f[6]) * 0x1B873593
+        ^ Float.floatToRawIntBits(f[7]) * 0x5BD1E995
+        ^ Float.floatToRawIntBits(f[8]) * 0x7FEB352D
+        ^ Float.floatToRawIntBits(f[12]) * 0x846CA68B
+        ^ Float.floatToRawIntBits(f[21]) * 0x9E3779B1
+        ^ Float.floatToRawIntBits(f[26]) * 0xCC9E2D51
+        ^ Float.floatToRawIntBits(f[28]) * 0x85EBCA6B;
+  }
+
   /** {@code (float) ln(1 + max(0, v))}, the scale of raw features ({@link FeatureLog}). */
   public static float log(double v) {
     return FeatureLog.log1p(v);

@@ -1,5 +1,6 @@
 package dev.tpucost.gnn.net;
 
+import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.features.Normalizer;
 import java.util.Arrays;
@@ -14,7 +15,9 @@ import java.util.Arrays;
  * {@code out[c] += a * row[c]}: HotSpot's C2 (JDK 17) vectorises that with AVX, but not the same loop over
  * one flat array at a row offset, where it cannot rule out that the two arrays overlap (measured: ~1.3 vs
  * ~8 GMAC/s on this machine's core). The encoder's scalar products skip the zeros of their left operand
- * ({@link Gemm#scalar}). Per-thread scratch buffers, and one shared value computed on first use
+ * ({@link Gemm#scalar}). Nodes whose first-layer input is identical are grouped ({@link DuplicateRows}) and their
+ * first-layer rows and first GraphSAGE product computed once per group (the same values: a group's nodes have
+ * equal states until their neighbours' messages arrive). Per-thread scratch buffers, and one shared value computed on first use
  * (the first layer folded with the normaliser, an immutable record published through a volatile field; a
  * race computes it twice, the same): the pass is thread-safe, and the only allocations per call are the
  * returned arrays and the scalar products' index buffers.
@@ -39,6 +42,13 @@ public final class Forward {
     float[][] products = new float[0][];
     float[] invIn = new float[0];
     float[] invOut = new float[0];
+    /** Per node its first identical node ({@link DuplicateRows}), and the grouping's hash table. */
+    int[] rep = new int[0];
+    int[] hashes = new int[0];
+    int[] table = new int[0];
+    /** The distinct nodes' rows of two matrices, gathered by reference for one product over them. */
+    float[][] distinctIn = new float[0][];
+    float[][] distinctOut = new float[0][];
     final float[] cfg;
     final int hidden;
 
@@ -55,6 +65,11 @@ public final class Forward {
         products = new float[size][3 * hidden];
         invIn = new float[size];
         invOut = new float[size];
+        rep = new int[size];
+        hashes = new int[size];
+        table = new int[DuplicateRows.tableLength(size)];
+        distinctIn = new float[size][];
+        distinctOut = new float[size][];
       }
     }
   }
@@ -117,20 +132,42 @@ public final class Forward {
    * ({@code Featurizer.structure}).
    */
   public float[][] base(KernelGraph g, float[][] nodeRows, Normalizer norm) {
-    float[][] base = new float[g.size()][h.hidden()];
-    baseInto(g, nodeRows, norm, base);
+    int n = g.size();
+    float[][] base = new float[n][h.hidden()];
+    Scratch s = scratch.get();
+    s.ensure(n);
+    baseInto(g, nodeRows, norm, base, s);
+    for (int i = 0; i < n; i++) {
+      if (s.rep[i] != i) {
+        System.arraycopy(base[s.rep[i]], 0, base[i], 0, h.hidden());
+      }
+    }
     return base;
   }
 
-  /** {@link #base(KernelGraph, float[][], Normalizer)} into the first {@code g.size()} rows of {@code into}. */
-  private void baseInto(KernelGraph g, float[][] nodeRows, Normalizer norm, float[][] into) {
+  /**
+   * {@link #base(KernelGraph, float[][], Normalizer)} into the first {@code g.size()} rows of {@code into}, each
+   * distinct node's row only ({@link DuplicateRows}: the others' rows are left as they were, {@code s.rep} says
+   * whose row each node shares); returns the number of distinct nodes.
+   */
+  private int baseInto(KernelGraph g, float[][] nodeRows, Normalizer norm, float[][] into, Scratch s) {
     Folded f = folded(norm);
     int n = g.size();
     int[] ops = g.opcodes();
     for (int i = 0; i < n; i++) {
-      System.arraycopy(f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)], 0, into[i], 0, h.hidden());
+      s.hashes[i] = Featurizer.likenessHash(nodeRows[i]);
     }
-    Gemm.accumulate(nodeRows, n, f.featureRows, 0, h.nodeFeatures(), into);
+    int distinct = DuplicateRows.group(ops, nodeRows, n, h.nodeFeatures(), s.hashes, s.rep, s.table);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (s.rep[i] == i) {
+        System.arraycopy(f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)], 0, into[i], 0, h.hidden());
+        s.distinctIn[m] = nodeRows[i];
+        s.distinctOut[m++] = into[i];
+      }
+    }
+    Gemm.accumulate(s.distinctIn, m, f.featureRows, 0, h.nodeFeatures(), s.distinctOut);
+    return distinct;
   }
 
   /**
@@ -183,10 +220,23 @@ public final class Forward {
       throw new IllegalArgumentException(h.earlyJoin() ? "an early-join network needs the config features"
           : "a late-join network takes no config features in the encoder");
     }
+    Scratch s = scratch.get();
+    s.ensure(g.size());
+    int n = g.size();
+    for (int i = 0; i < n; i++) {
+      s.hashes[i] = DuplicateRows.hash(base[i], h.hidden());
+    }
+    return embed(g, base, config, s, DuplicateRows.group(null, base, n, h.hidden(), s.hashes, s.rep, s.table));
+  }
+
+  /**
+   * {@link #embed(KernelGraph, float[][], float[])} with the nodes grouped ({@code s.rep}, {@code distinct} groups):
+   * a node reads its group's first row of {@code base}, and the first layer's product is computed once per group.
+   */
+  private float[] embed(KernelGraph g, float[][] base, float[] config, Scratch s, int distinct) {
     int n = g.size();
     int hd = h.hidden();
-    Scratch s = scratch.get();
-    s.ensure(n);
+    int[] rep = s.rep;
     float[][] state = s.state;
     float[] shift = s.cfg;
     Arrays.fill(shift, 0);
@@ -196,7 +246,7 @@ public final class Forward {
       }
     }
     for (int i = 0; i < n; i++) {
-      Gemm.reluOfSum(base[i], shift, state[i], hd);
+      Gemm.reluOfSum(base[rep[i]], shift, state[i], hd);
     }
     float[] invIn = s.invIn;
     float[] invOut = s.invOut;
@@ -220,7 +270,24 @@ public final class Forward {
       // node's in-neighbours' second thirds and of its out-neighbours' last thirds is added into its first
       // third (only first thirds are written, only the others read), and the state updated in place (the
       // product has read it).
-      Gemm.multiply(state, n, wcat[l], 0, hd, p);
+      if (l == 0 && distinct < n) {
+        // Nodes of one group have the same state until the first messages: one product row per group, copied.
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+          if (rep[i] == i) {
+            s.distinctIn[m] = state[i];
+            s.distinctOut[m++] = p[i];
+          }
+        }
+        Gemm.multiply(s.distinctIn, m, wcat[0], 0, hd, s.distinctOut);
+        for (int i = 0; i < n; i++) {
+          if (rep[i] != i) {
+            System.arraycopy(p[rep[i]], 0, p[i], 0, 3 * hd);
+          }
+        }
+      } else {
+        Gemm.multiply(state, n, wcat[l], 0, hd, p);
+      }
       for (int k = 0; k < src.length; k++) {
         int from = src[k];
         int to = dst[k];
@@ -274,8 +341,8 @@ public final class Forward {
     }
     Scratch s = scratch.get();
     s.ensure(g.size());
-    baseInto(g, nodeRows, norm, s.base);
-    return head.input(embed(g, s.base, null));
+    int distinct = baseInto(g, nodeRows, norm, s.base, s);
+    return head.input(embed(g, s.base, null, s, distinct));
   }
 
   /**
