@@ -60,9 +60,14 @@ public final class Featurizer {
       throw new IllegalArgumentException(rows.length + " feature rows for " + n + " nodes");
     }
     int[] ops = new int[n];
+    Shape previous = null;
     for (int i = 0; i < n; i++) {
       ops[i] = k.node(i).opcode().ordinal() + 1;
-      node(k, i, rows[i]);
+      Shape s = outputShape(k.node(i));
+      // Consecutive nodes often share a shape (an elementwise chain): its features are copied, not recomputed.
+      boolean same = previous != null && (s == previous || s.equals(previous));
+      node(k, i, s, rows[i], same ? rows[i - 1] : null);
+      previous = s;
     }
     int[] src = new int[k.edgeCount()];
     int[] dst = new int[k.edgeCount()];
@@ -82,40 +87,34 @@ public final class Featurizer {
 
   private static final float[][] NO_ROWS = new float[0][];
 
-  /** Node {@code i}'s raw features into {@code f} (cleared first). */
-  private static void node(Kernel k, int i, float[] f) {
-    Instruction ins = k.node(i);
+  /** The shape a node's features describe: its output's, or a tuple output's first element's. */
+  private static Shape outputShape(Instruction ins) {
     Shape s = ins.shape();
     while (s.isTuple() && !s.tupleShapes().isEmpty()) {
       s = s.tupleShape(0);
     }
+    return s;
+  }
+
+  /**
+   * Node {@code i}'s raw features into {@code f} (cleared first); {@code s} is its {@link #outputShape}, and
+   * {@code sameShape}, if not null, the row of a node with an equal one, whose shape features are copied.
+   */
+  private static void node(Kernel k, int i, Shape s, float[] f, float[] sameShape) {
+    Instruction ins = k.node(i);
     java.util.Arrays.fill(f, 0);
     f[0] = i == k.rootIndex() ? 1 : 0;
     f[1] = ins.opcode() == Opcode.PARAMETER ? 1 : 0;
     f[2] = log(k.operandCount(i));
     f[3] = log(k.userCount(i));
-    f[4] = s.rank();
-    double sum = 0;
-    for (int d = 0; d < s.rank(); d++) {
-      long dim = Math.max(0, s.dim(d));
-      if (d < 6) {
-        f[5 + d] = log(dim);
-      }
-      sum += dim;
-    }
-    f[11] = log(sum);
     long elements = s.elementCount();
-    long bytes = s.byteSize();
-    f[12] = log(elements);
-    if (s.isArray()) {
-      Layout l = s.layout().orElse(null); // none: row-major, minor_to_major = rank-1, ..., 0
-      int rank = l != null ? l.rank() : s.rank();
-      for (int d = 0; d < Math.min(6, rank); d++) {
-        f[13 + d] = l != null ? l.minorToMajor(d) : rank - 1 - d;
-      }
+    if (sameShape != null) {
+      System.arraycopy(sameShape, 4, f, 4, 21 - 4);
+      f[28] = sameShape[28];
+      f[37] = sameShape[37];
+    } else {
+      shape(s, elements, f);
     }
-    f[19] = s.elementType().bits() / 32f;
-    f[20] = s.elementType().isFloating() ? 1 : 0;
     f[21] = log(k.nodeFlops(i));
     f[22] = log(k.nodeTranscendentals(i));
     Window w = ins.window().orElse(null);
@@ -150,16 +149,41 @@ public final class Featurizer {
     if (ins.opcode() == Opcode.REDUCE && k.operandCount(i) > 0) {
       f[27] = log(k.node(k.operand(i, 0)).shape().elementCount() / Math.max(1.0, elements));
     }
-    f[28] = log(bytes);
     int cat = ins.opcode().category().ordinal();
     f[29 + Math.min(cat, OpCategory.values().length - 1)] = 1;
-    f[37] = s.isArray() && bytes > 0 ? (float) (NativeTiling.paddedBytes(s) / (double) bytes - 1) : 0;
     f[38] = ins.dimensionCount();
     long interior = 0;
     for (PaddingDimension p : ins.padding()) {
       interior += p.interior();
     }
     f[39] = log(ins.featureGroupCount() - 1 + interior);
+  }
+
+  /** The features of a node's shape: entries 4-20 (rank, dimensions, layout, element type), 28 and 37. */
+  private static void shape(Shape s, long elements, float[] f) {
+    f[4] = s.rank();
+    double sum = 0;
+    for (int d = 0; d < s.rank(); d++) {
+      long dim = Math.max(0, s.dim(d));
+      if (d < 6) {
+        f[5 + d] = log(dim);
+      }
+      sum += dim;
+    }
+    f[11] = log(sum);
+    f[12] = log(elements);
+    if (s.isArray()) {
+      Layout l = s.layout().orElse(null); // none: row-major, minor_to_major = rank-1, ..., 0
+      int rank = l != null ? l.rank() : s.rank();
+      for (int d = 0; d < Math.min(6, rank); d++) {
+        f[13 + d] = l != null ? l.minorToMajor(d) : rank - 1 - d;
+      }
+    }
+    f[19] = s.elementType().bits() / 32f;
+    f[20] = s.elementType().isFloating() ? 1 : 0;
+    long bytes = s.byteSize();
+    f[28] = log(bytes);
+    f[37] = s.isArray() && bytes > 0 ? (float) (NativeTiling.paddedBytes(s) / (double) bytes - 1) : 0;
   }
 
   /**
