@@ -25,22 +25,23 @@ public final class BenchKernels {
   /** A matmul-plus-epilogue fusion of about {@code nodes} nodes (at least 5). */
   public static Kernel matmulEpilogue(int nodes) {
     ComputationBuilder b = ComputationBuilder.create("fused_" + nodes, 1, new AtomicLong(1));
-    Shape out = Shape.parse("f32[1024,2048]{1,0}");
+    // A shape object per instruction, as a parsed module has (no model may profit from shared objects).
+    String out = "f32[1024,2048]{1,0}";
     Instruction x = b.parameter(Shape.parse("bf16[1024,1024]{1,0}"));
     Instruction w = b.parameter(Shape.parse("bf16[1024,2048]{1,0}"));
     Instruction bias = b.parameter(Shape.parse("f32[2048]{0}"));
-    Instruction v = b.op(Opcode.DOT, out, i -> i.dotDimensions(DotDimensionNumbers.matmul()), x, w);
+    Instruction v = b.op(Opcode.DOT, Shape.parse(out), i -> i.dotDimensions(DotDimensionNumbers.matmul()), x, w);
     int made = 4;
     Opcode[] chain = {Opcode.ADD, Opcode.MULTIPLY, Opcode.TANH, Opcode.MAXIMUM, Opcode.SUBTRACT, Opcode.EXP};
     int step = 0;
     while (made + 2 <= nodes) {
       Opcode op = chain[step++ % chain.length];
       if (op.isElementwise() && op != Opcode.TANH && op != Opcode.EXP) {
-        Instruction bc = b.op(Opcode.BROADCAST, out, i -> i.dimensions(1), bias);
-        v = b.op(op, out, v, bc);
+        Instruction bc = b.op(Opcode.BROADCAST, Shape.parse(out), i -> i.dimensions(1), bias);
+        v = b.op(op, Shape.parse(out), v, bc);
         made += 2;
       } else {
-        v = b.op(op, out, v);
+        v = b.op(op, Shape.parse(out), v);
         made += 1;
       }
     }
