@@ -50,6 +50,7 @@ class ForwardEquivalenceTest {
     if (!early) {
       for (KernelGraph g : graphs) {
         assertThat(f.lateHeadInput(g, g.nodes(), norm)).containsExactly(f.lateHeadInput(g, f.base(g, norm)));
+        assertThat(f.embed(g, norm)).containsExactly(f.embed(g, f.base(g, norm), null));
       }
     }
     double worst = 0;

@@ -207,7 +207,13 @@ public final class Forward {
 
   /** The kernel embedding of a late-join network; node features are normalised with {@code norm}. */
   public float[] embed(KernelGraph g, Normalizer norm) {
-    return embed(g, base(g, norm), null);
+    if (h.earlyJoin()) {
+      throw new IllegalArgumentException("an early-join network needs the config features");
+    }
+    Scratch s = scratch.get();
+    s.ensure(g.size());
+    int distinct = baseInto(g, g.nodes(), norm, s.base, s); // grouped once, by the raw rows
+    return embed(g, s.base, null, s, distinct);
   }
 
   /**
