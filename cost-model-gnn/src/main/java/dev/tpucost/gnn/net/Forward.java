@@ -15,12 +15,12 @@ import java.util.Arrays;
  * {@code out[c] += a * row[c]}: HotSpot's C2 (JDK 17) vectorises that with AVX, but not the same loop over
  * one flat array at a row offset, where it cannot rule out that the two arrays overlap (measured: ~1.3 vs
  * ~8 GMAC/s on this machine's core). The encoder's scalar products skip the zeros of their left operand
- * ({@link Gemm#scalar}). Nodes whose first-layer input is identical are grouped ({@link DuplicateRows}) and their
- * first-layer rows and first GraphSAGE product computed once per group (the same values: a group's nodes have
- * equal states until their neighbours' messages arrive). Per-thread scratch buffers, and one shared value computed on first use
- * (the first layer folded with the normaliser, an immutable record published through a volatile field; a
- * race computes it twice, the same): the pass is thread-safe, and the only allocations per call are the
- * returned arrays and the scalar products' index buffers.
+ * ({@link Gemm#scalar}). Nodes whose first-layer input is identical are grouped ({@link DuplicateRows}) and
+ * their first-layer rows and first GraphSAGE product computed once per group (the same values: a group's nodes
+ * have equal states until their neighbours' messages arrive). Per-thread scratch buffers, and one shared value
+ * computed on first use (the first layer folded with the normaliser, an immutable record published through a
+ * volatile field; a race computes it twice, the same): the pass is thread-safe, and the only allocations per
+ * call are the returned arrays and the scalar products' index buffers.
  */
 public final class Forward {
   private final Hyper h;
@@ -161,7 +161,8 @@ public final class Forward {
     int m = 0;
     for (int i = 0; i < n; i++) {
       if (s.rep[i] == i) {
-        System.arraycopy(f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)], 0, into[i], 0, h.hidden());
+        float[] opcodeRow = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)];
+        System.arraycopy(opcodeRow, 0, into[i], 0, h.hidden());
         s.distinctIn[m] = nodeRows[i];
         s.distinctOut[m++] = into[i];
       }
