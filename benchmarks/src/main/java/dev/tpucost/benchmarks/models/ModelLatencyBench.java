@@ -40,6 +40,13 @@ public class ModelLatencyBench {
   @Param({"analytical", "gnn", "hybrid"})
   public String model;
 
+  /**
+   * The chip preset: {@code v4} (and {@code v3}) get models trained for them, {@code v2} and {@code v5e} the shipped
+   * chip-conditioned ones (issue 16), whose cold path also computes the kernel's chip features.
+   */
+  @Param({"v4"})
+  public String chip;
+
   /** Kernel size for predict (approximate nodes). */
   @Param({"5", "40", "200"})
   public int nodes;
@@ -52,9 +59,10 @@ public class ModelLatencyBench {
   /** Builds kernels, tiles and the model. */
   @Setup(Level.Trial)
   public void setUp() {
-    costModel = BenchKernels.model(model, ChipSpec.V4);
+    ChipSpec spec = ChipSpec.preset(chip).orElseThrow(() -> new IllegalArgumentException("no chip preset " + chip));
+    costModel = BenchKernels.model(model, spec);
     kernel = BenchKernels.matmulEpilogue(nodes);
-    List<TileConfig> valid = TileSpace.of(kernel, ChipSpec.V4).validConfigs(4096);
+    List<TileConfig> valid = TileSpace.of(kernel, spec).validConfigs(4096);
     tiles = new TileConfig[16];
     for (int i = 0; i < 16; i++) {
       tiles[i] = valid.get(i * valid.size() / 16);
