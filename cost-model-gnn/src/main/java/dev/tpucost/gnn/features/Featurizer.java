@@ -109,9 +109,9 @@ public final class Featurizer {
     f[3] = log(k.userCount(i));
     long elements = s.elementCount();
     if (sameShape != null) {
-      System.arraycopy(sameShape, 4, f, 4, 21 - 4);
-      f[28] = sameShape[28];
-      f[37] = sameShape[37];
+      System.arraycopy(sameShape, SHAPE_FROM, f, SHAPE_FROM, SHAPE_TO - SHAPE_FROM);
+      f[SHAPE_BYTES] = sameShape[SHAPE_BYTES];
+      f[SHAPE_PADDING] = sameShape[SHAPE_PADDING];
     } else {
       shape(s, elements, f);
     }
@@ -158,6 +158,12 @@ public final class Featurizer {
     }
     f[39] = log(ins.featureGroupCount() - 1 + interior);
   }
+
+  /** A node's shape features ({@link #shape}): entries {@code [SHAPE_FROM, SHAPE_TO)}, bytes and tile padding. */
+  private static final int SHAPE_FROM = 4;
+  private static final int SHAPE_TO = 21;
+  private static final int SHAPE_BYTES = 28;
+  private static final int SHAPE_PADDING = 37;
 
   /** The features of a node's shape: entries 4-20 (rank, dimensions, layout, element type), 28 and 37. */
   private static void shape(Shape s, long elements, float[] f) {

@@ -137,11 +137,7 @@ public final class Forward {
     Scratch s = scratch.get();
     s.ensure(n);
     baseInto(g, nodeRows, norm, base, s);
-    for (int i = 0; i < n; i++) {
-      if (s.rep[i] != i) {
-        System.arraycopy(base[s.rep[i]], 0, base[i], 0, h.hidden());
-      }
-    }
+    copyFromFirst(s, n, base, h.hidden());
     return base;
   }
 
@@ -157,18 +153,41 @@ public final class Forward {
     for (int i = 0; i < n; i++) {
       s.hashes[i] = Featurizer.likenessHash(nodeRows[i]);
     }
-    int distinct = DuplicateRows.group(ops, nodeRows, n, h.nodeFeatures(), s.hashes, s.rep, s.table);
-    int m = 0;
+    DuplicateRows.group(ops, nodeRows, n, h.nodeFeatures(), s.hashes, s.rep, s.table);
     for (int i = 0; i < n; i++) {
       if (s.rep[i] == i) {
         float[] opcodeRow = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)];
         System.arraycopy(opcodeRow, 0, into[i], 0, h.hidden());
-        s.distinctIn[m] = nodeRows[i];
-        s.distinctOut[m++] = into[i];
       }
     }
-    Gemm.accumulate(s.distinctIn, m, f.featureRows, 0, h.nodeFeatures(), s.distinctOut);
+    int distinct = gatherFirsts(s, n, nodeRows, into);
+    Gemm.accumulate(s.distinctIn, distinct, f.featureRows, 0, h.nodeFeatures(), s.distinctOut);
     return distinct;
+  }
+
+  /**
+   * The rows of {@code in} and {@code out} of each group's first node ({@code s.rep[i] == i}), by reference, into
+   * {@code s.distinctIn} and {@code s.distinctOut}: one product over them computes every group once. Returns the
+   * number of groups.
+   */
+  private static int gatherFirsts(Scratch s, int n, float[][] in, float[][] out) {
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (s.rep[i] == i) {
+        s.distinctIn[m] = in[i];
+        s.distinctOut[m++] = out[i];
+      }
+    }
+    return m;
+  }
+
+  /** Each grouped node's row of {@code rows} (its first {@code width} entries) copied from its group's first node. */
+  private static void copyFromFirst(Scratch s, int n, float[][] rows, int width) {
+    for (int i = 0; i < n; i++) {
+      if (s.rep[i] != i) {
+        System.arraycopy(rows[s.rep[i]], 0, rows[i], 0, width);
+      }
+    }
   }
 
   /**
@@ -228,12 +247,17 @@ public final class Forward {
           : "a late-join network takes no config features in the encoder");
     }
     Scratch s = scratch.get();
-    s.ensure(g.size());
+    return embed(g, base, config, s, groupBase(g, base, s));
+  }
+
+  /** Groups the nodes of {@code g} by their rows of {@code base} alone ({@link DuplicateRows}); the number of groups. */
+  private int groupBase(KernelGraph g, float[][] base, Scratch s) {
     int n = g.size();
+    s.ensure(n);
     for (int i = 0; i < n; i++) {
       s.hashes[i] = DuplicateRows.hash(base[i], h.hidden());
     }
-    return embed(g, base, config, s, DuplicateRows.group(null, base, n, h.hidden(), s.hashes, s.rep, s.table));
+    return DuplicateRows.group(null, base, n, h.hidden(), s.hashes, s.rep, s.table);
   }
 
   /**
@@ -279,19 +303,8 @@ public final class Forward {
       // product has read it).
       if (l == 0 && distinct < n) {
         // Nodes of one group have the same state until the first messages: one product row per group, copied.
-        int m = 0;
-        for (int i = 0; i < n; i++) {
-          if (rep[i] == i) {
-            s.distinctIn[m] = state[i];
-            s.distinctOut[m++] = p[i];
-          }
-        }
-        Gemm.multiply(s.distinctIn, m, wcat[0], 0, hd, s.distinctOut);
-        for (int i = 0; i < n; i++) {
-          if (rep[i] != i) {
-            System.arraycopy(p[rep[i]], 0, p[i], 0, 3 * hd);
-          }
-        }
+        Gemm.multiply(s.distinctIn, gatherFirsts(s, n, state, p), wcat[0], 0, hd, s.distinctOut);
+        copyFromFirst(s, n, p, 3 * hd);
       } else {
         Gemm.multiply(state, n, wcat[l], 0, hd, p);
       }
@@ -362,9 +375,14 @@ public final class Forward {
       head.outputs(late, configs, out, null, null);
       return;
     }
+    if (!h.earlyJoin()) {
+      throw new IllegalArgumentException("a late-join network takes no config features in the encoder");
+    }
+    Scratch s = scratch.get();
+    int distinct = groupBase(g, base, s); // once per kernel, not per config
     for (int j = 0; j < configs.length; j++) {
       float[] c = configs[j];
-      out[j] = c == null ? Float.NaN : head.from(head.input(embed(g, base, c)), c);
+      out[j] = c == null ? Float.NaN : head.from(head.input(embed(g, base, c, s, distinct)), c);
     }
   }
 
