@@ -213,7 +213,7 @@ public final class AnalyticalModel implements CostModel {
     out[at + 8] = q.dmaTransfers();
     out[at + 9] = q.workingSetBytes() / 1024;
     out[at + 10] = q.cycles(weights);
-    out[at + 11] = TileQuantities.computePadding(s.profile(), e);
+    out[at + 11] = q.computePadding();
   }
 
   /** Why {@code tile}'s bounds are impossible for {@code kernel}, if they are. */

@@ -70,7 +70,8 @@ class AnalyticalModelTest {
           Math.pow(10, 1 + r.nextDouble() * 6),
           Math.pow(10, r.nextDouble() * 4),
           0,
-          1);
+          1,
+          0);
       cal.add(q, q.cycles(truth.values()));
     }
     Calibration.Result fit = cal.fit(Constants.priors("v4"));

@@ -46,8 +46,11 @@ public final class ConfigFeatures {
    * @param count accepted tiles
    * @param column per tile its column in the matrix, or -1 if the analytical model refuses it
    * @param refusals per tile why it is refused, or null
+   * @param same per feature whether every accepted tile has the same value of it, bit for bit (the kernel's and
+   *     the chip's features, and the tile dimensions no candidate varies): the head adds their share once
+   *     ({@link dev.tpucost.gnn.net.Head#outputsRaw})
    */
-  public record Batch(float[] byFeature, int width, int count, int[] column, String[] refusals) {
+  public record Batch(float[] byFeature, int width, int count, int[] column, String[] refusals, boolean[] same) {
     /** True if tile {@code i} is refused. */
     public boolean refused(int i) {
       return column[i] < 0;
@@ -108,6 +111,7 @@ public final class ConfigFeatures {
     private float[] matrix = new float[0];
     private double[] counts = new double[0];
     private double[] row = new double[0];
+    private boolean[] same = new boolean[0];
 
     /** The matrix, at least {@code size} long. */
     private float[] matrix(int size) {
@@ -123,6 +127,14 @@ public final class ConfigFeatures {
         counts = new double[size];
       }
       return counts;
+    }
+
+    /** Per feature whether it is constant, at least {@code size} long. */
+    private boolean[] same(int size) {
+      if (same.length < size) {
+        same = new boolean[size];
+      }
+      return same;
     }
 
     /** One feature row, at least {@code size} long. */
@@ -151,6 +163,7 @@ public final class ConfigFeatures {
     }
     int width = chip == null ? WIDTH : CHIP_WIDTH;
     float[] m = b.matrix(width * n);
+    boolean[] same = b.same(width);
     for (int i = 0; i < column.length; i++) {
       int c = column[i];
       if (c >= 0) {
@@ -159,10 +172,14 @@ public final class ConfigFeatures {
       }
     }
     if (n >= ROWS_FROM) {
-      logsPerRow(counts.counts(), column, m, n, b.row(n));
+      logsPerRow(counts.counts(), column, m, n, b.row(n), same);
     } else {
       logsInOneRun(counts.counts(), column, m, n);
+      for (int f = 0; f < SHARED_FROM; f++) {
+        same[f] = constant(m, f * n, n);
+      }
     }
+    java.util.Arrays.fill(same, SHARED_FROM, width, true);
     float[] shared = graph.kernelFeatures();
     for (int f = 0; f < Featurizer.KERNEL_FEATURES; f++) {
       java.util.Arrays.fill(m, (SHARED_FROM + f) * n, (SHARED_FROM + f + 1) * n, shared[f]);
@@ -170,7 +187,7 @@ public final class ConfigFeatures {
     for (int f = 0; chip != null && f < ChipFeatures.WIDTH; f++) {
       java.util.Arrays.fill(m, (WIDTH + f) * n, (WIDTH + f + 1) * n, chip[f]);
     }
-    return new Batch(m, width, n, column, counts.refusals());
+    return new Batch(m, width, n, column, counts.refusals(), same);
   }
 
   /**
@@ -202,17 +219,27 @@ public final class ConfigFeatures {
   /**
    * {@link #logsInOneRun} row by row, feature-major: one logarithm for a row every config shares (the kernel's
    * tile dimensions no candidate varies: about half the rows of a ranking's part), one run for the others;
-   * {@code row} (at least {@code n} long) holds one count row at a time.
+   * {@code row} (at least {@code n} long) holds one count row at a time; {@code same[f]} is set to whether row
+   * {@code f} is constant.
    */
-  private static void logsPerRow(double[] raw, int[] column, float[] m, int n, double[] row) {
+  private static void logsPerRow(double[] raw, int[] column, float[] m, int n, double[] row, boolean[] same) {
     for (int k = 0; k < AnalyticalModel.TILE_FEATURES; k++) {
+      long first = 0;
+      long differs = 0; // (a row's gather notes whether it holds one value by its bits: a NaN row is constant too)
+      boolean any = false;
       for (int i = 0; i < column.length; i++) {
         if (column[i] >= 0) {
-          row[column[i]] = raw[i * AnalyticalModel.TILE_FEATURES + k];
+          double v = raw[i * AnalyticalModel.TILE_FEATURES + k];
+          long bits = Double.doubleToRawLongBits(v);
+          first = any ? first : bits;
+          any = true;
+          differs |= bits ^ first;
+          row[column[i]] = v;
         }
       }
       int at = (Featurizer.TILE_ENCODING + k) * n;
-      if (constant(row, n)) {
+      same[Featurizer.TILE_ENCODING + k] = differs == 0;
+      if (differs == 0) {
         Lanes.log1p(row, 0, 1);
         java.util.Arrays.fill(m, at, at + n, (float) row[0]);
         continue;
@@ -224,26 +251,14 @@ public final class ConfigFeatures {
     }
     for (int f = 0; f < Featurizer.TILE_ENCODING; f++) {
       int at = f * n;
-      if (constant(m, at, n)) {
+      same[f] = constant(m, at, n);
+      if (same[f]) {
         Lanes.log1p(m, at, at + 1);
         java.util.Arrays.fill(m, at + 1, at + n, m[at]);
       } else {
         Lanes.log1p(m, at, at + n);
       }
     }
-  }
-
-  /**
-   * True if {@code a[0, n)} holds one value (by its bits: a NaN row is constant too, and its logarithm is NaN
-   * either way).
-   */
-  private static boolean constant(double[] a, int n) {
-    for (int j = 1; j < n; j++) {
-      if (Double.doubleToRawLongBits(a[j]) != Double.doubleToRawLongBits(a[0])) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** True if {@code a[at, at + n)} holds one value (by its bits). */

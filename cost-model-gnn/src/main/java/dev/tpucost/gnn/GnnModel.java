@@ -239,7 +239,7 @@ public final class GnnModel implements CostModel {
       return 0;
     }
     float[] out = new float[1];
-    forward.head().outputsRaw(headInput, b.byFeature(), 1, out, null, null, file.configNorm());
+    forward.head().outputsRaw(headInput, b.byFeature(), 1, b.same(), out, null, null, file.configNorm());
     return Math.abs(out[0]) <= extrapolationLimit ? out[0] * file.targetStd() + file.targetMean() : 0;
   }
 
@@ -317,7 +317,7 @@ public final class GnnModel implements CostModel {
       int n = batch.count();
       if (e.headInput() != null) {
         // Late join: the raw features go straight in, the normaliser folded into the head.
-        forward.head().outputsRaw(e.headInput(), batch.byFeature(), n, out, low, high, file.configNorm());
+        forward.head().outputsRaw(e.headInput(), batch.byFeature(), n, batch.same(), out, low, high, file.configNorm());
       } else {
         float[][] normalised = new float[n][];
         for (int c = 0; c < n; c++) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ConfigFeatures#ofAll} over many tiles gives every tile the features it gets alone: a large batch takes one
  * logarithm for a feature row every tile shares and one run for the others, a single tile one run for all, and
- * neither may change a value.
+ * neither may change a value; and it notes exactly which features every tile shares.
  */
 class ConfigFeaturesTest {
   @Test
@@ -43,13 +43,18 @@ class ConfigFeaturesTest {
               .containsExactly(one.features(0));
         }
       }
-      for (int f = 0; f < Featurizer.TILE_ENCODING + AnalyticalModel.TILE_FEATURES && all.count() > 1; f++) {
+      for (int f = 0; f < all.width(); f++) {
         boolean same = true;
         for (int c = 1; c < all.count(); c++) {
-          same &= all.byFeature()[f * all.count() + c] == all.byFeature()[f * all.count()];
+          same &= Float.floatToRawIntBits(all.byFeature()[f * all.count() + c])
+              == Float.floatToRawIntBits(all.byFeature()[f * all.count()]);
         }
-        constantRows += same ? 1 : 0;
-        varyingRows += same ? 0 : 1;
+        // the batch's own note of which rows hold one value, which the head trusts
+        assertThat(all.same()[f]).as("feature %d of %s's %d tiles", f, k.name(), all.count()).isEqualTo(same);
+        if (f < ConfigFeatures.SHARED_FROM && all.count() > 1) {
+          constantRows += same ? 1 : 0;
+          varyingRows += same ? 0 : 1;
+        }
       }
     }
     // Both kinds of row were exercised, and batches large enough to take their logarithms row by row.

@@ -27,6 +27,8 @@ import dev.tpucost.api.chip.ChipSpec;
  * @param workingSetBytes the double-buffered VMEM working set
  * @param spill how far the working set exceeds VMEM ({@code workingSet / vmem}, at least 1): a kernel that
  *     does not fit streams its blocks without overlap and moves the excess again
+ * @param computePadding {@link #computePadding(TileProfile, TileConfig)} of the tile, which the compute
+ *     quantities above are scaled by (kept so that a learned model taking it as a feature does not compute it again)
  */
 public record TileQuantities(
     double steps,
@@ -39,7 +41,8 @@ public record TileQuantities(
     double memoryCycles,
     double dmaTransfers,
     double workingSetBytes,
-    double spill) {
+    double spill,
+    double computePadding) {
 
   /** Number of weights {@link #cycles} takes. */
   public static final int WEIGHTS = 11;
@@ -182,7 +185,8 @@ public record TileQuantities(
         bytes / chip.hbmBytesPerCycle(),
         transfers / cores,
         workingSet,
-        spill);
+        spill,
+        padded - 1);
   }
 
   /**

@@ -69,6 +69,7 @@ class TileQuantitiesTest {
     // 1024 / 1000 rows computed: 2.4% padding.
     assertThat(TileQuantities.computePadding(TileSpace.of(k, chip).profile(), TileConfig.parse("64,2/16,2")))
         .isCloseTo(1024 / 1000.0 - 1, within(1e-9));
+    assertThat(q.computePadding()).isCloseTo(1024 / 1000.0 - 1, within(1e-9)); // kept with the quantities too
   }
 
   @Test

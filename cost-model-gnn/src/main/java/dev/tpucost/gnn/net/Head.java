@@ -157,10 +157,22 @@ public final class Head {
    */
   public void outputsRaw(float[] late, float[] byFeature, int count, float[] out, float[] low, float[] high,
       Normalizer norm) {
+    outputsRaw(late, byFeature, count, null, out, low, high, norm);
+  }
+
+  /**
+   * {@link #outputsRaw(float[], float[], int, float[], float[], float[], Normalizer)} told which features have
+   * the same value in every config: {@code same[r]} true if row {@code r} of {@code byFeature} holds one value
+   * (null: each row is checked here). A batch's features know it as they are computed
+   * ({@code ConfigFeatures.Batch#same}), which saves comparing the constant rows again (about half of a ranking's
+   * rows, every value of them).
+   */
+  public void outputsRaw(float[] late, float[] byFeature, int count, boolean[] same, float[] out, float[] low,
+      float[] high, Normalizer norm) {
     int f = h.configFeatures();
-    if (count < 0 || byFeature.length < (long) f * count || out.length < count) {
+    if (count < 0 || byFeature.length < (long) f * count || out.length < count || (same != null && same.length < f)) {
       throw new IllegalArgumentException(count + " configs of " + f + " features in " + byFeature.length
-          + " values, into " + out.length + " outputs");
+          + " values, into " + out.length + " outputs" + (same == null ? "" : ", " + same.length + " constancy flags"));
     }
     checkQuantiles(low, high, count);
     FoldedHead fh = foldedHead(norm);
@@ -172,7 +184,7 @@ public final class Head {
     int nv = 0;
     for (int r = 0; r < f && count > 0; r++) {
       int at = r * count;
-      if (constant(byFeature, at, count)) {
+      if (same != null ? same[r] : constant(byFeature, at, count)) {
         Gemm.axpy(byFeature[at], fh.rows()[r], start);
       } else {
         for (int c = 0; c < v.wT.length; c++) {
@@ -383,8 +395,8 @@ public final class Head {
 
   /**
    * One block's hidden layers: {@code z1 = kernelPart + wT . b.configs} over the first {@code f} feature rows,
-   * {@code z2 = b2 + W2^T . relu(z1)}, for the block's first {@code m} configs (columns past {@code m} are
-   * left-over values, computed and never read).
+   * {@code z2 = relu(b2 + W2^T . relu(z1))} (the ReLU applied once here, not by each output that reads it), for
+   * the block's first {@code m} configs (columns past {@code m} are left-over values, computed and never read).
    */
   private void block(Block b, float[] kernelPart, int f, float[][] wT, int m) {
     for (int c = 0; c < b.z1.length; c++) {
@@ -402,11 +414,16 @@ public final class Head {
       java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
     }
     Gemm.accumulate(w2T, w2T.length, b.z1, 0, h.head1(), b.z2);
+    for (float[] row : b.z2) {
+      for (int j = 0; j < m; j++) {
+        row[j] = Math.max(0, row[j]);
+      }
+    }
   }
 
   /**
-   * A last-layer output ({@link #dotRelu}) of a block's configs, {@code b.z2} as {@link #all} left it, into
-   * {@code out[start...]} (NaN for a null config; {@code configs} null: none is null).
+   * A last-layer output ({@link #dotRelu}) of a block's configs, {@code b.z2} as {@link #block} left it (after its
+   * ReLU), into {@code out[start...]} (NaN for a null config; {@code configs} null: none is null).
    */
   private static void lastT(Block b, float bias, float[] w, float[] out, float[][] configs, int start, int m) {
     float[] acc = b.acc;
@@ -415,7 +432,7 @@ public final class Head {
       float wc = w[c];
       float[] row = b.z2[c];
       for (int j = 0; j < m; j++) {
-        acc[j] += wc * Math.max(0, row[j]);
+        acc[j] += wc * row[j];
       }
     }
     for (int j = 0; j < m; j++) {

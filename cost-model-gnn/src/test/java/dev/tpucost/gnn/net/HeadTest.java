@@ -117,6 +117,18 @@ class HeadTest {
       float[] low = new float[n];
       float[] high = new float[n];
       f.head().outputsRaw(late, byFeature, n, folded, low, high, file.configNorm());
+      // told which rows are constant (as a batch's features know), the same outputs bit for bit
+      boolean[] same = new boolean[width];
+      for (int k = 0; k < width; k++) {
+        same[k] = k % 3 == 0 || n == 1;
+      }
+      float[] told = new float[n];
+      float[] toldLow = new float[n];
+      float[] toldHigh = new float[n];
+      f.head().outputsRaw(late, byFeature, n, same, told, toldLow, toldHigh, file.configNorm());
+      assertThat(told).containsExactly(folded);
+      assertThat(toldLow).containsExactly(low);
+      assertThat(toldHigh).containsExactly(high);
       for (int j = 0; j < n; j++) {
         assertThat(folded[j]).as("%d configs, config %d", n, j)
             .isCloseTo(expected[j], within(1e-4f * (1 + Math.abs(expected[j]))));
