@@ -46,9 +46,11 @@ public final class ConfigFeatures {
    * @param count accepted tiles
    * @param column per tile its column in the matrix, or -1 if the analytical model refuses it
    * @param refusals per tile why it is refused, or null
-   * @param same per feature whether every accepted tile has the same value of it, bit for bit (the kernel's and
-   *     the chip's features, and the tile dimensions no candidate varies): the head adds their share once
-   *     ({@link dev.tpucost.gnn.net.Head#outputsRaw})
+   * @param same per feature (the first {@code width} entries; shared with the buffers like the matrix) true if every
+   *     accepted tile has the same value of it, bit for bit (the kernel's and the chip's features, and the tile
+   *     dimensions no candidate varies), found before the logarithm: false for a row whose different raw values
+   *     round to one feature, which the head then costs as varying (same outputs, a little slower); the head adds
+   *     a true row's share once ({@link dev.tpucost.gnn.net.Head#outputsRaw})
    */
   public record Batch(float[] byFeature, int width, int count, int[] column, String[] refusals, boolean[] same) {
     /** True if tile {@code i} is refused. */

@@ -49,7 +49,8 @@ class ConfigFeaturesTest {
           same &= Float.floatToRawIntBits(all.byFeature()[f * all.count() + c])
               == Float.floatToRawIntBits(all.byFeature()[f * all.count()]);
         }
-        // the batch's own note of which rows hold one value, which the head trusts
+        // the batch's own note of which rows hold one value, which the head trusts: never true for a row that
+        // varies (it may be false for one whose different raw values round to one feature; not so in these kernels)
         assertThat(all.same()[f]).as("feature %d of %s's %d tiles", f, k.name(), all.count()).isEqualTo(same);
         if (f < ConfigFeatures.SHARED_FROM && all.count() > 1) {
           constantRows += same ? 1 : 0;
