@@ -50,8 +50,9 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the constants.")
   Path out;
 
-  @Option(names = "--split", description = {"random, family or all: the part of the dataset fitted on, its train part",
-      "(default: random; all on a measured dataset, whose held-out figures come from 'evaluate --split kernel')."})
+  @Option(names = "--split", description = {
+      "random, family or all: the part of the dataset fitted on, its train part (default: random; all on a "
+          + "measured dataset, whose held-out figures come from 'evaluate --split kernel')."})
   String split;
 
   @Option(names = "--max-samples", defaultValue = "200000", description = "Samples used at most, drawn with --seed (default: ${DEFAULT-VALUE}).")

@@ -61,9 +61,9 @@ final class DatasetCommand implements Callable<Integer> {
   List<Path> from;
 
   @Option(names = "--from-tuning", arity = "1..*", paramLabel = "FILE", description = {
-      "TpuGraphs tuning files (a TuningData or one ModuleTuningData): every tile run becomes a sample labelled",
-      "with its measured runtime (failed runs kept as rejected, the compiler default marked); layout runs are",
-      "counted and skipped."})
+      "TpuGraphs tuning files (a TuningData or one ModuleTuningData): every tile run becomes a sample labelled "
+          + "with its measured runtime (failed runs kept as rejected, the compiler default marked); layout runs are "
+          + "counted and skipped."})
   List<Path> fromTuning;
 
   @Override

@@ -39,8 +39,8 @@ final class DemoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--model-file", paramLabel = "NAME=FILE", description = {
-      "Also show a model file (a trained .zip from tpucost train, or analytical constants .json from tpucost",
-      "calibrate) under NAME, next to the shipped models; it must be for v4. Repeatable."})
+      "Also show a model file (a trained .zip from tpucost train, or analytical constants .json from tpucost "
+          + "calibrate) under NAME, next to the shipped models; it must be for v4. Repeatable."})
   java.util.Map<String, java.nio.file.Path> modelFiles = new java.util.LinkedHashMap<>();
 
   @Option(names = "--configs", defaultValue = "256", description = "Tile configs to rank for the heaviest kernel (default: ${DEFAULT-VALUE}).")

@@ -39,19 +39,20 @@ final class EvaluateCommand implements Callable<Integer> {
   String split;
 
   @Option(names = "--models", split = ",", description = {
-      "Registered models (default: analytical,gnn,hybrid; on a measured dataset also sim, the simulator; models",
-      "with nothing shipped for the chip are left out with a note). With --split kernel: sim and analytical are",
-      "calibrated per fold, gnn and hybrid fine-tuned per fold from their shipped or --model-file model."})
+      "Registered models (default: analytical,gnn,hybrid; on a measured dataset also sim, the simulator; models "
+          + "with nothing shipped for the chip are left out with a note). With --split kernel: sim and analytical are "
+          + "calibrated per fold, gnn and hybrid fine-tuned per fold from their shipped or --model-file model."})
   List<String> models;
 
   @Option(names = "--model-file", paramLabel = "NAME=FILE",
-      description = {"Evaluate a model file under NAME (a trained .zip, or analytical constants .json from",
-          "calibrate); gnn, hybrid or analytical replace the shipped default, another name adds a column. Repeatable."})
+      description = {
+      "Evaluate a model file under NAME (a trained .zip, or analytical constants .json from calibrate); gnn, "
+          + "hybrid or analytical replace the shipped default, another name adds a column. Repeatable."})
   Map<String, Path> modelFiles = new java.util.LinkedHashMap<>();
 
   @Option(names = "--chip", paramLabel = "CHIP", description = {
-      "The chip to evaluate on: a preset or a chip file with the same hardware figures as the dataset's (which is",
-      "the default); a chip file's simulator section then applies to sim. Another chip is refused."})
+      "The chip to evaluate on: a preset or a chip file with the same hardware figures as the dataset's (which is "
+          + "the default); a chip file's simulator section then applies to sim. Another chip is refused."})
   String chipName;
 
   @Option(names = "--max-kernels", defaultValue = "0", description = "Evaluate at most this many kernels (0 = all).")
@@ -63,8 +64,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin FormatOption output;
 
   @Option(names = "--fine-tune-epochs", defaultValue = "40", description = {
-      "With --split kernel: most fine-tuning epochs of gnn/hybrid per fold; the count is chosen by an inner",
-      "leave-one-kernel-out (default: ${DEFAULT-VALUE})."})
+      "With --split kernel: most fine-tuning epochs of gnn/hybrid per fold; the count is chosen by an inner "
+          + "leave-one-kernel-out (default: ${DEFAULT-VALUE})."})
   int fineTuneEpochs;
 
   @Override

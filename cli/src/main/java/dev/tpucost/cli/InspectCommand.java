@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = {"HLO files or XLA dump folders (one module per",
-      "module_NNNN.NAME prefix, its after_optimizations dump preferred)."})
+  @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = {
+      "HLO files or XLA dump folders (one module per "
+          + "module_NNNN.NAME prefix, its after_optimizations dump preferred)."})
   List<Path> files;
 
   @picocli.CommandLine.Mixin FormatOption output;

@@ -18,14 +18,14 @@ import picocli.CommandLine.Option;
  */
 final class ModelChoice {
   @Option(names = "--model", paramLabel = "NAME", description = {
-      "A registered model (see tpucost models). Default: gnn on chips with a shipped learned model (v3, v4, and",
-      "chip files with their figures), the most accurate there against TPU v3 measurements and the simulator",
-      "(README, Accuracy); analytical on other chips."})
+      "A registered model (see tpucost models). Default: gnn on chips with a shipped learned model (v3, v4, and "
+          + "chip files with their figures), the most accurate there against TPU v3 measurements and the simulator "
+          + "(README, Accuracy); analytical on other chips."})
   String model;
 
   @Option(names = "--model-file", paramLabel = "[NAME=]FILE", description = {
-      "A model file instead: a trained model (.zip, tpucost train) or analytical constants (.json, tpucost",
-      "calibrate); NAME (default: the file's name) labels it in the output."})
+      "A model file instead: a trained model (.zip, tpucost train) or analytical constants (.json, tpucost "
+          + "calibrate); NAME (default: the file's name) labels it in the output."})
   String modelFile;
 
   /** The model to use on {@code chip}. */

@@ -36,7 +36,8 @@ public final class TpuCost implements Runnable {
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new TpuCost());
-    // The descriptions are written as lines of about 105 characters: a narrower width would break each line.
+    // Commands' descriptions are written as lines of about 105 characters: a narrower width would break each line.
+    // An option's is one paragraph, which picocli wraps to its column (ConventionsTest checks both).
     cl.setUsageHelpWidth(120);
     cl.setOut(out);
     cl.setErr(err);

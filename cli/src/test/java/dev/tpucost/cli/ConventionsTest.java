@@ -71,6 +71,24 @@ class ConventionsTest {
   }
 
   @Test
+  void everyCommandsHelpFitsItsWidthWithoutRaggedLines() {
+    picocli.CommandLine root = new picocli.CommandLine(new TpuCost());
+    assertThat(root.getSubcommands()).hasSizeGreaterThan(10);
+    for (var e : root.getSubcommands().entrySet()) {
+      // An option's description is one paragraph, which picocli wraps to its column: lines written for the
+      // command's width break again there, a few words to a line.
+      for (picocli.CommandLine.Model.ArgSpec arg : e.getValue().getCommandSpec().args()) {
+        assertThat(arg.description()).as("%s %s", e.getKey(), arg.paramLabel()).hasSizeLessThanOrEqualTo(1);
+      }
+      Result help = run(e.getKey(), "--help");
+      assertThat(help.code()).as(e.getKey()).isZero();
+      for (String line : help.out().split("\\R")) {
+        assertThat(line.length()).as("%s --help: %s", e.getKey(), line).isLessThanOrEqualTo(120);
+      }
+    }
+  }
+
+  @Test
   void everyCommandPrintsOneJsonDocument() throws Exception {
     String m = module.toString();
     List<String[]> commands = List.of(
