@@ -66,6 +66,10 @@ public final class TpuCost implements Runnable {
       // A missing file, a directory, no permission: the path and the reason, in one line.
       return f.getFile() + ": " + reason(f);
     }
+    if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+      // JSON that reached here without its file named: still one line, without Jackson's source excerpt.
+      return "not valid JSON: " + dev.tpucost.api.io.JsonTrees.describe(j);
+    }
     if (t instanceof IllegalArgumentException || t instanceof IOException || t instanceof IllegalStateException
         || t instanceof dev.tpucost.hlo.HloParseException) {
       // Bad input (HloParseException names the file and the line or field path).

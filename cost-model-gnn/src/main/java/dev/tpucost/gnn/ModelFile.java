@@ -185,7 +185,12 @@ public record ModelFile(
     if (!(crc != null ? crc32c(entries) : sha256(entries)).equals(expected)) {
       throw new IOException(source + ": checksum mismatch; the model file is corrupt");
     }
-    JsonNode n = dev.tpucost.api.io.JsonTrees.parse(entries.get("model.json"));
+    JsonNode n;
+    try {
+      n = dev.tpucost.api.io.JsonTrees.parse(entries.get("model.json"));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(source + ": model.json is not valid JSON: " + dev.tpucost.api.io.JsonTrees.describe(e), e);
+    }
     if (n == null || !n.isObject()) {
       throw new IOException(source + ": model.json is not a JSON object");
     }

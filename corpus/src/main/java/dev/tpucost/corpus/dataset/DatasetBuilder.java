@@ -2,6 +2,7 @@ package dev.tpucost.corpus.dataset;
 
 import dev.tpucost.api.io.AtomicFiles;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -307,8 +308,14 @@ public final class DatasetBuilder {
     Path sidecar = out.resolve("shards").resolve(name + ".json");
     long kernels = programs.stream().mapToLong(o -> o.kernels().size()).sum();
     if (Files.exists(file) && Files.exists(sidecar)) {
-      ObjectNode done = (ObjectNode) JSON.readTree(sidecar.toFile());
-      if (done.path("sha256").asText().equals(sha256(file)) && done.path("kernels").asLong() == kernels) {
+      JsonNode read;
+      try {
+        read = JSON.readTree(sidecar.toFile());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        read = null; // a damaged note of a finished shard: the shard is made again
+      }
+      if (read instanceof ObjectNode done && done.path("sha256").asText().equals(sha256(file))
+          && done.path("kernels").asLong() == kernels) {
         progress.advance(kernels);
         done.put("reused", true);
         return done;

@@ -29,11 +29,19 @@ public final class DatasetReader {
   /** Opens the dataset in {@code dir}. */
   public static DatasetReader open(Path dir) throws IOException {
     Path m = dir.resolve("manifest.json");
+    JsonNode manifest;
     try {
-      return new DatasetReader(dir, DatasetBuilder.JSON.readTree(m.toFile()));
+      manifest = DatasetBuilder.JSON.readTree(m.toFile());
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new IOException(dir + " is not a finished tpucost dataset: no " + m, e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(m + ": not valid JSON: " + dev.tpucost.api.io.JsonTrees.describe(e)
+          + " (truncated? rebuild the dataset)", e);
     }
+    if (manifest == null || !manifest.isObject()) {
+      throw new IOException(m + ": not a dataset manifest (a JSON object)");
+    }
+    return new DatasetReader(dir, manifest);
   }
 
   /** The manifest. */

@@ -105,6 +105,27 @@ class DatasetBuilderTest {
           .isEqualTo(Files.readAllBytes(shard));
     }
     assertThat(DatasetBuilder.generate(SMALL, resumed, Progress.NONE).shardsReused()).isEqualTo(3);
+    // A sidecar cut short (not valid JSON) only costs its shard being made again, to the same bytes.
+    Path sidecar = shards.get(0).resolveSibling(shards.get(0).getFileName() + ".json");
+    Files.writeString(sidecar, Files.readString(sidecar).substring(0, 10));
+    assertThat(DatasetBuilder.generate(SMALL, resumed, Progress.NONE).shardsReused()).isEqualTo(2);
+    assertThat(Files.readAllBytes(shards.get(0)))
+        .isEqualTo(Files.readAllBytes(whole.resolve("shards").resolve(shards.get(0).getFileName())));
+  }
+
+  @Test
+  void aDamagedManifestIsOneLineNamingIt() throws Exception {
+    DatasetBuilder.generate(SMALL, tmp, Progress.NONE);
+    Path manifest = tmp.resolve("manifest.json");
+    String json = Files.readString(manifest);
+    Files.writeString(manifest, json.substring(0, json.length() / 2));
+    assertThatThrownBy(() -> DatasetReader.open(tmp))
+        .hasMessageStartingWith(manifest + ": not valid JSON: ")
+        .hasMessageContaining(" at line ")
+        .hasMessageNotContaining("Source:")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    Files.writeString(manifest, "[1, 2]");
+    assertThatThrownBy(() -> DatasetReader.open(tmp)).hasMessage(manifest + ": not a dataset manifest (a JSON object)");
   }
 
   @Test

@@ -85,7 +85,7 @@ public final class ChipFiles {
     try {
       root = dev.tpucost.api.io.JsonTrees.parse(json);
     } catch (JsonProcessingException e) {
-      throw new ChipFileException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+      throw new ChipFileException(source + ": not valid JSON: " + dev.tpucost.api.io.JsonTrees.describe(e), e);
     }
     return fromTree(root, source);
   }

@@ -41,14 +41,20 @@ public final class JsonTrees {
   }
 
   /**
-   * A parse error in one line: Jackson's message without its source excerpt, and where ({@code at line L,
-   * column C}).
+   * A parse error in one line: Jackson's message without its source excerpt or the location notes it embeds
+   * ({@code (start marker at [Source: ...; line: 1, column: 1])}), and where ({@code at line L, column C}).
    */
   public static String describe(JsonProcessingException e) {
     var at = e.getLocation();
-    return e.getOriginalMessage().lines().findFirst().orElse("invalid JSON")
-        + (at != null ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "");
+    String message = e.getOriginalMessage() == null ? "invalid JSON"
+        : e.getOriginalMessage().lines().findFirst().orElse("invalid JSON");
+    message = SOURCE_NOTE.matcher(message).replaceAll("").strip();
+    return (message.isEmpty() ? "invalid JSON" : message)
+        + (at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "");
   }
+
+  /** A parenthesised note in a Jackson message that quotes a {@code [Source: ...]} location. */
+  private static final java.util.regex.Pattern SOURCE_NOTE = java.util.regex.Pattern.compile("\\s*\\([^()]*\\[Source:[^\\]]*\\][^()]*\\)");
 
   /** Like {@link #parse(String)} for UTF-8 bytes. */
   public static JsonNode parse(byte[] utf8) throws JsonProcessingException {

@@ -22,6 +22,17 @@ class JsonTreesTest {
   }
 
   @Test
+  void aParseErrorIsDescribedInOneLineWithoutJacksonsSourceNotes() {
+    for (String bad : new String[] {"{\"a\": 1", "{\"a\": }", "[1,\n 2", "{\"a\":\n  [1, 2}"}) {
+      assertThatThrownBy(() -> JsonTrees.parse(bad)).isInstanceOfSatisfying(JsonProcessingException.class, e -> {
+        String d = JsonTrees.describe(e);
+        assertThat(d).as(bad).doesNotContain("Source:", "REDACTED", "\n").containsPattern(" at line \\d+, column \\d+$");
+        assertThat(d.length()).as(d).isLessThan(160);
+      });
+    }
+  }
+
+  @Test
   void malformedJsonIsAJsonProcessingException() {
     assertThatThrownBy(() -> JsonTrees.parse("{\"a\": }")).isInstanceOf(JsonProcessingException.class);
     assertThatThrownBy(() -> JsonTrees.parse("{\"a\": 1")).isInstanceOf(JsonProcessingException.class);
