@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     header = "Rank tile configurations of one kernel by a cost model's predicted runtime.",
     description = {
     "Rank tile configs of one kernel by a cost model's predicted runtime (rank 1 = fastest). Candidates come",
-    "from --tiles (one per line: kernel_bounds<TAB>output_bounds, comma lists, either may be empty; lines",
-    "starting with # are skipped) or are every valid config. Invalid candidates are reported with an error.",
+    "from --tiles (one per line, in the notation below, as this command prints them, or as",
+    "kernel_bounds<TAB>output_bounds, comma lists, either may be empty; lines starting with # are skipped) or",
+    "are every valid config. Invalid candidates are reported with an error.",
     "",
     TileHelp.TEXT})
 final class RankCommand implements Callable<Integer> {
@@ -43,7 +44,7 @@ final class RankCommand implements Callable<Integer> {
 
   @Mixin ModelChoice models;
 
-  @Option(names = "--tiles", paramLabel = "TSV", description = "Candidate configs, one per line.")
+  @Option(names = "--tiles", paramLabel = "FILE", description = "Candidate configs, one per line (see above).")
   Path tiles;
 
   @Option(names = "--top", defaultValue = "0", description = "Show only the K fastest (invalid candidates are always shown); 0 = all.")
@@ -67,8 +68,15 @@ final class RankCommand implements Callable<Integer> {
         }
         String[] parts = line.split("\t", -1);
         try {
+          if (parts.length == 1 && line.contains("/")) {
+            // the tile notation, as this command prints tiles (it can also give input and iteration bounds)
+            candidates.add(space.resolve(TileConfig.parse(line.strip())));
+            parseErrors.add(null);
+            continue;
+          }
           if (parts.length != 2) {
-            throw new InvalidTileException("expected kernel_bounds<TAB>output_bounds, found " + parts.length + " field(s)");
+            throw new InvalidTileException("expected KERNEL/OUTPUT[/INPUT[/ITERATION]] or kernel_bounds<TAB>output_bounds,"
+                + " found " + parts.length + " tab-separated field(s)");
           }
           candidates.add(space.resolve(TileConfig.of(TileConfig.parseBounds(parts[0], "kernel_bounds"),
               TileConfig.parseBounds(parts[1], "output_bounds"))));

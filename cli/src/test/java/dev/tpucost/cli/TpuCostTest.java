@@ -445,26 +445,33 @@ class TpuCostTest {
         "banana",
         "128,8\t128,8",
         "\t32,2",
-        "1,x\t1,1") + "\n");
+        "1,x\t1,1",
+        "16,1/16,1", // the notation the command prints
+        "16,1/16,1/9,9,9") + "\n"); // input bounds, which only the notation can give (kept as stated)
     Result r = run("rank", f.toString(), "--no-fusion", "--kernel", "d", "--tiles", tsv.toString(), "--format", "json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode configs = Json.MAPPER.readTree(r.out()).get("configs");
-    assertThat(configs).hasSize(6);
+    assertThat(configs).hasSize(8);
     java.util.Map<Integer, JsonNode> byIndex = new java.util.HashMap<>();
     configs.forEach(c -> byIndex.put(c.get("index").asInt(), c));
     assertThat(byIndex.get(0).get("rank").asInt()).isBetween(1, 3);
     assertThat(byIndex.get(1).get("error").asText()).contains("kernel_bounds[0]=300 is beyond");
-    assertThat(byIndex.get(2).get("error").asText()).contains(tsv + ":4:", "expected kernel_bounds<TAB>output_bounds");
+    assertThat(byIndex.get(2).get("error").asText()).contains(tsv + ":4:", "expected KERNEL/OUTPUT[/INPUT[/ITERATION]] or kernel_bounds<TAB>output_bounds");
     assertThat(byIndex.get(4).get("tile").get("output_bounds")).hasSize(2);
     assertThat(byIndex.get(4).has("rank")).isTrue();
     assertThat(byIndex.get(5).get("error").asText()).contains(tsv + ":7:", "kernel_bounds[1] is 'x'");
+    // the notation line is the same tile as the tab-separated 16,1<TAB>16,1: the same prediction
+    assertThat(byIndex.get(6).get("predicted_ns").asDouble()).isEqualTo(byIndex.get(0).get("predicted_ns").asDouble());
+    assertThat(byIndex.get(6).get("tile").get("notation").asText()).isEqualTo(byIndex.get(0).get("tile").get("notation").asText());
+    assertThat(byIndex.get(7).has("rank")).as(byIndex.get(7).toString()).isTrue();
+    assertThat(byIndex.get(7).get("tile").get("input_bounds").toString()).isEqualTo("[9,9,9]");
     java.util.Set<Integer> ranks = new java.util.HashSet<>();
     configs.forEach(c -> {
       if (c.has("rank")) {
         ranks.add(c.get("rank").asInt());
       }
     });
-    assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(ranks).containsExactlyInAnyOrder(1, 2, 3, 4, 5); // five valid lines, ranks without gaps
     Result all = run("rank", f.toString(), "--no-fusion", "--kernel", "d", "--top", "3");
     assertThat(all.code()).isZero();
     assertThat(all.out().strip().split("\\n")).hasSize(4);
