@@ -103,7 +103,9 @@ final class SimulateCommand implements Callable<Integer> {
       Json.print(out, doc);
     } else {
       table.print(out);
-      out.printf("module total: %.2f us on %s (%d kernels)%n", totalNs / 1e3, chip.name(), kernels.size() - failed);
+      // as predict says it: which kernels the total covers, and that the others failed (named on stderr)
+      out.printf("module total: %.2f us on %s (%d of %d kernels%s)%n", totalNs / 1e3, chip.name(), kernels.size() - failed,
+          kernels.size(), failed > 0 ? "; " + failed + " failed, see above" : "");
     }
     out.flush();
     return failed == 0 ? 0 : 1;

@@ -379,6 +379,16 @@ class TpuCostTest {
     Result bad = run("simulate", f.toString(), "--no-fusion", "--kernel", "d", "--tile", "300,1/16,1");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("kernel_bounds[0]=300 is beyond");
+    assertThat(bad.out()).contains("module total: 0.00 us on v4 (0 of 1 kernels; 1 failed, see above)");
+    // what tiles lists, rank --tiles takes: every line ranked, none refused
+    Path listed = dir.resolve("listed-tiles.txt");
+    Files.writeString(listed, tiles.out());
+    Result ranked = run("rank", f.toString(), "--no-fusion", "--kernel", "d", "--tiles", listed.toString(), "--format",
+        "json", "--model", "analytical");
+    assertThat(ranked.code()).as(ranked.err()).isZero();
+    JsonNode rankedConfigs = Json.MAPPER.readTree(ranked.out()).get("configs");
+    assertThat(rankedConfigs).hasSize(configs.length);
+    rankedConfigs.forEach(c -> assertThat(c.has("error")).as(c.toString()).isFalse());
     Result ragged = run("simulate", f.toString(), "--no-fusion", "--kernel", "d", "--tile", "3,1/16,1");
     assertThat(ragged.code()).as(ragged.err()).isZero();
     assertThat(run("simulate", f.toString(), "--no-fusion", "--tile", "/1,1").code()).isEqualTo(2);
