@@ -75,8 +75,8 @@ final class RankCommand implements Callable<Integer> {
             continue;
           }
           if (parts.length != 2) {
-            throw new InvalidTileException("expected KERNEL/OUTPUT[/INPUT[/ITERATION]] or kernel_bounds<TAB>output_bounds,"
-                + " found " + parts.length + " tab-separated field(s)");
+            throw new InvalidTileException("expected KERNEL/OUTPUT[/INPUT[/ITERATION]] or"
+                + " kernel_bounds<TAB>output_bounds, found " + parts.length + " tab-separated field(s)");
           }
           candidates.add(space.resolve(TileConfig.of(TileConfig.parseBounds(parts[0], "kernel_bounds"),
               TileConfig.parseBounds(parts[1], "output_bounds"))));

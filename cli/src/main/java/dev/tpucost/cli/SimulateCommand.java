@@ -104,8 +104,8 @@ final class SimulateCommand implements Callable<Integer> {
     } else {
       table.print(out);
       // as predict says it: which kernels the total covers, and that the others failed (named on stderr)
-      out.printf("module total: %.2f us on %s (%d of %d kernels%s)%n", totalNs / 1e3, chip.name(), kernels.size() - failed,
-          kernels.size(), failed > 0 ? "; " + failed + " failed, see above" : "");
+      out.printf("module total: %.2f us on %s (%d of %d kernels%s)%n", totalNs / 1e3, chip.name(),
+          kernels.size() - failed, kernels.size(), failed > 0 ? "; " + failed + " failed, see above" : "");
     }
     out.flush();
     return failed == 0 ? 0 : 1;

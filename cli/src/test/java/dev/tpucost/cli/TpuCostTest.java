@@ -466,13 +466,15 @@ class TpuCostTest {
     configs.forEach(c -> byIndex.put(c.get("index").asInt(), c));
     assertThat(byIndex.get(0).get("rank").asInt()).isBetween(1, 3);
     assertThat(byIndex.get(1).get("error").asText()).contains("kernel_bounds[0]=300 is beyond");
-    assertThat(byIndex.get(2).get("error").asText()).contains(tsv + ":4:", "expected KERNEL/OUTPUT[/INPUT[/ITERATION]] or kernel_bounds<TAB>output_bounds");
+    assertThat(byIndex.get(2).get("error").asText())
+        .contains(tsv + ":4:", "expected KERNEL/OUTPUT[/INPUT[/ITERATION]] or kernel_bounds<TAB>output_bounds");
     assertThat(byIndex.get(4).get("tile").get("output_bounds")).hasSize(2);
     assertThat(byIndex.get(4).has("rank")).isTrue();
     assertThat(byIndex.get(5).get("error").asText()).contains(tsv + ":7:", "kernel_bounds[1] is 'x'");
     // the notation line is the same tile as the tab-separated 16,1<TAB>16,1: the same prediction
     assertThat(byIndex.get(6).get("predicted_ns").asDouble()).isEqualTo(byIndex.get(0).get("predicted_ns").asDouble());
-    assertThat(byIndex.get(6).get("tile").get("notation").asText()).isEqualTo(byIndex.get(0).get("tile").get("notation").asText());
+    assertThat(byIndex.get(6).get("tile").get("notation").asText())
+        .isEqualTo(byIndex.get(0).get("tile").get("notation").asText());
     assertThat(byIndex.get(7).has("rank")).as(byIndex.get(7).toString()).isTrue();
     assertThat(byIndex.get(7).get("tile").get("input_bounds").toString()).isEqualTo("[9,9,9]");
     java.util.Set<Integer> ranks = new java.util.HashSet<>();

@@ -54,7 +54,8 @@ public final class JsonTrees {
   }
 
   /** A parenthesised note in a Jackson message that quotes a {@code [Source: ...]} location. */
-  private static final java.util.regex.Pattern SOURCE_NOTE = java.util.regex.Pattern.compile("\\s*\\([^()]*\\[Source:[^\\]]*\\][^()]*\\)");
+  private static final java.util.regex.Pattern SOURCE_NOTE =
+      java.util.regex.Pattern.compile("\\s*\\([^()]*\\[Source:[^\\]]*\\][^()]*\\)");
 
   /** Like {@link #parse(String)} for UTF-8 bytes. */
   public static JsonNode parse(byte[] utf8) throws JsonProcessingException {

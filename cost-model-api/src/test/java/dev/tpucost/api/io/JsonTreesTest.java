@@ -26,7 +26,8 @@ class JsonTreesTest {
     for (String bad : new String[] {"{\"a\": 1", "{\"a\": }", "[1,\n 2", "{\"a\":\n  [1, 2}"}) {
       assertThatThrownBy(() -> JsonTrees.parse(bad)).isInstanceOfSatisfying(JsonProcessingException.class, e -> {
         String d = JsonTrees.describe(e);
-        assertThat(d).as(bad).doesNotContain("Source:", "REDACTED", "\n").containsPattern(" at line \\d+, column \\d+$");
+        assertThat(d).as(bad).doesNotContain("Source:", "REDACTED", "\n")
+            .containsPattern(" at line \\d+, column \\d+$");
         assertThat(d.length()).as(d).isLessThan(160);
       });
     }
