@@ -95,6 +95,7 @@ public final class AnalyticalModel implements CostModel {
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
+    CostModel.checkArguments(kernel, tile);
     TileSpace s = tileSpace(kernel);
     s.validate(tile);
     TileQuantities q = quantities(s, tile);
@@ -126,6 +127,7 @@ public final class AnalyticalModel implements CostModel {
   /** Every tile of one kernel against one analysis of it: a runtime, or the reason a tile is refused. */
   @Override
   public List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
+    CostModel.checkArguments(kernel, tiles);
     TileSpace s = tileSpace(kernel);
     List<TilePrediction> out = new ArrayList<>(tiles.size());
     for (TileConfig t : tiles) {

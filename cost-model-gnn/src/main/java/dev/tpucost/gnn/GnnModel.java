@@ -266,6 +266,7 @@ public final class GnnModel implements CostModel {
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
+    CostModel.checkArguments(kernel, tile);
     Run b = run(kernel, List.of(tile));
     TilePrediction p = b.predictions().get(0);
     if (p.isRefused()) {
@@ -286,6 +287,7 @@ public final class GnnModel implements CostModel {
    */
   @Override
   public List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
+    CostModel.checkArguments(kernel, tiles);
     return run(kernel, tiles).predictions();
   }
 

@@ -199,6 +199,15 @@ class ShippedModelTest {
     assertThatThrownBy(() -> m.predict(k, wrongRank)).isInstanceOf(InvalidTileException.class)
         .hasMessageContaining("output_bounds has 9 entries");
     assertThat(m.rank(k, List.of(wrongRank)).entries().get(0).error()).hasValueSatisfying(e -> assertThat(e).contains("output_bounds has 9 entries"));
+    // A null argument is named, not met deep inside the model (gnn and hybrid).
+    for (CostModel model : List.of(m, CostModels.create("hybrid", ChipSpec.V4))) {
+      assertThatThrownBy(() -> model.predict(k, null)).isInstanceOf(NullPointerException.class)
+          .hasMessageStartingWith("tile is null");
+      assertThatThrownBy(() -> model.predict(null, wrongRank)).hasMessage("kernel is null");
+      assertThatThrownBy(() -> model.rank(k, java.util.Arrays.asList(wrongRank, wrongRank, null)))
+          .hasMessage("tiles[2] is null");
+      assertThatThrownBy(() -> model.predictAll(k, null)).hasMessage("tiles is null");
+    }
   }
 
   @Test

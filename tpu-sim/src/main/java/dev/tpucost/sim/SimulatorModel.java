@@ -47,6 +47,7 @@ public final class SimulatorModel implements CostModel {
 
   @Override
   public Estimate predict(Kernel kernel, TileConfig tile) {
+    CostModel.checkArguments(kernel, tile);
     SimResult r = sim.simulate(tileSpace(kernel), tile);
     SimResult.Breakdown b = r.breakdown();
     Map<String, Double> breakdown = new LinkedHashMap<>();

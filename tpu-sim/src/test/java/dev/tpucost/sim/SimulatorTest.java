@@ -85,6 +85,16 @@ class SimulatorTest {
   }
 
   @Test
+  void theSimulatorModelNamesANullArgument() {
+    dev.tpucost.api.model.CostModel m = dev.tpucost.api.model.CostModels.create("sim", ChipSpec.V4);
+    Kernel ew = Kernels4Test.elementwise(256, 256);
+    assertThatThrownBy(() -> m.predict(ew, null)).isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("tile is null");
+    assertThatThrownBy(() -> m.rank(ew, java.util.Arrays.asList(TileConfig.EMPTY, null))).hasMessage("tiles[1] is null");
+    assertThat(m.predict(ew).nanoseconds()).isPositive();
+  }
+
+  @Test
   void smallTilesPayPerStepOverhead() {
     Kernel mm = Kernels4Test.matmul("bf16[4096,4096]", "bf16[4096,4096]", "bf16[4096,4096]");
     Simulator sim = Simulator.of(ChipSpec.V5E);

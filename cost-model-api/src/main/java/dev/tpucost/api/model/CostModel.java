@@ -19,7 +19,8 @@ import java.util.Optional;
  * {@link #predict}, and never return a silently wrong number: an impossible tile is an
  * {@link InvalidTileException}, and a batch ({@link #predictAll}) gives each tile a runtime or a reason
  * ({@link TilePrediction}). A model implements {@link #predict(Kernel, TileConfig)} and, to share per-kernel
- * work across tiles, {@link #predictAll}; ranking and module estimates are built on those here, once.
+ * work across tiles, {@link #predictAll}; ranking and module estimates are built on those here, once. A null
+ * argument is a {@link NullPointerException} naming it ({@link #checkArguments}), not one from inside a model.
  */
 public interface CostModel {
   /** The name this model is registered under (e.g. {@code analytical}, {@code gnn}). */
@@ -50,6 +51,7 @@ public interface CostModel {
    * ({@link Estimate#tileSource()}).
    */
   default Estimate predict(Kernel kernel) {
+    checkArguments(kernel, TileConfig.EMPTY);
     TileChoice choice = TileChoice.of(tileSpace(kernel));
     return predict(kernel, choice.tile()).at(choice);
   }
@@ -61,6 +63,7 @@ public interface CostModel {
    * against {@link #tileSpace} and calls {@link #predict(Kernel, TileConfig)}.
    */
   default List<TilePrediction> predictAll(Kernel kernel, List<TileConfig> tiles) {
+    checkArguments(kernel, tiles);
     TileSpace space = tileSpace(kernel);
     List<TilePrediction> out = new ArrayList<>(tiles.size());
     for (TileConfig t : tiles) {
@@ -97,6 +100,7 @@ public interface CostModel {
    * op by op.
    */
   default ModuleEstimate estimate(HloModule module, boolean fuseIfUnfused) {
+    java.util.Objects.requireNonNull(module, "module is null");
     boolean fuse = fuseIfUnfused && FusionPass.needed(module);
     HloModule m = fuse ? FusionPass.run(module) : module;
     List<ModuleEstimate.KernelEstimate> out = new ArrayList<>();
@@ -106,5 +110,28 @@ public interface CostModel {
       out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e));
     }
     return new ModuleEstimate(module.name(), name(), out, fuse);
+  }
+
+  /**
+   * Checks the arguments of {@link #predict(Kernel, TileConfig)}: a {@link NullPointerException} naming the
+   * one that is null. For implementations, first thing in {@code predict}.
+   */
+  static void checkArguments(Kernel kernel, TileConfig tile) {
+    java.util.Objects.requireNonNull(kernel, "kernel is null");
+    java.util.Objects.requireNonNull(tile, "tile is null (predict(kernel) takes the compiler's or the default tile)");
+  }
+
+  /**
+   * Checks the arguments of {@link #predictAll}: a {@link NullPointerException} naming the kernel, the list or
+   * the first null tile ({@code tiles[i] is null}). For implementations, first thing in {@code predictAll}.
+   */
+  static void checkArguments(Kernel kernel, List<TileConfig> tiles) {
+    java.util.Objects.requireNonNull(kernel, "kernel is null");
+    java.util.Objects.requireNonNull(tiles, "tiles is null");
+    for (int i = 0; i < tiles.size(); i++) {
+      if (tiles.get(i) == null) {
+        throw new NullPointerException("tiles[" + i + "] is null");
+      }
+    }
   }
 }

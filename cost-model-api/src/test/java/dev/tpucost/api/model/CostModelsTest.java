@@ -47,6 +47,20 @@ class CostModelsTest {
   }
 
   @Test
+  void theDefaultsNameANullArgument() {
+    CostModel m = CostModels.create("roofline-test", ChipSpec.V4);
+    Kernel dot = Kernels.of(matmulModule()).get(0);
+    TileConfig t = TileConfig.parse("16,1/16,1");
+    assertThatThrownBy(() -> m.rank(dot, java.util.Arrays.asList(t, null))).isInstanceOf(NullPointerException.class)
+        .hasMessage("tiles[1] is null");
+    assertThatThrownBy(() -> m.rank(dot, null)).hasMessage("tiles is null");
+    assertThatThrownBy(() -> m.predictAll(null, List.of(t))).hasMessage("kernel is null");
+    assertThatThrownBy(() -> m.predict((Kernel) null)).hasMessage("kernel is null");
+    assertThatThrownBy(() -> m.estimate(null)).hasMessage("module is null");
+    assertThat(m.rank(dot, List.of(t)).entries()).hasSize(1);
+  }
+
+  @Test
   void rankReportsInvalidCandidatesAndOrdersTheRest() {
     CostModel m = CostModels.create("roofline-test", ChipSpec.V4);
     Kernel dot = Kernels.of(matmulModule()).get(0);
