@@ -104,7 +104,8 @@ class AnalyticalModelTest {
     assertThat(m.predictAll(k, List.of(TileConfig.parse("8,4/16,4"))).get(0).nanoseconds())
         .isEqualTo(m.predict(k, TileConfig.parse("8,4/16,4")).nanoseconds());
     // A null argument is named, not met deep inside the model.
-    assertThatThrownBy(() -> m.predict(k, null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("tile is null");
+    assertThatThrownBy(() -> m.predict(k, null)).isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("tile is null");
     assertThatThrownBy(() -> m.predict(null, TileConfig.EMPTY)).hasMessage("kernel is null");
     assertThatThrownBy(() -> m.rank(k, java.util.Arrays.asList(TileConfig.EMPTY, null))).hasMessage("tiles[1] is null");
   }

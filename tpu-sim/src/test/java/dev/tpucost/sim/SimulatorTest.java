@@ -90,7 +90,8 @@ class SimulatorTest {
     Kernel ew = Kernels4Test.elementwise(256, 256);
     assertThatThrownBy(() -> m.predict(ew, null)).isInstanceOf(NullPointerException.class)
         .hasMessageStartingWith("tile is null");
-    assertThatThrownBy(() -> m.rank(ew, java.util.Arrays.asList(TileConfig.EMPTY, null))).hasMessage("tiles[1] is null");
+    assertThatThrownBy(() -> m.rank(ew, java.util.Arrays.asList(TileConfig.EMPTY, null)))
+        .hasMessage("tiles[1] is null");
     assertThat(m.predict(ew).nanoseconds()).isPositive();
   }
 
