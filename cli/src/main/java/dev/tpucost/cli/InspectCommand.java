@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     header = "Load HLO files or XLA dump folders and list their kernels.",
     description = {
       "Load HLO files (text or binary HloModuleProto/HloProto/HloSnapshot, detected from the content) and list",
-      "their kernels: every fusion, and every unfused instruction that does real work.",
+      "their kernels: every fusion, and every unfused instruction that does real work. A module without fusions",
+      "goes through the XLA-style fusion pass first, as predict, rank and simulate cost it (--no-fusion: its ops).",
       "Exit code 0 when every file loads, 1 when one does not (the error names it)."
     })
 final class InspectCommand implements Callable<Integer> {
@@ -38,6 +39,11 @@ final class InspectCommand implements Callable<Integer> {
   List<Path> files;
 
   @picocli.CommandLine.Mixin FormatOption output;
+
+  @picocli.CommandLine.Option(names = "--no-fusion",
+      description = "List a module without fusions (a before_optimizations dump) op by op, as the other commands"
+          + " cost it with --no-fusion, instead of the kernels of the XLA-style fusion pass.")
+  boolean noFusion;
 
   @Override
   public Integer call() throws IOException {
@@ -61,17 +67,18 @@ final class InspectCommand implements Callable<Integer> {
         continue;
       }
       List<Kernel> kernels;
+      boolean fused = !noFusion && dev.tpucost.api.fusion.FusionPass.needed(loaded.module());
       try {
-        kernels = Kernels.of(loaded.module());
+        kernels = Kernels.of(fused ? dev.tpucost.api.fusion.FusionPass.run(loaded.module()) : loaded.module());
       } catch (IllegalArgumentException e) {
         err.println("tpucost: " + f + ": " + e.getMessage());
         failures++;
         continue;
       }
       if (output.json()) {
-        modules.add(json(loaded, kernels));
+        modules.add(json(loaded, kernels).put("fused_by_tpucost", fused));
       } else {
-        table(out, loaded, kernels);
+        table(out, loaded, kernels, fused);
       }
     }
     if (output.json()) {
@@ -121,10 +128,12 @@ final class InspectCommand implements Callable<Integer> {
     return n;
   }
 
-  private static void table(PrintWriter out, HloFiles.Loaded loaded, List<Kernel> kernels) {
+  private static void table(PrintWriter out, HloFiles.Loaded loaded, List<Kernel> kernels, boolean fused) {
     HloModule m = loaded.module();
-    out.printf("%s: module %s (%s), %d computations, %d instructions, %d kernels%n", loaded.file(), m.name(),
-        loaded.format().name().toLowerCase(Locale.ROOT), m.computations().size(), m.instructionCount(), kernels.size());
+    out.printf("%s: module %s (%s), %d computations, %d instructions, %d kernels%s%n", loaded.file(), m.name(),
+        loaded.format().name().toLowerCase(Locale.ROOT), m.computations().size(), m.instructionCount(), kernels.size(),
+        fused ? " (no fusions in the file: the kernels of tpucost's XLA-style fusion pass; --no-fusion lists its ops)"
+            : "");
     Table t = new Table("kernel", "kind", "nodes", "edges", "output", "GFLOP", "MB", "compiler tile", "xla cycles");
     for (Kernel k : kernels) {
       Optional<WindowConfig> w = window(k);

@@ -323,6 +323,25 @@ class TpuCostTest {
     assertThat(table.out()).contains("module mm (text)", "kOutput");
     assertThat(run("inspect").code()).isEqualTo(2);
     assertThat(run("inspect", dir.resolve("missing.hlo").toString()).code()).isEqualTo(1);
+    assertThat(n.get("fused_by_tpucost").asBoolean()).isFalse();
+
+    // A module without fusions: inspect lists the kernels predict costs (the fusion pass's), --no-fusion its ops.
+    Path unfused = matmulModule();
+    JsonNode listed = Json.MAPPER.readTree(run("inspect", "--format", "json", unfused.toString()).out()).get("modules")
+        .get(0);
+    assertThat(listed.get("fused_by_tpucost").asBoolean()).isTrue();
+    JsonNode costed = Json.MAPPER.readTree(run("predict", unfused.toString(), "--model", "analytical", "--format",
+        "json").out()).get("modules").get(0).get("kernels");
+    List<String> listedNames = new java.util.ArrayList<>();
+    listed.get("kernels").forEach(x -> listedNames.add(x.get("name").asText()));
+    List<String> costedNames = new java.util.ArrayList<>();
+    costed.forEach(x -> costedNames.add(x.get("kernel").asText()));
+    assertThat(listedNames).isEqualTo(costedNames).hasSize(1);
+    JsonNode ops = Json.MAPPER.readTree(run("inspect", "--no-fusion", "--format", "json", unfused.toString()).out())
+        .get("modules").get(0);
+    assertThat(ops.get("fused_by_tpucost").asBoolean()).isFalse();
+    assertThat(ops.get("kernels")).hasSize(2);
+    assertThat(run("inspect", unfused.toString()).out()).contains("1 kernels (no fusions in the file");
   }
 
   private Path matmulModule() throws Exception {
