@@ -48,26 +48,31 @@ final class PredictCommand implements Callable<Integer> {
     ObjectNode doc = Json.object().put("model", m.name()).put("chip", m.chip().name());
     ArrayNode modules = doc.putArray("modules");
     double grand = 0;
-    int failed = 0;
+    int failedModules = 0;
+    int failedKernels = 0;
     for (Path file : expanded) {
       List<Kernel> kernels;
       try {
         kernels = inputs.kernels(file, err);
       } catch (java.io.IOException | IllegalArgumentException | dev.tpucost.hlo.HloParseException e) {
         err.println("tpucost: " + TpuCost.message(e));
-        failed++;
+        failedModules++;
         continue;
       }
       ObjectNode mod = predictModule(m, file, kernels, expanded.size() > 1);
       modules.add(mod);
       grand += mod.get("total_ns").asDouble();
-      failed += mod.get("failed_kernels").asInt();
+      failedKernels += mod.get("failed_kernels").asInt();
     }
-    doc.put("total_ns", grand).put("failed", failed);
+    int failed = failedModules + failedKernels;
+    doc.put("total_ns", grand).put("failed", failed).put("failed_modules", failedModules);
     if (output.json()) {
       Json.print(out, doc);
     } else if (expanded.size() > 1) {
-      out.printf("all %d modules: %.2f us%n", modules.size(), grand / 1e3);
+      // which modules and kernels the sum covers, as each module's total says it
+      out.printf("all %d of %d modules: %.2f us%s%s%n", modules.size(), expanded.size(), grand / 1e3,
+          failedModules > 0 ? "; " + failedModules + " could not be read, see above" : "",
+          failedKernels > 0 ? "; " + failedKernels + " kernels failed, see above" : "");
     }
     out.flush();
     return failed == 0 ? 0 : 1;

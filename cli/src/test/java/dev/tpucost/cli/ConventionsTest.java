@@ -164,6 +164,16 @@ class ConventionsTest {
         assertThat(r.err()).as(what).contains(input.getFileName().toString());
       }
     }
+    // A module that cannot be read among good ones: the others are costed, the sum says what it covers.
+    Result mixed = run("predict", module.toString(), badText.toString(), "--model", "analytical");
+    assertThat(mixed.code()).isEqualTo(1);
+    assertThat(mixed.out()).contains("all 1 of 2 modules: ", "; 1 could not be read, see above");
+    assertThat(mixed.err()).contains(badText.getFileName().toString());
+    JsonNode mixedJson = Json.MAPPER.readTree(run("predict", module.toString(), badText.toString(), "--model",
+        "analytical", "--format", "json").out());
+    assertThat(mixedJson.get("failed_modules").asInt()).isEqualTo(1);
+    assertThat(mixedJson.get("failed").asInt()).isEqualTo(1);
+    assertThat(mixedJson.get("modules")).hasSize(1);
     // Usage errors exit 2; --debug adds the stack trace.
     assertThat(run("predict").code()).isEqualTo(2);
     assertThat(run("rank", module.toString()).code()).isEqualTo(2);
