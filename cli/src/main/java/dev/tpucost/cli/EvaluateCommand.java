@@ -119,6 +119,12 @@ final class EvaluateCommand implements Callable<Integer> {
       warnOverlap(reader, ms, err);
       r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     }
+    if (r.samples() == 0) {
+      // (a table of dashes says nothing; small datasets, measured ones above all, have few programs to split)
+      throw new IllegalArgumentException(data + ": the " + split + " split's " + (split.equals("all") ? "dataset"
+          : "test part") + " has no samples to evaluate" + (split.equals("all") ? "" : " (too few programs to split;"
+          + " use --split all" + (measured ? ", or --split kernel to hold each kernel out" : "") + ")"));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       Json.print(out, ReportJson.of(r));

@@ -440,9 +440,12 @@ class TpuCostTest {
     assertThat(e.path("models").path("hybrid").path("tile").path("tile_ape").isNumber()).isTrue();
     assertThat(e.path("models").path("gnn").path("fusion").path("mape").asDouble()).isBetween(0.0, 1.0);
     assertThat(Files.readString(html)).contains("<table id=\"overall\">", "data:image/png;base64,");
-    Result table = run("evaluate", "--data", ds.toString(), "--split", "random", "--models", "analytical");
+    Result table = run("evaluate", "--data", ds.toString(), "--split", "family", "--models", "analytical");
     assertThat(table.code()).as(table.err()).isZero();
-    assertThat(table.out()).contains("random split, test part", "tile APE", "analytical");
+    assertThat(table.out()).contains("family split, test part", "tile APE", "analytical");
+    // eight programs leave the random split's test part empty: said in one line, not a table of dashes
+    assertThat(run("evaluate", "--data", ds.toString(), "--models", "analytical").err())
+        .contains("the random split's test part has no samples to evaluate");
     assertThat(run("evaluate", "--data", ds.toString(), "--split", "nope").err()).contains("no split 'nope'");
 
     Path real = dir.resolve("real");
@@ -452,6 +455,12 @@ class TpuCostTest {
     assertThat(Json.MAPPER.readTree(run("dataset-info", real.toString(), "--format", "json").out())
         .path("families").has("real")).isTrue();
     assertThat(run("dataset-info", dir.resolve("none").toString()).code()).isEqualTo(1);
+    // One program cannot be split: its test part is empty, which is said, not shown as a table of dashes.
+    Result empty = run("evaluate", "--data", real.toString(), "--models", "analytical");
+    assertThat(empty.code()).isEqualTo(1);
+    assertThat(empty.err()).contains(real + ": the random split's test part has no samples to evaluate", "--split all");
+    assertThat(empty.out()).isEmpty();
+    assertThat(run("evaluate", "--data", real.toString(), "--models", "analytical", "--split", "all").code()).isZero();
   }
 
   @Test
