@@ -54,6 +54,9 @@ final class RankCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (top < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--top must be >= 0 (0: all), got " + top);
+    }
     CostModel m = models.create(inputs.chip());
     Kernel k = ModuleInputs.kernel(inputs.kernels(file, spec.commandLine().getErr()), kernel, file);
     TileSpace space = m.tileSpace(k);

@@ -174,6 +174,13 @@ class ConventionsTest {
     assertThat(mixedJson.get("failed_modules").asInt()).isEqualTo(1);
     assertThat(mixedJson.get("failed").asInt()).isEqualTo(1);
     assertThat(mixedJson.get("modules")).hasSize(1);
+    // An option out of its range is named with its value.
+    Result epochs = run("train", "--data", data.toString(), "--epochs", "0", "--out", dir.resolve("e0.zip").toString());
+    assertThat(epochs.code()).isEqualTo(1);
+    assertThat(epochs.err().strip()).isEqualTo("tpucost: --epochs must be >= 1, got 0");
+    Result top = run("rank", module.toString(), "--kernel", "f", "--top", "-1");
+    assertThat(top.code()).isEqualTo(2);
+    assertThat(top.err()).startsWith("--top must be >= 0 (0: all), got -1");
     // Usage errors exit 2; --debug adds the stack trace.
     assertThat(run("predict").code()).isEqualTo(2);
     assertThat(run("rank", module.toString()).code()).isEqualTo(2);

@@ -83,8 +83,18 @@ public final class Trainer {
       if (!List.of("random", "family").contains(split)) {
         throw new IllegalArgumentException("--split must be random or family, not '" + split + "'");
       }
-      if (epochs < 1 || batchKernels < 1 || configsPerKernel < 1 || learningRate <= 0 || patience < 1) {
-        throw new IllegalArgumentException("epochs, batch sizes, learning rate and patience must be positive");
+      if (epochs < 1) {
+        throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+      }
+      if (patience < 1) {
+        throw new IllegalArgumentException("--patience must be >= 1, got " + patience);
+      }
+      if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+        throw new IllegalArgumentException("--learning-rate must be positive, not " + learningRate);
+      }
+      if (batchKernels < 1 || configsPerKernel < 1) {
+        throw new IllegalArgumentException("a batch needs at least one kernel and one config, got " + batchKernels
+            + " and " + configsPerKernel);
       }
       if (!(defaultWeight > 0) || Double.isInfinite(defaultWeight)) {
         throw new IllegalArgumentException("--default-weight must be positive, not " + defaultWeight);
