@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
       "List a kernel's candidate tile configurations on a chip, one per line as KERNEL/OUTPUT bounds: every",
       "free bound over the divisors, powers of two, half and third of its dimension (bounds need not divide;",
       "the last block is partial), keeping those whose double-buffered working set fits in VMEM. A kernel with",
-      "nothing to tile (an unfused reshape) lists the empty configuration, /.",
+      "nothing to tile (an unfused reshape) lists the empty configuration, /. The list is a file rank --tiles",
+      "takes as it is.",
       "",
       TileHelp.TEXT
     })
