@@ -36,14 +36,33 @@ final class ModuleInputs {
    * {@code note} is told so.
    */
   List<Kernel> kernels(Path file, PrintWriter note) throws IOException {
-    HloModule m = HloFiles.load(file).module();
+    return Kernels.of(fused(HloFiles.load(file).module(), file, note));
+  }
+
+  /**
+   * {@link #kernels} with how many times the module runs each ({@link Kernels#runs}: a loop body once per trip);
+   * {@code note} is told of each loop whose trip count is unknown (its body counted once).
+   */
+  Kernels.Runs runs(Path file, PrintWriter note) throws IOException {
+    HloModule loaded = HloFiles.load(file).module();
+    Kernels.Runs runs = Kernels.runs(fused(loaded, file, note), loaded);
+    for (String loop : runs.uncountedLoops()) {
+      note.println("tpucost: warning: " + file + ": while loop '" + loop + "' has no known trip count (no"
+          + " known_trip_count, not a counted loop): its body is counted once in the total");
+    }
+    note.flush();
+    return runs;
+  }
+
+  /** {@code m}, through the fusion pass first if it has no fusions and that is not turned off. */
+  private HloModule fused(HloModule m, Path file, PrintWriter note) {
     if (!noFusion && FusionPass.needed(m)) {
       note.println("tpucost: " + file + " has no fusions (a pre-optimization module): ran the XLA-style fusion pass"
           + " first (--no-fusion to cost it op by op)");
       note.flush();
       m = FusionPass.run(m);
     }
-    return Kernels.of(m);
+    return m;
   }
 
   /** The kernel named {@code name}, or an error listing a few names that exist. */

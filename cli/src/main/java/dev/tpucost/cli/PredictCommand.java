@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
       "kernel is costed at the compiler's tile when an XLA:TPU dump records one (window_config), else at",
       "tpucost's default; the source column says which. A folder is read as an XLA dump (--xla_dump_to): one",
       "module per module_NNNN.NAME prefix, its after_optimizations dump preferred. A module without fusions is",
-      "fused first (see --no-fusion). Exit code 1 if a file or a kernel could not be costed (named on stderr)."})
+      "fused first (see --no-fusion). The total counts each kernel times its runs: a while loop's body once per",
+      "trip (XLA's known_trip_count, or a counted loop's bounds; an unknown count is warned of and counted once).",
+      "Exit code 1 if a file or a kernel could not be costed (named on stderr)."})
 final class PredictCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,9 +53,9 @@ final class PredictCommand implements Callable<Integer> {
     int failedModules = 0;
     int failedKernels = 0;
     for (Path file : expanded) {
-      List<Kernel> kernels;
+      dev.tpucost.api.kernel.Kernels.Runs kernels;
       try {
-        kernels = inputs.kernels(file, err);
+        kernels = inputs.runs(file, err);
       } catch (java.io.IOException | IllegalArgumentException | dev.tpucost.hlo.HloParseException e) {
         err.println("tpucost: " + TpuCost.message(e));
         failedModules++;
@@ -83,16 +85,18 @@ final class PredictCommand implements Callable<Integer> {
    * {@code failed_kernels}), and, unless the output is JSON, its table and total printed; a kernel that
    * cannot be costed is named on stderr and in the JSON with its error.
    */
-  private ObjectNode predictModule(CostModel m, Path file, List<Kernel> kernels, boolean several) {
+  private ObjectNode predictModule(CostModel m, Path file, dev.tpucost.api.kernel.Kernels.Runs runs, boolean several) {
+    List<dev.tpucost.api.kernel.Kernels.Run> kernels = runs.kernels();
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode mod = Json.object().put("file", file.toString());
     ArrayNode ks = mod.putArray("kernels");
-    Table t = new Table("kernel", "tile", "source", "predicted us", "interval us", "xla est. us");
+    Table t = new Table("kernel", "runs", "tile", "source", "predicted us", "interval us", "xla est. us");
     double total = 0;
     int kernelFailures = 0;
     int warned = 0;
-    for (Kernel k : kernels) {
+    for (dev.tpucost.api.kernel.Kernels.Run run : kernels) {
+      Kernel k = run.kernel();
       TileChoice choice;
       Estimate e;
       try {
@@ -108,11 +112,12 @@ final class PredictCommand implements Callable<Integer> {
         err.println("tpucost: warning: " + w);
         warned++;
       }
-      total += e.nanoseconds();
+      total += e.nanoseconds() * run.runs(); // a loop body's kernels once per trip
       OptionalLong xla = choice.window().map(w -> w.estimatedCycles()).orElse(OptionalLong.empty());
       ObjectNode n = ks.addObject().put("kernel", k.name());
       n.set("tile", Json.tile(choice.tile()));
-      n.put("tile_source", choice.source().text()).put("predicted_ns", e.nanoseconds());
+      n.put("tile_source", choice.source().text()).put("predicted_ns", e.nanoseconds()).put("runs", run.runs())
+          .put("runs_exact", run.exact());
       Json.interval(n, e.interval());
       if (xla.isPresent()) {
         n.put("xla_estimated_cycles", xla.getAsLong()).put("xla_estimated_ns", xla.getAsLong() / m.chip().clockGhz());
@@ -121,17 +126,23 @@ final class PredictCommand implements Callable<Integer> {
       }
       ArrayNode ws = n.putArray("warnings");
       e.warnings().forEach(ws::add);
-      t.row(k.name(), choice.tile(), choice.source().text(), String.format("%.3f", e.nanoseconds() / 1e3),
+      t.row(k.name(), run.exact() ? Long.toString(run.runs()) : run.runs() + "?", choice.tile(), choice.source().text(),
+          String.format("%.3f", e.nanoseconds() / 1e3),
           Json.intervalUs(e.interval()), xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
     }
     mod.put("total_ns", total).put("kernel_count", kernels.size()).put("failed_kernels", kernelFailures);
+    com.fasterxml.jackson.databind.node.ArrayNode uncounted = mod.putArray("uncounted_loops");
+    runs.uncountedLoops().forEach(uncounted::add);
     if (!output.json()) {
       if (several) {
         out.println(file + ":");
       }
       t.print(out);
-      out.printf("module total: %.2f us (%s on %s, %d of %d kernels%s%s)%n", total / 1e3, m.name(), m.chip().name(),
-          kernels.size() - kernelFailures, kernels.size(), kernelFailures > 0 ? "; " + kernelFailures + " failed, see above" : "",
+      out.printf("module total: %.2f us (%s on %s, %d of %d kernels, each times its runs%s%s%s)%n", total / 1e3,
+          m.name(), m.chip().name(), kernels.size() - kernelFailures, kernels.size(),
+          kernelFailures > 0 ? "; " + kernelFailures + " failed, see above" : "",
+          runs.uncountedLoops().isEmpty() ? "" : "; " + runs.uncountedLoops().size() + " loops of unknown trip count"
+              + " counted once (runs marked ?)",
           warned > 0 ? "; " + warned + " warnings" : "");
       if (several) {
         out.println();

@@ -56,14 +56,17 @@ final class SimulateCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile needs --kernel");
     }
     ChipSpec chip = inputs.chip();
-    List<Kernel> kernels = inputs.kernels(file, spec.commandLine().getErr());
+    dev.tpucost.api.kernel.Kernels.Runs all = inputs.runs(file, spec.commandLine().getErr());
+    List<Kernel> kernels = all.kernels().stream().map(dev.tpucost.api.kernel.Kernels.Run::kernel).toList();
+    java.util.Map<Kernel, dev.tpucost.api.kernel.Kernels.Run> runs = new java.util.IdentityHashMap<>();
+    all.kernels().forEach(r -> runs.put(r.kernel(), r));
     if (kernel != null) {
       kernels = List.of(ModuleInputs.kernel(kernels, kernel, file));
     }
     Simulator sim = Simulator.of(chip);
     PrintWriter out = spec.commandLine().getOut();
-    Table table = new Table("kernel", "tile", "source", "cycles", "us", "steps", "mxu", "vpu", "xlu", "dma_in", "dma_out",
-        "overhead", "stall");
+    Table table = new Table("kernel", "runs", "tile", "source", "cycles", "us", "steps", "mxu", "vpu", "xlu", "dma_in",
+        "dma_out", "overhead", "stall");
     ObjectNode doc = Json.object().put("file", file.toString()).put("chip", chip.name());
     com.fasterxml.jackson.databind.node.ArrayNode ks = doc.putArray("kernels");
     double totalNs = 0;
@@ -87,16 +90,19 @@ final class SimulateCommand implements Callable<Integer> {
       if (r.spilled()) {
         spec.commandLine().getErr().println("tpucost: warning: " + String.join("; ", space.warnings(t)));
       }
-      totalNs += r.nanoseconds();
+      dev.tpucost.api.kernel.Kernels.Run run = runs.get(k);
+      totalNs += r.nanoseconds() * run.runs(); // a loop body's kernels once per trip
       SimResult.Breakdown b = r.breakdown();
       ObjectNode n = ks.addObject().put("kernel", k.name());
       n.set("tile", Json.tile(t));
       n.put("tile_source", choice.source().text()).put("spilled", r.spilled())
-          .put("cycles", r.cycles()).put("simulated_ns", r.nanoseconds()).put("steps", r.steps());
+          .put("cycles", r.cycles()).put("simulated_ns", r.nanoseconds()).put("steps", r.steps())
+          .put("runs", run.runs()).put("runs_exact", run.exact());
       n.putObject("breakdown_cycles").put("mxu_busy", b.mxuBusy()).put("vpu_busy", b.vpuBusy()).put("xlu_busy", b.xluBusy())
           .put("dma_in", b.dmaIn()).put("dma_out", b.dmaOut()).put("step_overhead", b.stepOverhead()).put("stall", b.stall());
-      table.row(k.name(), t, choice.source().text(), r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(),
-          b.mxuBusy(), b.vpuBusy(), b.xluBusy(), b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
+      table.row(k.name(), run.exact() ? Long.toString(run.runs()) : run.runs() + "?", t, choice.source().text(),
+          r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(), b.mxuBusy(), b.vpuBusy(), b.xluBusy(),
+          b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
     }
     doc.put("total_ns", totalNs).put("failed", failed);
     if (output.json()) {
@@ -104,7 +110,7 @@ final class SimulateCommand implements Callable<Integer> {
     } else {
       table.print(out);
       // as predict says it: which kernels the total covers, and that the others failed (named on stderr)
-      out.printf("module total: %.2f us on %s (%d of %d kernels%s)%n", totalNs / 1e3, chip.name(),
+      out.printf("module total: %.2f us on %s (%d of %d kernels, each times its runs%s)%n", totalNs / 1e3, chip.name(),
           kernels.size() - failed, kernels.size(), failed > 0 ? "; " + failed + " failed, see above" : "");
     }
     out.flush();

@@ -398,7 +398,8 @@ class TpuCostTest {
     Result bad = run("simulate", f.toString(), "--no-fusion", "--kernel", "d", "--tile", "300,1/16,1");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("kernel_bounds[0]=300 is beyond");
-    assertThat(bad.out()).contains("module total: 0.00 us on v4 (0 of 1 kernels; 1 failed, see above)");
+    assertThat(bad.out()).contains("module total: 0.00 us on v4 (0 of 1 kernels, each times its runs; 1 failed, see"
+        + " above)");
     // what tiles lists, rank --tiles takes: every line ranked, none refused
     Path listed = dir.resolve("listed-tiles.txt");
     Files.writeString(listed, tiles.out());
@@ -461,6 +462,63 @@ class TpuCostTest {
     assertThat(empty.err()).contains(real + ": the random split's test part has no samples to evaluate", "--split all");
     assertThat(empty.out()).isEmpty();
     assertThat(run("evaluate", "--data", real.toString(), "--models", "analytical", "--split", "all").code()).isZero();
+  }
+
+  @Test
+  void aLoopBodysKernelsCountOncePerTripInTheTotal() throws Exception {
+    Path f = dir.resolve("loop.hlo");
+    Files.writeString(f, """
+        HloModule loop
+
+        body {
+          p = (s32[], f32[512,512]{1,0}) parameter(0)
+          i = s32[] get-tuple-element(p), index=0
+          x = f32[512,512]{1,0} get-tuple-element(p), index=1
+          one = s32[] constant(1)
+          j = s32[] add(i, one)
+          y = f32[512,512]{1,0} tanh(x)
+          ROOT t = (s32[], f32[512,512]{1,0}) tuple(j, y)
+        }
+
+        cond {
+          p = (s32[], f32[512,512]{1,0}) parameter(0)
+          i = s32[] get-tuple-element(p), index=0
+          n = s32[] constant(12)
+          ROOT lt = pred[] compare(i, n), direction=LT
+        }
+
+        ENTRY main {
+          a = f32[512,512]{1,0} parameter(0)
+          zero = s32[] constant(0)
+          s = (s32[], f32[512,512]{1,0}) tuple(zero, a)
+          w = (s32[], f32[512,512]{1,0}) while(s), condition=cond, body=body
+          ROOT r = f32[512,512]{1,0} get-tuple-element(w), index=1
+        }
+        """);
+    for (String[] command : List.of(new String[] {"predict", f.toString(), "--model", "analytical", "--no-fusion"},
+        new String[] {"predict", f.toString(), "--model", "analytical"},
+        new String[] {"simulate", f.toString(), "--no-fusion"})) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--format", "json"));
+      Result r = run(args.toArray(new String[0]));
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode doc = Json.MAPPER.readTree(r.out());
+      JsonNode module = command[0].equals("predict") ? doc.get("modules").get(0) : doc;
+      double sum = 0;
+      java.util.Map<String, Long> runs = new java.util.HashMap<>();
+      for (JsonNode k : module.get("kernels")) {
+        runs.put(k.get("kernel").asText(), k.get("runs").asLong());
+        assertThat(k.get("runs_exact").asBoolean()).isTrue();
+        String ns = command[0].equals("predict") ? "predicted_ns" : "simulated_ns";
+        sum += k.get(ns).asDouble() * k.get("runs").asLong();
+      }
+      // 12 trips: the body's kernels 12 times, the condition's 13 (fused or not, the pass keeps the loop's count)
+      assertThat(runs.values()).as(String.join(" ", command)).contains(12L, 13L).doesNotContain(1L);
+      assertThat(module.get("total_ns").asDouble()).isCloseTo(sum, org.assertj.core.api.Assertions.within(1e-6 * sum));
+    }
+    // the text table shows the runs
+    assertThat(run("predict", f.toString(), "--model", "analytical", "--no-fusion").out())
+        .contains("runs", "each times its runs");
   }
 
   @Test

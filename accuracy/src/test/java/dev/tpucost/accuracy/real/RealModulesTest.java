@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Every kernel of every real module in {@code shared/hlo-samples} gets an estimate: from {@code analytical}
  * on every chip preset and from {@code gnn} and {@code hybrid} on the chip they ship for. A module total
- * never skips a kernel.
+ * never skips a kernel, and counts a loop body's kernels once per trip.
  */
 class RealModulesTest {
   private static void everyKernelEstimated(CostModel m) throws Exception {
     int kernels = 0;
     int warnings = 0;
+    int inLoops = 0;
     for (Path f : SharedData.samples()) {
       HloModule module = HloFiles.load(f).module();
       ModuleEstimate e = m.estimate(module);
@@ -31,15 +32,19 @@ class RealModulesTest {
       double sum = 0;
       for (ModuleEstimate.KernelEstimate k : e.kernels()) {
         assertThat(k.estimate().nanoseconds()).as("%s %s", f, k.kernel().name()).isPositive().isFinite();
-        sum += k.estimate().nanoseconds();
+        sum += k.estimate().nanoseconds() * k.runs();
         warnings += k.estimate().warnings().size();
+        inLoops += k.runs() > 1 ? 1 : 0;
       }
       assertThat(e.totalNanoseconds()).isEqualTo(sum);
+      // every while loop of the samples is counted: XLA's known_trip_count, or JAX's counted-loop pattern
+      assertThat(e.uncountedLoops()).as("%s", f).isEmpty();
       kernels += e.kernels().size();
     }
     System.out.printf("[RealModulesTest] %s on %s: %d kernels of %d modules estimated, %d warnings%n", m.name(),
         m.chip().name(), kernels, SharedData.samples().size(), warnings);
     assertThat(kernels).isGreaterThan(1000);
+    assertThat(inLoops).as("kernels in loop bodies, counted once per trip").isGreaterThan(100);
   }
 
   @Test

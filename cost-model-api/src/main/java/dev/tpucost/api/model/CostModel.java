@@ -88,7 +88,8 @@ public interface CostModel {
   }
 
   /**
-   * Every kernel of {@code module} at the compiler's or the default tile ({@link TileChoice}), and their sum.
+   * Every kernel of {@code module} at the compiler's or the default tile ({@link TileChoice}), and their sum over
+   * the kernels' runs (a loop body once per trip, {@link Kernels#runs}).
    * A module without fusions goes through the XLA-style fusion pass first ({@link FusionPass}).
    */
   default ModuleEstimate estimate(HloModule module) {
@@ -104,12 +105,14 @@ public interface CostModel {
     boolean fuse = fuseIfUnfused && FusionPass.needed(module);
     HloModule m = fuse ? FusionPass.run(module) : module;
     List<ModuleEstimate.KernelEstimate> out = new ArrayList<>();
-    for (Kernel k : Kernels.of(m)) {
+    Kernels.Runs runs = Kernels.runs(m, module);
+    for (Kernels.Run r : runs.kernels()) {
+      Kernel k = r.kernel();
       TileChoice choice = TileChoice.of(tileSpace(k));
       Estimate e = predict(k, choice.tile()).at(choice);
-      out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e));
+      out.add(new ModuleEstimate.KernelEstimate(k, choice.tile(), choice.source(), e, r.runs(), r.exact()));
     }
-    return new ModuleEstimate(module.name(), name(), out, fuse);
+    return new ModuleEstimate(module.name(), name(), out, fuse, runs.uncountedLoops());
   }
 
   /**

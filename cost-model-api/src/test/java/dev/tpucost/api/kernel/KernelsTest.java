@@ -3,6 +3,7 @@ package dev.tpucost.api.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tpucost.api.hlo.ComparisonDirection;
 import dev.tpucost.api.hlo.Computation;
 import dev.tpucost.api.hlo.ComputationBuilder;
 import dev.tpucost.api.hlo.DotDimensionNumbers;
@@ -56,6 +57,81 @@ class KernelsTest {
     assertThat(kernels.get(1).parameterCount()).isEqualTo(2);
     assertThat(kernels.get(2).origin()).isEqualTo("main/" + loop.name() + "/body");
     assertThat(kernels.get(0).origin()).isEqualTo("main");
+  }
+
+  private static final Shape S32 = Shape.parse("s32[]");
+  private static final Shape STATE = Shape.tuple(S32, V);
+
+  /**
+   * A loop over {@code (i, x)}: the body negates {@code x} and sets {@code i + step}; the condition is {@code i
+   * < bound} (bound null: {@code i < i}, no constant to count against). Its computations get ids {@code id} (body)
+   * and {@code id + 1} (condition); returns them.
+   */
+  private List<Computation> loop(long id, Integer bound, int step) {
+    ComputationBuilder body = ComputationBuilder.create("body." + id, id, ids);
+    Instruction p = body.parameter(STATE);
+    Instruction i = body.op(Opcode.GET_TUPLE_ELEMENT, S32, b -> b.tupleIndex(0), p);
+    Instruction x = body.op(Opcode.GET_TUPLE_ELEMENT, V, b -> b.tupleIndex(1), p);
+    Instruction one = body.op(Opcode.CONSTANT, S32, b -> b.attribute("literal", Integer.toString(step)));
+    Instruction y = body.op(Opcode.NEGATE, V, x);
+    Instruction j = body.op(Opcode.ADD, S32, i, one);
+    body.op(Opcode.TUPLE, STATE, j, y);
+    ComputationBuilder cond = ComputationBuilder.create("cond." + id, id + 1, ids);
+    Instruction q = cond.parameter(STATE);
+    Instruction k = cond.op(Opcode.GET_TUPLE_ELEMENT, S32, b -> b.tupleIndex(0), q);
+    Instruction n = bound == null ? k : cond.op(Opcode.CONSTANT, S32, b -> b.attribute("literal", bound.toString()));
+    cond.op(Opcode.COMPARE, Shape.parse("pred[]"), b -> b.comparisonDirection(ComparisonDirection.LT), k, n);
+    return List.of(body.build(), cond.build());
+  }
+
+  /** A module whose entry runs {@code while(tuple(0, x))} over the loop with computations {@code id, id + 1}. */
+  private HloModule withLoop(List<Computation> loop, long id, String backendConfig) {
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction x = e.parameter(V);
+    Instruction zero = e.op(Opcode.CONSTANT, S32, b -> b.attribute("literal", "0"));
+    Instruction t = e.op(Opcode.TUPLE, STATE, zero, x);
+    Instruction w = e.op(Opcode.WHILE, STATE, b -> {
+      b.calledComputations(id, id + 1);
+      return backendConfig == null ? b : b.backendConfig(backendConfig);
+    }, t);
+    Instruction r = e.op(Opcode.GET_TUPLE_ELEMENT, V, b -> b.tupleIndex(1), w);
+    e.op(Opcode.TANH, V, r);
+    List<Computation> all = new java.util.ArrayList<>(loop);
+    all.add(e.build());
+    return HloModule.of("m", 0, all, 1);
+  }
+
+  private static long runsOf(Kernels.Runs runs, Opcode op) {
+    return runs.kernels().stream().filter(r -> r.kernel().root().opcode() == op).findFirst().orElseThrow().runs();
+  }
+
+  @Test
+  void aLoopsKernelsRunOncePerTripWhenTheModuleSaysOrShowsHowMany() {
+    // A counted loop, 0 to 10 by 1: body 10 times, condition 11, the rest once.
+    HloModule countedLoop = withLoop(loop(10, 10, 1), 10, null);
+    Kernels.Runs counted = Kernels.runs(countedLoop);
+    assertThat(counted.uncountedLoops()).isEmpty();
+    assertThat(runsOf(counted, Opcode.NEGATE)).isEqualTo(10);
+    assertThat(runsOf(counted, Opcode.ADD)).isEqualTo(10);
+    assertThat(runsOf(counted, Opcode.COMPARE)).isEqualTo(11);
+    assertThat(runsOf(counted, Opcode.TANH)).isEqualTo(1);
+    assertThat(counted.kernels()).allMatch(Kernels.Run::exact);
+    assertThat(counted.kernels()).extracting(Kernels.Run::kernel).extracting(Kernel::name)
+        .isEqualTo(Kernels.of(countedLoop).stream().map(Kernel::name).toList()); // the same kernels, in order
+    // XLA's annotation wins over the pattern.
+    Kernels.Runs known = Kernels.runs(withLoop(loop(20, 10, 1), 20, "{\"known_trip_count\":{\"n\":\"7\"}}"));
+    assertThat(runsOf(known, Opcode.NEGATE)).isEqualTo(7);
+    // Not a counted loop (a step of 2, or no constant bound): counted once, and said.
+    for (HloModule unknown : List.of(withLoop(loop(30, 10, 2), 30, null),
+        withLoop(loop(40, null, 1), 40, null))) {
+      Kernels.Runs r = Kernels.runs(unknown);
+      assertThat(r.uncountedLoops()).hasSize(1);
+      assertThat(runsOf(r, Opcode.NEGATE)).isEqualTo(1);
+      assertThat(r.kernels().stream().filter(k -> k.kernel().root().opcode() == Opcode.NEGATE))
+          .noneMatch(Kernels.Run::exact);
+      assertThat(r.kernels().stream().filter(k -> k.kernel().root().opcode() == Opcode.TANH))
+          .allMatch(Kernels.Run::exact);
+    }
   }
 
   @Test
