@@ -130,6 +130,7 @@ final class PredictCommand implements Callable<Integer> {
           String.format("%.3f", e.nanoseconds() / 1e3),
           Json.intervalUs(e.interval()), xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
     }
+    long inexact = kernels.stream().filter(r -> !r.exact()).count();
     mod.put("total_ns", total).put("kernel_count", kernels.size()).put("failed_kernels", kernelFailures);
     com.fasterxml.jackson.databind.node.ArrayNode uncounted = mod.putArray("uncounted_loops");
     runs.uncountedLoops().forEach(uncounted::add);
@@ -141,8 +142,8 @@ final class PredictCommand implements Callable<Integer> {
       out.printf("module total: %.2f us (%s on %s, %d of %d kernels, each times its runs%s%s%s)%n", total / 1e3,
           m.name(), m.chip().name(), kernels.size() - kernelFailures, kernels.size(),
           kernelFailures > 0 ? "; " + kernelFailures + " failed, see above" : "",
-          runs.uncountedLoops().isEmpty() ? "" : "; " + runs.uncountedLoops().size() + " loops of unknown trip count"
-              + " counted once (runs marked ?)",
+          inexact == 0 ? "" : "; " + inexact + " kernels' runs not known exactly, marked ?: a loop of unknown trip"
+              + " count counts once, a conditional's branches each count",
           warned > 0 ? "; " + warned + " warnings" : "");
       if (several) {
         out.println();

@@ -43,7 +43,8 @@ public final class Kernels {
    * @param kernel the kernel
    * @param runs 1 in straight-line code; a {@code while} body's kernels once per trip (nested loops multiply), its
    *     condition's once more; a computation called from several places, the sum
-   * @param exact false if an enclosing loop's trip count is unknown (that loop's body is then counted once)
+   * @param exact false if an enclosing loop's trip count is unknown (that loop's body is then counted once) or the
+   *     kernel is in a conditional's branch (every branch is counted as running)
    */
   public record Run(Kernel kernel, long runs, boolean exact) {}
 
@@ -126,7 +127,8 @@ public final class Kernels {
           long callee = i.calledComputationId(k);
           long add = i.opcode() == Opcode.WHILE && k == 1 ? condition : body; // a while calls (body, condition)
           runs.merge(callee, add, Kernels::saturatedSum);
-          if (!known || !sure) {
+          // (a conditional's branches each count as running: which one does is decided at run time)
+          if (!known || !sure || i.opcode() == Opcode.CONDITIONAL) {
             inexact.add(callee);
           }
         }

@@ -26,7 +26,8 @@ public record ModuleEstimate(String module, String model, List<KernelEstimate> k
    * @param source where the tile came from
    * @param estimate the prediction (with warnings, e.g. why the compiler's tile was not used)
    * @param runs how many times one execution of the module runs the kernel (at least 1)
-   * @param exact false if an enclosing loop's trip count is unknown (then {@code runs} counts it once)
+   * @param exact false if an enclosing loop's trip count is unknown (then {@code runs} counts it once) or the kernel
+   *     is in a conditional's branch (each branch counted as running)
    */
   public record KernelEstimate(Kernel kernel, TileConfig tile, TileSource source, Estimate estimate, long runs,
       boolean exact) {

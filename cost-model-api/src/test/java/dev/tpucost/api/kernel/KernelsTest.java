@@ -135,6 +135,25 @@ class KernelsTest {
   }
 
   @Test
+  void aConditionalsBranchesEachCountAsRunningAndAreMarkedInexact() {
+    ComputationBuilder yes = ComputationBuilder.create("yes", 50, ids);
+    yes.op(Opcode.TANH, V, yes.parameter(V));
+    ComputationBuilder no = ComputationBuilder.create("no", 51, ids);
+    no.op(Opcode.NEGATE, V, no.parameter(V));
+    ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
+    Instruction a = e.parameter(V);
+    Instruction b = e.parameter(Shape.parse("pred[]"));
+    Instruction c = e.op(Opcode.CONDITIONAL, V, i -> i.calledComputations(50, 51), b, a, a);
+    e.op(Opcode.EXP, V, c);
+    Kernels.Runs runs = Kernels.runs(HloModule.of("m", 0, List.of(yes.build(), no.build(), e.build()), 1));
+    assertThat(runs.kernels()).extracting(Kernels.Run::runs).containsOnly(1L);
+    assertThat(runs.kernels()).filteredOn(r -> r.kernel().root().opcode() != Opcode.EXP).hasSize(2)
+        .noneMatch(Kernels.Run::exact);
+    assertThat(runs.kernels()).filteredOn(r -> r.kernel().root().opcode() == Opcode.EXP).allMatch(Kernels.Run::exact);
+    assertThat(runs.uncountedLoops()).isEmpty();
+  }
+
+  @Test
   void aModuleThatIsOneFusionGivesOneKernelNamedAfterIt() {
     Computation fused = fusedNegate(2);
     ComputationBuilder e = ComputationBuilder.create("main", 1, ids);
