@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 final class CalibrateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--target", defaultValue = "analytical", description = "analytical or sim (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--target", paramLabel = "TARGET", defaultValue = "analytical",
+      description = "analytical or sim (default: ${DEFAULT-VALUE}).")
   String target;
 
   @Option(names = "--data", paramLabel = "DIR", description = "A dataset (for --target sim: a measured one).")
@@ -44,21 +45,24 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--published", description = "--target sim: fit to the bundled published v5e matmul timings.")
   boolean published;
 
-  @Option(names = "--chip", description = "--target sim with --published: the chip (default: v5e).")
+  @Option(names = "--chip", paramLabel = "CHIP",
+      description = "--target sim with --published: the chip (default: v5e).")
   String chip;
 
   @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the constants.")
   Path out;
 
-  @Option(names = "--split", description = {
+  @Option(names = "--split", paramLabel = "SPLIT", description = {
       "random, family or all: the part of the dataset fitted on, its train part (default: random; all on a "
           + "measured dataset, whose held-out figures come from 'evaluate --split kernel')."})
   String split;
 
-  @Option(names = "--max-samples", defaultValue = "200000", description = "Samples used at most, drawn with --seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-samples", paramLabel = "N", defaultValue = "200000",
+      description = "Samples used at most, drawn with --seed (default: ${DEFAULT-VALUE}).")
   int maxSamples;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the sample draw (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+      description = "Seed of the sample draw (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override

@@ -40,7 +40,8 @@ final class ChipsCommand implements Callable<Integer> {
       + " it out of training).")
   List<String> around = new ArrayList<>();
 
-  @picocli.CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed of --variants (default: ${DEFAULT-VALUE}).")
+  @picocli.CommandLine.Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+      description = "Seed of --variants (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @picocli.CommandLine.Option(names = "--spread", defaultValue = "1", paramLabel = "S", description = "With --variants:"

@@ -39,25 +39,32 @@ final class DatasetCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path out;
 
-  @Option(names = "--programs", description = "Zoo programs (default: ${DEFAULT-VALUE}).", defaultValue = "512")
+  @Option(names = "--programs", paramLabel = "N",
+      description = "Zoo programs (default: ${DEFAULT-VALUE}).", defaultValue = "512")
   int programs;
 
-  @Option(names = "--configs-per-kernel", description = "Tile configs per kernel (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+  @Option(names = "--configs-per-kernel", paramLabel = "N",
+      description = "Tile configs per kernel (default: ${DEFAULT-VALUE}).", defaultValue = "128")
   int configsPerKernel;
 
-  @Option(names = "--fusion-variants", description = "Random fusion configurations per program (default: ${DEFAULT-VALUE}).", defaultValue = "16")
+  @Option(names = "--fusion-variants", paramLabel = "N",
+      description = "Random fusion configurations per program (default: ${DEFAULT-VALUE}).", defaultValue = "16")
   int fusionVariants;
 
-  @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  @Option(names = "--seed", paramLabel = "SEED",
+      description = "Seed of every random choice (default: ${DEFAULT-VALUE}).", defaultValue = "1")
   long seed;
 
-  @Option(names = "--chip", description = "Preset or chip file (default: v4; v3 with --from-tuning, the chip TpuGraphs measured on).")
+  @Option(names = "--chip", paramLabel = "CHIP",
+      description = "Preset or chip file (default: v4; v3 with --from-tuning, the chip TpuGraphs measured on).")
   String chip;
 
-  @Option(names = "--threads", description = "Worker threads (default: all cores); results do not depend on it.")
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Worker threads (default: all cores); results do not depend on it.")
   Integer threads;
 
-  @Option(names = "--from", arity = "1..*", paramLabel = "FILE", description = "Label these HLO files instead of zoo programs.")
+  @Option(names = "--from", arity = "1..*", paramLabel = "FILE",
+      description = "Label these HLO files instead of zoo programs.")
   List<Path> from;
 
   @Option(names = "--from-tuning", arity = "1..*", paramLabel = "FILE", description = {

@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
           + "calibrate) under NAME, next to the shipped models; it must be for v4. Repeatable."})
   java.util.Map<String, java.nio.file.Path> modelFiles = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--configs", defaultValue = "256", description = "Tile configs to rank for the heaviest kernel (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--configs", paramLabel = "N", defaultValue = "256",
+      description = "Tile configs to rank for the heaviest kernel (default: ${DEFAULT-VALUE}).")
   int configs;
 
   @Override

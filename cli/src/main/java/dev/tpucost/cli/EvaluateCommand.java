@@ -35,10 +35,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "A dataset.")
   Path data;
 
-  @Option(names = "--split", defaultValue = "random", description = "random, family, all or kernel (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "random",
+      description = "random, family, all or kernel (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--models", split = ",", description = {
+  @Option(names = "--models", paramLabel = "MODEL", split = ",", description = {
       "Registered models (default: analytical,gnn,hybrid; on a measured dataset also sim, the simulator; models "
           + "with nothing shipped for the chip are left out with a note). With --split kernel: sim and analytical are "
           + "calibrated per fold, gnn and hybrid fine-tuned per fold from their shipped or --model-file model."})
@@ -55,7 +56,8 @@ final class EvaluateCommand implements Callable<Integer> {
           + "the default); a chip file's simulator section then applies to sim. Another chip is refused."})
   String chipName;
 
-  @Option(names = "--max-kernels", defaultValue = "0", description = "Evaluate at most this many kernels (0 = all).")
+  @Option(names = "--max-kernels", paramLabel = "N", defaultValue = "0",
+      description = "Evaluate at most this many kernels (0 = all).")
   int maxKernels;
 
   @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
@@ -63,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin FormatOption output;
 
-  @Option(names = "--fine-tune-epochs", defaultValue = "40", description = {
+  @Option(names = "--fine-tune-epochs", paramLabel = "N", defaultValue = "40", description = {
       "With --split kernel: most fine-tuning epochs of gnn/hybrid per fold; the count is chosen by an inner "
           + "leave-one-kernel-out (default: ${DEFAULT-VALUE})."})
   int fineTuneEpochs;

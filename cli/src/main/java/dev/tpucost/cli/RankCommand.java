@@ -47,7 +47,8 @@ final class RankCommand implements Callable<Integer> {
   @Option(names = "--tiles", paramLabel = "FILE", description = "Candidate configs, one per line (see above).")
   Path tiles;
 
-  @Option(names = "--top", defaultValue = "0", description = "Show only the K fastest (invalid candidates are always shown); 0 = all.")
+  @Option(names = "--top", paramLabel = "N", defaultValue = "0",
+      description = "Show only the K fastest (invalid candidates are always shown); 0 = all.")
   int top;
 
   @picocli.CommandLine.Mixin FormatOption output;

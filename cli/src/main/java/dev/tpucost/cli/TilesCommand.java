@@ -38,7 +38,8 @@ final class TilesCommand implements Callable<Integer> {
 
   @Mixin ModuleInputs inputs;
 
-  @Option(names = "--limit", defaultValue = "100000", description = "At most this many configs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "100000",
+      description = "At most this many configs (default: ${DEFAULT-VALUE}).")
   int limit;
 
   @Override

@@ -42,55 +42,67 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Where to write the model (a zip).")
   Path out;
 
-  @Option(names = "--task", defaultValue = "both", description = "tile, fusion or both (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--task", paramLabel = "TASK", defaultValue = "both",
+      description = "tile, fusion or both (default: ${DEFAULT-VALUE}).")
   String task;
 
-  @Option(names = "--split", defaultValue = "random", description = "random or family (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "random",
+      description = "random or family (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "20",
+      description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--hybrid", description = "Learn the analytical model's error (log simulated / analytical).")
   boolean hybrid;
 
-  @Option(names = "--hidden", defaultValue = "16", description = "Node state width (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--hidden", paramLabel = "N", defaultValue = "16",
+      description = "Node state width (default: ${DEFAULT-VALUE}).")
   int hidden;
 
-  @Option(names = "--layers", defaultValue = "2", description = "GraphSAGE layers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", paramLabel = "N", defaultValue = "2",
+      description = "GraphSAGE layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
   @Option(names = "--head", defaultValue = "32,16", paramLabel = "W1,W2",
       description = "Widths of the head's two hidden layers (default: ${DEFAULT-VALUE}).")
   String headWidths;
 
-  @Option(names = "--embed", defaultValue = "16", description = "Opcode embedding width (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--embed", paramLabel = "N", defaultValue = "16",
+      description = "Opcode embedding width (default: ${DEFAULT-VALUE}).")
   int embed;
 
-  @Option(names = "--join", defaultValue = "late", description = "Where the tile config meets the graph: late (kernel"
+  @Option(names = "--join", paramLabel = "JOIN", defaultValue = "late",
+      description = "Where the tile config meets the graph: late (kernel"
       + " embedding + config in the head; the graph is encoded once per kernel) or early (also broadcast into every"
       + " node's first layer; encoded once per config). Default: ${DEFAULT-VALUE}.")
   String join;
 
-  @Option(names = "--max-kernels", defaultValue = "0", description = "Train on at most this many kernels (0 = all).")
+  @Option(names = "--max-kernels", paramLabel = "N", defaultValue = "0",
+      description = "Train on at most this many kernels (0 = all).")
   int maxKernels;
 
-  @Option(names = "--rank-weight", defaultValue = "0.2", description = "Weight of the ranking loss (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rank-weight", paramLabel = "X", defaultValue = "0.2",
+      description = "Weight of the ranking loss (default: ${DEFAULT-VALUE}).")
   double rankWeight;
 
-  @Option(names = "--default-weight", defaultValue = "1", description = "Weight of each kernel's default-tile config"
+  @Option(names = "--default-weight", paramLabel = "X", defaultValue = "1",
+      description = "Weight of each kernel's default-tile config"
       + " in the regression loss, next to 1 for its other sampled configs: above 1 leans the network towards the fusion"
       + " task's runtimes (default: ${DEFAULT-VALUE}).")
   double defaultWeight;
 
-  @Option(names = "--patience", defaultValue = "4", description = "Stop after this many epochs without a better"
+  @Option(names = "--patience", paramLabel = "N", defaultValue = "4",
+      description = "Stop after this many epochs without a better"
       + " validation score (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--lr-decay", defaultValue = "1", description = "Multiply the step size by this after every"
+  @Option(names = "--lr-decay", paramLabel = "X", defaultValue = "1",
+      description = "Multiply the step size by this after every"
       + " epoch (default: ${DEFAULT-VALUE}, constant).")
   double lrDecay;
 
@@ -106,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
       "Fine-tune this trained model (gnn or hybrid, for the dataset's chip) on a measured dataset."})
   Path init;
 
-  @Option(names = "--learning-rate", description = "With --init: Adam step size (default: 5e-4).")
+  @Option(names = "--learning-rate", paramLabel = "X", description = "With --init: Adam step size (default: 5e-4).")
   Double learningRate;
 
   @Option(names = "--interval-for", paramLabel = "MODEL", description = {

@@ -84,6 +84,8 @@ class ConventionsTest {
       assertThat(help.code()).as(e.getKey()).isZero();
       for (String line : help.out().split("\\R")) {
         assertThat(line.length()).as("%s --help: %s", e.getKey(), line).isLessThanOrEqualTo(120);
+        // every value is labelled (N, SEED, CHIP, ...), not with the Java field's name
+        assertThat(line).as("%s --help", e.getKey()).doesNotContainPattern("=<[a-zA-Z]+>");
       }
     }
   }
