@@ -97,7 +97,7 @@ class HeadTest {
     Random r = new Random(13);
     float[] late = f.head().input(new float[file.hyper().graphWidth()]);
     int width = file.hyper().configFeatures();
-    for (int n : new int[] {1, 5, 300}) { // one at a time, and blocks across a block boundary
+    for (int n : new int[] {1, 5, 10, 20, 40, 300}) { // one at a time, blocks of each width, across a boundary
       // every third feature the same in all configs (added once), the others varying
       float[][] raw = new float[n][width];
       float[] byFeature = new float[width * n];
