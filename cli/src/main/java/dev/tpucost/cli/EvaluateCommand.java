@@ -123,9 +123,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     if (r.samples() == 0) {
       // (a table of dashes says nothing; small datasets, measured ones above all, have few programs to split)
-      throw new IllegalArgumentException(data + ": the " + split + " split's " + (split.equals("all") ? "dataset"
-          : "test part") + " has no samples to evaluate" + (split.equals("all") ? "" : " (too few programs to split;"
-          + " use --split all" + (measured ? ", or --split kernel to hold each kernel out" : "") + ")"));
+      boolean all = split.equals("all");
+      String instead = measured ? "--split all, or --split kernel to hold each kernel out" : "--split all";
+      throw new IllegalArgumentException(data + ": the " + split + " split's " + (all ? "dataset" : "test part")
+          + " has no samples to evaluate" + (all ? "" : " (too few programs to split; use " + instead + ")"));
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {

@@ -65,6 +65,11 @@ final class ModuleInputs {
     return m;
   }
 
+  /** A kernel's runs as the tables show them: {@code 12}, or {@code 1?} when not known exactly. */
+  static String runsText(Kernels.Run run) {
+    return run.runs() + (run.exact() ? "" : "?");
+  }
+
   /** The kernel named {@code name}, or an error listing a few names that exist. */
   static Kernel kernel(List<Kernel> kernels, String name, Path file) {
     for (Kernel k : kernels) {

@@ -126,7 +126,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       ArrayNode ws = n.putArray("warnings");
       e.warnings().forEach(ws::add);
-      t.row(k.name(), run.exact() ? Long.toString(run.runs()) : run.runs() + "?", choice.tile(), choice.source().text(),
+      t.row(k.name(), ModuleInputs.runsText(run), choice.tile(), choice.source().text(),
           String.format("%.3f", e.nanoseconds() / 1e3),
           Json.intervalUs(e.interval()), xla.isPresent() ? String.format("%.3f", xla.getAsLong() / m.chip().clockGhz() / 1e3) : "-");
     }

@@ -3,6 +3,7 @@ package dev.tpucost.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.api.chip.ChipSpec;
 import dev.tpucost.api.kernel.Kernel;
+import dev.tpucost.api.kernel.Kernels;
 import dev.tpucost.api.model.TileChoice;
 import dev.tpucost.api.tile.InvalidTileException;
 import dev.tpucost.api.tile.TileConfig;
@@ -56,12 +57,10 @@ final class SimulateCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile needs --kernel");
     }
     ChipSpec chip = inputs.chip();
-    dev.tpucost.api.kernel.Kernels.Runs all = inputs.runs(file, spec.commandLine().getErr());
-    List<Kernel> kernels = all.kernels().stream().map(dev.tpucost.api.kernel.Kernels.Run::kernel).toList();
-    java.util.Map<Kernel, dev.tpucost.api.kernel.Kernels.Run> runs = new java.util.IdentityHashMap<>();
-    all.kernels().forEach(r -> runs.put(r.kernel(), r));
+    List<Kernels.Run> kernels = inputs.runs(file, spec.commandLine().getErr()).kernels();
     if (kernel != null) {
-      kernels = List.of(ModuleInputs.kernel(kernels, kernel, file));
+      Kernel named = ModuleInputs.kernel(kernels.stream().map(Kernels.Run::kernel).toList(), kernel, file);
+      kernels = kernels.stream().filter(r -> r.kernel() == named).toList();
     }
     Simulator sim = Simulator.of(chip);
     PrintWriter out = spec.commandLine().getOut();
@@ -71,7 +70,8 @@ final class SimulateCommand implements Callable<Integer> {
     com.fasterxml.jackson.databind.node.ArrayNode ks = doc.putArray("kernels");
     double totalNs = 0;
     int failed = 0;
-    for (Kernel k : kernels) {
+    for (Kernels.Run run : kernels) {
+      Kernel k = run.kernel();
       TileSpace space = TileSpace.of(k, chip);
       TileChoice choice = tile != null ? TileChoice.given(space.resolve(TileConfig.parse(tile))) : TileChoice.of(space);
       TileConfig t = choice.tile();
@@ -90,7 +90,6 @@ final class SimulateCommand implements Callable<Integer> {
       if (r.spilled()) {
         spec.commandLine().getErr().println("tpucost: warning: " + String.join("; ", space.warnings(t)));
       }
-      dev.tpucost.api.kernel.Kernels.Run run = runs.get(k);
       totalNs += r.nanoseconds() * run.runs(); // a loop body's kernels once per trip
       SimResult.Breakdown b = r.breakdown();
       ObjectNode n = ks.addObject().put("kernel", k.name());
@@ -100,7 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
           .put("runs", run.runs()).put("runs_exact", run.exact());
       n.putObject("breakdown_cycles").put("mxu_busy", b.mxuBusy()).put("vpu_busy", b.vpuBusy()).put("xlu_busy", b.xluBusy())
           .put("dma_in", b.dmaIn()).put("dma_out", b.dmaOut()).put("step_overhead", b.stepOverhead()).put("stall", b.stall());
-      table.row(k.name(), run.exact() ? Long.toString(run.runs()) : run.runs() + "?", t, choice.source().text(),
+      table.row(k.name(), ModuleInputs.runsText(run), t, choice.source().text(),
           r.cycles(), String.format("%.2f", r.nanoseconds() / 1e3), r.steps(), b.mxuBusy(), b.vpuBusy(), b.xluBusy(),
           b.dmaIn(), b.dmaOut(), b.stepOverhead(), b.stall());
     }
