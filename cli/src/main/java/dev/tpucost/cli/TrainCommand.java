@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     "from it. Fully seeded: one seed gives one model. With --init MODEL on a measured dataset ('dataset",
     "--from-tuning'), fine-tunes that model on every measured kernel instead, the number of epochs chosen by",
     "leave-one-kernel-out validation (fine-tune on all kernels but one, score the held-out one, every kernel in",
-    "turn), so that a few hundred samples are not memorised."})
+    "turn), so that a few hundred samples are not memorised; the held-out kernels' errors also calibrate the",
+    "fine-tuned model's 80% interval on that chip."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -244,6 +245,14 @@ final class TrainCommand implements Callable<Integer> {
     console.printf("held-out log-RMSE over kernels: %.3f before fine-tuning, %.3f at the chosen %d epochs, %.3f at %d%n",
         Math.sqrt(l[0]), Math.sqrt(l[sel.epochs()]), sel.epochs(), Math.sqrt(l[l.length - 1]), l.length - 1);
     ModelFile tuned = FineTuner.fineTune(model, chip, records, o, sel.epochs(), sel);
+    java.util.OptionalDouble q = FineTuner.halfWidth(sel.heldOutResiduals());
+    if (q.isPresent()) {
+      console.printf("80%% interval: estimate / %.2f to estimate x %.2f (half-width %.3f in ln runtime, the 80%% quantile"
+          + " of %d held-out residuals)%n", Math.exp(q.getAsDouble()), Math.exp(q.getAsDouble()), q.getAsDouble(),
+          sel.heldOutResiduals().length);
+    } else {
+      console.printf("no interval: %d held-out residuals are too few to calibrate one%n", sel.heldOutResiduals().length);
+    }
     tuned.save(out);
     console.printf("wrote %s (%d epochs on all %d kernels) in %.0f s%n", out, sel.epochs(), records.size(),
         (System.nanoTime() - t0) / 1e9);

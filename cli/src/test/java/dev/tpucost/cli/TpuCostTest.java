@@ -174,6 +174,25 @@ class TpuCostTest {
     assertThat(j.path("ground_truth").asText()).isEqualTo("measured on TPU v3");
     assertThat(j.path("models").path("sim").path("per_kernel")).hasSize(10);
     assertThat(j.path("models").path("sim").path("runtime").path("mape").asDouble()).isBetween(0.05, 0.25);
+    // Fine-tuning the shipped v3 hybrid on the measurements: its interval is calibrated on the held-out kernels' errors
+    // and predictions carry it.
+    Path init = dir.resolve("hybrid-v3.zip");
+    try (var in = dev.tpucost.gnn.GnnModel.class.getResourceAsStream("default-hybrid-v3.zip")) {
+      Files.copy(in, init);
+    }
+    Path tuned = dir.resolve("tuned.zip");
+    Result ft = run("train", "--init", init.toString(), "--data", data.toString(), "--epochs", "2", "--out",
+        tuned.toString());
+    assertThat(ft.code()).as(ft.err()).isZero();
+    assertThat(ft.out()).contains("80% interval: estimate / ", "of 153 held-out residuals");
+    Path hlo = dir.resolve("one.hlo");
+    Files.writeString(hlo, "HloModule m\nENTRY e {\n a = f32[512,512] parameter(0)\n b = f32[512,512] parameter(1)\n"
+        + " ROOT d = f32[512,512] dot(a, b), lhs_contracting_dims={1}, rhs_contracting_dims={0}\n}\n");
+    Result p = run("predict", "--model-file", "t=" + tuned, "--chip", "v3", "--format", "json", hlo.toString());
+    assertThat(p.code()).as(p.err()).isZero();
+    JsonNode k0 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.out()).findValue("kernels").get(0);
+    assertThat(k0.path("interval").path("low_ns").asDouble()).as(p.out()).isPositive()
+        .isLessThan(k0.path("predicted_ns").asDouble());
     // Bad tuning files: one line naming the file, exit 1, no stack trace.
     Path truncated = dir.resolve("truncated.pb");
     byte[] all = Files.readAllBytes(measured());

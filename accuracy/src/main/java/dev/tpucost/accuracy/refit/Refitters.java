@@ -33,7 +33,8 @@ import java.util.function.Function;
  *       tpucost calibrate} does; starting from the constants fitted to simulated runtimes landed in worse optima:
  *       28% against 19% mean runtime MAPE in leave-one-kernel-out on the TPU v3 measurements);
  *   <li>{@link #fineTuned}: a learned model fine-tuned by {@link FineTuner}, its epoch count chosen by an inner
- *       leave-one-kernel-out over the fold's training kernels;
+ *       leave-one-kernel-out over the fold's training kernels, whose held-out errors also calibrate its interval
+ *       (so the held-out kernel's coverage is measured on a kernel the interval never saw);
  *   <li>{@link #asShipped}: a model used as it is, for comparison (not fitted to any measurement).
  * </ul>
  */

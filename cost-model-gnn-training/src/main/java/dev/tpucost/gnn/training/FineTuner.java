@@ -57,9 +57,19 @@ public final class FineTuner {
 
   /**
    * The leave-one-kernel-out selection: per epoch count (0..maxEpochs), the mean over held-out kernels of
-   * their mean squared log error, and the chosen count.
+   * their mean squared log error, and the chosen count; and the held-out log residuals at that count,
+   * {@code ln(predicted / measured)} of every configuration of every kernel while it was held out (empty if not
+   * kept), from which {@link #fineTune} calibrates the fine-tuned model's interval.
    */
-  public record Selection(double[] heldOutLoss, int epochs) {}
+  public record Selection(double[] heldOutLoss, int epochs, double[] heldOutResiduals) {
+    /** A selection without its residuals (the fine-tuned model then gives no interval). */
+    public Selection(double[] heldOutLoss, int epochs) {
+      this(heldOutLoss, epochs, new double[0]);
+    }
+  }
+
+  /** The nominal coverage of a fine-tuned model's interval. */
+  public static final double COVERAGE = 0.8;
 
   private FineTuner() {}
 
@@ -77,16 +87,19 @@ public final class FineTuner {
     checkArgument(records.size() >= 2, "leave-one-kernel-out needs two or more kernels, got %s", records.size());
     List<Trainer.Example> all = examples(init, chip, records);
     double[] loss = new double[o.maxEpochs() + 1];
+    double[][][] residuals = new double[all.size()][][]; // [held-out kernel][epochs][config]
     for (int held = 0; held < all.size(); held++) {
       List<Trainer.Example> train = new ArrayList<>(all);
       Trainer.Example test = train.remove(held);
       List<Weights> perEpoch = run(init, train, o, o.maxEpochs());
+      residuals[held] = new double[o.maxEpochs() + 1][];
       for (int e = 0; e <= o.maxEpochs(); e++) {
-        loss[e] += logLoss(init, perEpoch.get(e), test) / all.size();
+        residuals[held][e] = logResiduals(init, perEpoch.get(e), test);
+        loss[e] += meanSquare(residuals[held][e]) / all.size();
       }
       log.accept(String.format("fold %d/%d (%s held out): held-out log-RMSE %.3f before, %.3f after %d epochs",
-          held + 1, all.size(), test.kernel().name(), Math.sqrt(logLoss(init, perEpoch.get(0), test)),
-          Math.sqrt(logLoss(init, perEpoch.get(o.maxEpochs()), test)), o.maxEpochs()));
+          held + 1, all.size(), test.kernel().name(), Math.sqrt(meanSquare(residuals[held][0])),
+          Math.sqrt(meanSquare(residuals[held][o.maxEpochs()])), o.maxEpochs()));
     }
     int best = 0;
     for (int e = 1; e < loss.length; e++) {
@@ -94,7 +107,30 @@ public final class FineTuner {
         best = e;
       }
     }
-    return new Selection(loss, best);
+    int b = best;
+    return new Selection(loss, best, java.util.Arrays.stream(residuals).flatMapToDouble(r -> java.util.Arrays.stream(r[b]))
+        .toArray());
+  }
+
+  /**
+   * The half-width, in natural-log runtime, of a symmetric interval holding {@link #COVERAGE} of new kernels'
+   * runtimes, from held-out log residuals: split-conformal's quantile, the {@code ceil((n + 1) * coverage)}-th
+   * smallest absolute residual of {@code n} (Vovk et al.; with leave-one-kernel-out residuals, the cross-conformal
+   * form of Barber et al., "Predictive inference with the jackknife+", 2021). Empty if there are too few residuals
+   * for that rank.
+   */
+  public static java.util.OptionalDouble halfWidth(double[] residuals) {
+    int n = residuals.length;
+    int rank = (int) Math.ceil((n + 1) * COVERAGE);
+    if (n == 0 || rank > n) {
+      return java.util.OptionalDouble.empty();
+    }
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = Math.abs(residuals[i]);
+    }
+    java.util.Arrays.sort(a);
+    return java.util.OptionalDouble.of(a[rank - 1]);
   }
 
   /** {@code init} fine-tuned on every record (measured on its chip) for {@code epochs} epochs. */
@@ -112,11 +148,16 @@ public final class FineTuner {
     List<Trainer.Example> all = examples(init, chip, records);
     Weights w = run(init, all, o, epochs).get(epochs);
     ObjectNode info = init.info() != null && init.info().isObject() ? ((ObjectNode) init.info()).deepCopy() : JSON.createObjectNode();
-    // Fine-tuning moves the last hidden layer: the quantile outputs fitted on it no longer hold, and a few hundred
-    // measured samples are too few to refit and calibrate them. A fine-tuned model gives no interval.
+    // Fine-tuning moves the last hidden layer: the quantile outputs fitted on it (on simulated runtimes) no longer
+    // hold, and a few hundred measured samples are too few to refit them. The interval is instead symmetric around
+    // the point estimate, its half-width calibrated on the measurements' leave-one-kernel-out residuals
+    // (intervalOnMeasurements); without them the fine-tuned model gives none.
     info.remove(dev.tpucost.gnn.IntervalCalibration.INFO_KEY);
     w.remove(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS);
     w.remove(dev.tpucost.gnn.net.Head.QUANTILE_BIAS);
+    if (selection != null && selection.epochs() == epochs) {
+      intervalOnMeasurements(init, chip, selection.heldOutResiduals(), w, info);
+    }
     ObjectNode ft = info.putObject("fine_tuned");
     ft.put("chip", chip.name());
     ft.put("kernels", records.size());
@@ -169,22 +210,58 @@ public final class FineTuner {
     return out;
   }
 
-  /** Mean squared log error of the model with weights {@code w} on one kernel's measured configurations. */
-  private static double logLoss(ModelFile init, Weights w, Trainer.Example e) {
+  /**
+   * The interval of a model fine-tuned on measurements: quantile outputs equal to the point output (the last
+   * layer's weights copied), widened by {@link #halfWidth} of the held-out residuals (in the target's deviations),
+   * so that the interval is {@code [point / e^q, point * e^q]}; recorded in {@code info} with the chip whose
+   * measurements calibrated it as its one training chip (no unseen-chip widening or correction weight: the
+   * fine-tuned network is used as it is on every chip). Nothing if the residuals are too few.
+   */
+  private static void intervalOnMeasurements(ModelFile init, ChipSpec chip, double[] residuals, Weights w,
+      ObjectNode info) {
+    java.util.OptionalDouble q = halfWidth(residuals);
+    if (q.isEmpty()) {
+      return;
+    }
+    float[] w3 = w.get("w3").data();
+    float b3 = w.get("b3").data()[0];
+    float[] wq = new float[w3.length * 2];
+    for (int r = 0; r < w3.length; r++) {
+      wq[2 * r] = w3[r];
+      wq[2 * r + 1] = w3[r];
+    }
+    w.put(dev.tpucost.gnn.net.Head.QUANTILE_WEIGHTS, w3.length, 2, wq);
+    w.put(dev.tpucost.gnn.net.Head.QUANTILE_BIAS, 1, 2, new float[] {b3, b3});
+    new dev.tpucost.gnn.IntervalCalibration(COVERAGE, q.getAsDouble() / init.targetStd(), residuals.length,
+        java.util.Optional.empty(), 0, List.of(chip)).writeTo(info);
+    ((ObjectNode) info.get(dev.tpucost.gnn.IntervalCalibration.INFO_KEY))
+        .put("method", "symmetric, split-conformal on leave-one-kernel-out residuals of the measurements")
+        .put("half_width_ln", q.getAsDouble());
+  }
+
+  private static double meanSquare(double[] r) {
+    double s = 0;
+    for (double v : r) {
+      s += v * v;
+    }
+    return s / Math.max(1, r.length);
+  }
+
+  /** {@code ln(predicted / measured)} of the model with weights {@code w} on one kernel's measured configurations. */
+  private static double[] logResiduals(ModelFile init, Weights w, Trainer.Example e) {
     Forward f = new Forward(init.hyper(), w);
     float[][] cfg = new float[e.configs().length][];
     for (int j = 0; j < cfg.length; j++) {
       cfg[j] = init.configNorm().apply(e.configs()[j].clone());
     }
     float[] out = f.outputs(e.graph(), init.nodeNorm(), cfg);
-    double s = 0;
+    double[] r = new double[out.length];
     for (int j = 0; j < out.length; j++) {
       double t = out[j] * init.targetStd() + init.targetMean();
       double predicted = init.kind().equals("hybrid") ? e.analyticalNs()[j] * Math.exp(t) : Math.exp(t);
-      double r = Math.log(predicted / e.runtimes()[j]);
-      s += r * r;
+      r[j] = Math.log(predicted / e.runtimes()[j]);
     }
-    return s / Math.max(1, out.length);
+    return r;
   }
 
   /**
