@@ -63,7 +63,7 @@ final class ModelChoice {
       return GnnModel.load(file, chip, name);
     }
     if (head.length >= 1 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
-      return AnalyticalModel.load(file, chip);
+      return AnalyticalModel.load(file, chip).withName(name);
     }
     throw new IllegalArgumentException(file + ": not a model file (a .zip from tpucost train or a constants .json from"
         + " tpucost calibrate)");

@@ -253,6 +253,29 @@ class ConventionsTest {
   }
 
   @Test
+  void analyticalConstantsFromAFileKeepTheirNameAndNamesMustDiffer() throws Exception {
+    // Constants from a file were all named "analytical": beside the shipped model, evaluate pooled both into one row.
+    Path constants = dir.resolve("mine.json");
+    try (var in = dev.tpucost.analytical.AnalyticalModel.class.getResourceAsStream("constants-v4.json")) {
+      Files.copy(in, constants, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    Result e = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "analytical", "--model-file",
+        "mine=" + constants, "--format", "json");
+    assertThat(e.code()).as(e.err()).isZero();
+    JsonNode models = Json.MAPPER.readTree(e.out()).get("models");
+    assertThat(models.has("analytical") && models.has("mine")).as(e.out()).isTrue();
+    assertThat(models.get("mine").path("tile").path("kendall_tau").asDouble())
+        .isEqualTo(models.get("analytical").path("tile").path("kendall_tau").asDouble());
+    Result p = run("predict", module.toString(), "--model-file", "mine=" + constants, "--format", "json");
+    assertThat(p.code()).as(p.err()).isZero();
+    assertThat(Json.MAPPER.readTree(p.out()).get("model").asText()).isEqualTo("mine");
+    Result twice = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "analytical,analytical");
+    assertThat(twice.code()).isEqualTo(1);
+    assertThat(twice.err().strip()).isEqualTo("tpucost: two models are named 'analytical'; name them apart"
+        + " (--model-file NAME=FILE)");
+  }
+
+  @Test
   void evaluateTakesTheChipFileADatasetWasMadeFor() throws Exception {
     Path chip = dir.resolve("slow-hbm.json");
     Files.writeString(chip, "{\"base\": \"v4\", \"name\": \"v4-slow-hbm\", \"hbm_gbps\": 600}");

@@ -30,11 +30,27 @@ public final class AnalyticalModel implements CostModel {
   private final ChipSpec chip;
   private final Constants constants;
   private final double[] weights;
+  private final String name;
 
   private AnalyticalModel(ChipSpec chip, Constants constants) {
+    this(chip, constants, "analytical");
+  }
+
+  private AnalyticalModel(ChipSpec chip, Constants constants, String name) {
     this.chip = chip;
     this.constants = constants;
     this.weights = constants.values();
+    this.name = name;
+  }
+
+  /**
+   * This model under another name (e.g. constants from a file, told apart from the shipped ones in a
+   * comparison); {@code analytical} by default.
+   */
+  public AnalyticalModel withName(String newName) {
+    com.google.common.base.Preconditions.checkArgument(newName != null && !newName.isBlank(),
+        "a model name must not be blank");
+    return new AnalyticalModel(chip, constants, newName);
   }
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
@@ -80,7 +96,7 @@ public final class AnalyticalModel implements CostModel {
 
   @Override
   public String name() {
-    return "analytical";
+    return name;
   }
 
   @Override

@@ -251,6 +251,7 @@ public final class Evaluator {
     }
     Map<String, Scores> overall = new LinkedHashMap<>();
     Map<String, Map<String, Scores>> perFamily = new LinkedHashMap<>();
+    checkNamesDiffer(models.stream().map(CostModel::name).toList());
     for (CostModel m : models) {
       overall.put(m.name(), new Scores());
       perFamily.put(m.name(), new TreeMap<>());
@@ -267,6 +268,16 @@ public final class Evaluator {
     return new Report(split, part, samples[0], overall, perFamily, groundTruth(data));
   }
 
+  /** Scores are kept by model name: two models of one name would be pooled into one row, so they are refused. */
+  private static void checkNamesDiffer(List<String> names) {
+    Set<String> seen = new HashSet<>();
+    for (String n : names) {
+      if (!seen.add(n)) {
+        throw new IllegalArgumentException("two models are named '" + n + "'; name them apart (--model-file NAME=FILE)");
+      }
+    }
+  }
+
   /**
    * Leave-one-kernel-out ({@code --split kernel}): for every kernel of {@code data}, each refitter fits its
    * model on the other kernels' records only, and that model is scored on the held-out kernel. For measured
@@ -281,6 +292,7 @@ public final class Evaluator {
     }
     Map<String, Scores> overall = new LinkedHashMap<>();
     Map<String, Map<String, Scores>> perFamily = new LinkedHashMap<>();
+    checkNamesDiffer(refitters.stream().map(Refitter::name).toList());
     for (Refitter f : refitters) {
       overall.put(f.name(), new Scores());
       perFamily.put(f.name(), new TreeMap<>());
