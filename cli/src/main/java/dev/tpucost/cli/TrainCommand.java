@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     "--from-tuning'), fine-tunes that model on every measured kernel instead, the number of epochs chosen by",
     "leave-one-kernel-out validation (fine-tune on all kernels but one, score the held-out one, every kernel in",
     "turn), so that a few hundred samples are not memorised; the held-out kernels' errors also calibrate the",
-    "fine-tuned model's 80% interval on that chip."})
+    "fine-tuned model's 80%% interval on that chip."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
