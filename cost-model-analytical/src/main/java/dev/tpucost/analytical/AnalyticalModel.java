@@ -24,22 +24,23 @@ import java.util.Optional;
  * <p>Per-kernel work (the kernel's {@link TileSpace} and its profile) is done once and kept with the kernel
  * ({@link TileSpace#kept}), so it lives exactly as long as the kernel; a prediction is then a closed form in the tile, and
  * {@link #rank} shares it across candidates. A tile is rejected only if its bounds are impossible; a working
- * set over VMEM by the model's estimate is costed as spilling and reported as a warning. Thread-safe.
+ * set over VMEM by the model's estimate is costed as spilling and reported as a warning. On a megacore the
+ * cores split the output tiles, and the busiest core's share is what it costs ({@link
+ * TileQuantities.CoreSplit#BUSIEST_CORE}). Thread-safe.
  */
 public final class AnalyticalModel implements CostModel {
   private final ChipSpec chip;
   private final Constants constants;
   private final double[] weights;
+  /** The constants of {@link #tileFeatures}' predicted cycles: those the learned models were trained with. */
+  private final double[] featureWeights;
   private final String name;
 
-  private AnalyticalModel(ChipSpec chip, Constants constants) {
-    this(chip, constants, "analytical");
-  }
-
-  private AnalyticalModel(ChipSpec chip, Constants constants, String name) {
+  private AnalyticalModel(ChipSpec chip, Constants constants, Constants featureConstants, String name) {
     this.chip = chip;
     this.constants = constants;
     this.weights = constants.values();
+    this.featureWeights = featureConstants.values();
     this.name = name;
   }
 
@@ -50,14 +51,28 @@ public final class AnalyticalModel implements CostModel {
   public AnalyticalModel withName(String newName) {
     com.google.common.base.Preconditions.checkArgument(newName != null && !newName.isBlank(),
         "a model name must not be blank");
-    return new AnalyticalModel(chip, constants, newName);
+    return new AnalyticalModel(chip, constants, Constants.of(constants.chip(), featureWeights), newName);
   }
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */
   public static AnalyticalModel create(ChipSpec chip) {
     // By hardware figures, not by name: a renamed preset keeps its constants, a chip file named like a preset
     // with other figures does not get them.
-    return new AnalyticalModel(chip, constantsFor(chip));
+    return new AnalyticalModel(chip, constantsFor(chip), featureConstantsFor(chip), "analytical");
+  }
+
+  /**
+   * The constants {@link #create}'s {@link #tileFeatures} take (the learned models' features and a hybrid's base):
+   * as {@link #constantsFor}, from {@link Constants#shippedForFeatures}, so that the features stay those the shipped
+   * learned models were trained on when the predicting constants are fitted again.
+   */
+  public static Constants featureConstantsFor(ChipSpec chip) {
+    if (!chip.analytical().isEmpty()) {
+      return Constants.fromMap(chip.name(), chip.analytical());
+    }
+    return chip.matchingPreset().flatMap(p -> Constants.shippedForFeatures(p.name()))
+        .map(c -> Constants.of(chip.name(), c.values()))
+        .orElseGet(() -> Constants.interpolatedForFeatures(chip, ChipSpec.presets().values()));
   }
 
   /**
@@ -81,7 +96,7 @@ public final class AnalyticalModel implements CostModel {
     if (!constants.chip().isEmpty() && !constants.chip().equals(chip.name())) {
       throw new IllegalArgumentException("the constants were fitted for chip " + constants.chip() + ", not " + chip.name());
     }
-    return new AnalyticalModel(chip, constants);
+    return new AnalyticalModel(chip, constants, constants, "analytical");
   }
 
   /** The model for {@code chip} with the constants in {@code file} (written by {@code tpucost calibrate}). */
@@ -128,7 +143,7 @@ public final class AnalyticalModel implements CostModel {
   }
 
   private TileQuantities quantities(TileSpace s, TileConfig tile) {
-    return TileQuantities.of(s.profile(), s.effective(tile), chip);
+    return TileQuantities.of(s.profile(), s.effective(tile), chip, TileQuantities.CoreSplit.BUSIEST_CORE);
   }
 
   private List<String> warnings(TileSpace s, TileConfig tile, TileQuantities q) {
@@ -162,7 +177,9 @@ public final class AnalyticalModel implements CostModel {
    * learned model takes their {@code log1p}): grid steps, MXU streamed rows and passes, VPU, data-movement,
    * transcendental and cross-lane vreg ops, HBM transfer cycles, DMA transfers, the estimated working set in
    * KiB, the predicted cycles, and the tile's compute padding. The bounds must be possible (see
-   * {@link TileSpace#check}).
+   * {@link TileSpace#check}). Frozen as the shipped learned models were trained on them: a megacore's cores
+   * share the grid evenly ({@link TileQuantities.CoreSplit#EVEN}) and the cycles take {@link #featureConstantsFor}
+   * — so on a megacore the predicted cycles here differ from {@link #predict}'s.
    */
   public double[] tileFeatures(Kernel kernel, TileConfig tile) {
     TileSpace s = tileSpace(kernel);
@@ -219,7 +236,8 @@ public final class AnalyticalModel implements CostModel {
 
   private void features(TileSpace s, TileConfig tile, double[] out, int at) {
     TileConfig e = s.effective(tile);
-    TileQuantities q = TileQuantities.of(s.profile(), e, chip);
+    // (the learned models' features: the cores' even split and the feature constants, as they were trained on)
+    TileQuantities q = TileQuantities.of(s.profile(), e, chip, TileQuantities.CoreSplit.EVEN);
     out[at] = q.steps();
     out[at + 1] = q.mxuRows();
     out[at + 2] = q.mxuPasses();
@@ -230,7 +248,7 @@ public final class AnalyticalModel implements CostModel {
     out[at + 7] = q.memoryCycles();
     out[at + 8] = q.dmaTransfers();
     out[at + 9] = q.workingSetBytes() / 1024;
-    out[at + 10] = q.cycles(weights);
+    out[at + 10] = q.cycles(featureWeights);
     out[at + 11] = q.computePadding();
   }
 

@@ -45,7 +45,8 @@ public final class Calibration {
   public void add(Kernel kernel, TileConfig tile, double nanoseconds) {
     TileSpace s = spaces.computeIfAbsent(kernel, x -> TileSpace.of(x, chip));
     s.validate(tile);
-    add(TileQuantities.of(s.profile(), s.effective(tile), chip), nanoseconds * chip.clockGhz());
+    add(TileQuantities.of(s.profile(), s.effective(tile), chip, TileQuantities.CoreSplit.BUSIEST_CORE),
+        nanoseconds * chip.clockGhz());
   }
 
   void add(TileQuantities q, double measuredCycles) {

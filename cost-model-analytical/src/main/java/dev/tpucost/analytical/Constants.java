@@ -207,7 +207,22 @@ public record Constants(
 
   /** The constants shipped for preset {@code chip}, if there are any. */
   public static java.util.Optional<Constants> shipped(String chip) {
-    String resource = "constants-" + chip + ".json";
+    return resource("constants-" + chip + ".json");
+  }
+
+  /**
+   * The constants the learned models' features take for preset {@code chip} ({@link AnalyticalModel#tileFeatures}):
+   * the ones they were trained with, fitted with the megacore's cores sharing the grid evenly. The same as
+   * {@link #shipped} but on a megacore (v4), whose predicting constants were fitted again when the analytical model
+   * learnt how the cores split the output tiles (December 2026); a model trained on the features must keep seeing
+   * the same ones.
+   */
+  public static java.util.Optional<Constants> shippedForFeatures(String chip) {
+    java.util.Optional<Constants> kept = resource("features/constants-" + chip + ".json");
+    return kept.isPresent() ? kept : shipped(chip);
+  }
+
+  private static java.util.Optional<Constants> resource(String resource) {
     try (InputStream in = Constants.class.getResourceAsStream(resource)) {
       if (in == null) {
         return java.util.Optional.empty();
@@ -225,7 +240,17 @@ public record Constants(
    * gets: the calibrated presets' behaviour, nearest first, not the uncalibrated priors.
    */
   public static Constants interpolated(ChipSpec chip, java.util.Collection<ChipSpec> presets) {
-    return of(chip.name(), chip.interpolate(presets, p -> shipped(p.name()).orElseThrow(
+    return interpolated(chip, presets, Constants::shipped);
+  }
+
+  /** {@link #interpolated} of the presets' {@link #shippedForFeatures} constants. */
+  public static Constants interpolatedForFeatures(ChipSpec chip, java.util.Collection<ChipSpec> presets) {
+    return interpolated(chip, presets, Constants::shippedForFeatures);
+  }
+
+  private static Constants interpolated(ChipSpec chip, java.util.Collection<ChipSpec> presets,
+      java.util.function.Function<String, java.util.Optional<Constants>> shipped) {
+    return of(chip.name(), chip.interpolate(presets, p -> shipped.apply(p.name()).orElseThrow(
         () -> new IllegalArgumentException("no constants are shipped for " + p.name())).values()));
   }
 

@@ -84,6 +84,34 @@ class AnalyticalModelTest {
   }
 
   @Test
+  void onAMegacorePredictionsCostTheBusiestCoreWhileLearnedFeaturesStayAsTrained() {
+    AnalyticalModel v4 = AnalyticalModel.create(ChipSpec.V4);
+    Kernel k = matmul("bf16[1024,512]", "bf16[512,2048]", "bf16[1024,2048]");
+    TileConfig one = TileConfig.parse("64,16/128,16"); // one output tile: one of the two cores runs it
+    var space = dev.tpucost.api.tile.TileSpace.of(k, ChipSpec.V4);
+    double[] predictWeights = Constants.shipped("v4").orElseThrow().values();
+    double[] featureWeights = Constants.shippedForFeatures("v4").orElseThrow().values();
+    assertThat(featureWeights).as("v4's feature constants are kept apart from its refitted ones")
+        .isNotEqualTo(predictWeights);
+    TileQuantities busiest = TileQuantities.of(space.profile(), one, ChipSpec.V4, TileQuantities.CoreSplit.BUSIEST_CORE);
+    TileQuantities even = TileQuantities.of(space.profile(), one, ChipSpec.V4, TileQuantities.CoreSplit.EVEN);
+    assertThat(v4.predict(k, one).nanoseconds()).isEqualTo(busiest.cycles(predictWeights) / ChipSpec.V4.clockGhz());
+    assertThat(v4.predictAll(k, List.of(one)).get(0).nanoseconds()).isEqualTo(v4.predict(k, one).nanoseconds());
+    double[] f = v4.tileFeatures(k, one);
+    assertThat(f[3]).isEqualTo(even.vpuOps());
+    assertThat(f[10]).isEqualTo(even.cycles(featureWeights));
+    assertThat(v4.tileFeaturesAll(k, List.of(one), null).counts()).containsExactly(f);
+    // On a chip that is not a megacore, and on v3 whose constants were not refitted, both are one.
+    AnalyticalModel v3 = AnalyticalModel.create(ChipSpec.V3);
+    assertThat(v3.tileFeatures(k, one)[10] / ChipSpec.V3.clockGhz()).isEqualTo(v3.predict(k, one).nanoseconds());
+    // A chip file without constants interpolates each set from the presets' own.
+    ChipSpec file = new ChipSpec("v4-file", 2, true, 4, 128, 128, 1.3, 8, 128, 2, 16L << 20, 1L << 20, 32L << 30, 1200, 4);
+    assertThat(AnalyticalModel.featureConstantsFor(file)).isEqualTo(Constants.interpolatedForFeatures(file,
+        ChipSpec.presets().values()));
+    assertThat(AnalyticalModel.constantsFor(file)).isNotEqualTo(AnalyticalModel.featureConstantsFor(file));
+  }
+
+  @Test
   void registeredWithShippedConstantsAndRejectsImpossibleTiles() {
     CostModel m = CostModels.create("analytical", ChipSpec.V4);
     assertThat(((AnalyticalModel) m).constants()).isEqualTo(Constants.shipped("v4").orElseThrow());
@@ -149,11 +177,13 @@ class AnalyticalModelTest {
       }
       assertThat(old.chip()).isEqualTo("v4");
     }
-    // A format-2 file (SHA-256 checksum), the shipped v4 constants until format 3: still checked and loaded.
+    // A format-2 file (SHA-256 checksum), the shipped v4 constants until format 3 (and the v4 feature constants since
+    // v4's were refitted for the megacore's busiest core): still checked and loaded.
     try (var in = getClass().getResourceAsStream("constants-v4-format2.json")) {
       String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertThat(text).contains("\"sha256\"");
-      assertThat(Constants.parse(text, "format2").values()).isEqualTo(Constants.shipped("v4").orElseThrow().values());
+      assertThat(Constants.parse(text, "format2").values())
+          .isEqualTo(Constants.shippedForFeatures("v4").orElseThrow().values());
       String damaged = text.replaceFirst("\"step_cost\" : (\\d)", "\"step_cost\" : 9$1");
       assertThat(damaged).isNotEqualTo(text);
       assertThatThrownBy(() -> Constants.parse(damaged, "format2")).hasMessage("format2: checksum mismatch; the constants file is corrupt");

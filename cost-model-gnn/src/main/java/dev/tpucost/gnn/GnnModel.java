@@ -336,7 +336,8 @@ public final class GnnModel implements CostModel {
           result.add(prediction(part.get(i), ns, c));
         } else {
           extrapolated[from + i] = true;
-          result.add(TilePrediction.of(part.get(i), batch.analyticalNanoseconds(c, chip)));
+          // (the analytical model's own estimate, not the base the network was trained on: on a megacore they differ)
+          result.add(TilePrediction.of(part.get(i), analytical.predict(kernel, part.get(i)).nanoseconds()));
         }
       }
     }

@@ -55,6 +55,45 @@ class TileQuantitiesTest {
   }
 
   @Test
+  void onAMegacoreTheBusiestCoreCarriesItsShareOfTheOutputTiles() {
+    // exp(x + x) over f32[1024,2048] on v4 (a megacore of 2 cores): output units of 8 rows (128) and 128 lanes (16).
+    ComputationBuilder b = ComputationBuilder.create("f", 1, new AtomicLong(1));
+    Instruction x = b.parameter(Shape.parse("f32[1024,2048]"));
+    Instruction sum = b.op(Opcode.ADD, Shape.parse("f32[1024,2048]"), x, x);
+    b.op(Opcode.EXP, Shape.parse("f32[1024,2048]"), sum);
+    Kernel k = Kernel.of("exp", FusionKind.LOOP, b.buildFused(), Map.of(), "t");
+    ChipSpec v4 = ChipSpec.V4;
+    TileProfile p = TileSpace.of(k, v4).profile();
+    // One output tile: one core computes and moves all of it while the other idles.
+    TileConfig one = TileConfig.parse("/128,16");
+    TileQuantities even = TileQuantities.of(p, one, v4, TileQuantities.CoreSplit.EVEN);
+    TileQuantities busiest = TileQuantities.of(p, one, v4, TileQuantities.CoreSplit.BUSIEST_CORE);
+    assertThat(even).isEqualTo(TileQuantities.of(p, one, v4)); // the default: the learned models' features
+    assertThat(busiest.steps()).isEqualTo(even.steps()).isEqualTo(1); // steps were always the busiest core's
+    assertThat(even.vpuOps()).isPositive();
+    assertThat(even.eupOps()).isPositive();
+    assertThat(busiest.vpuOps()).isCloseTo(2 * even.vpuOps(), within(1e-9 * even.vpuOps()));
+    assertThat(busiest.eupOps()).isCloseTo(2 * even.eupOps(), within(1e-9 * even.eupOps()));
+    // Memory stays pooled (CoreSplit's note says why).
+    assertThat(busiest.memoryCycles()).isEqualTo(even.memoryCycles());
+    assertThat(busiest.dmaTransfers()).isEqualTo(even.dmaTransfers());
+    // Three output tiles (384 + 384 + 256 rows): the busiest core takes two of three.
+    TileConfig three = TileConfig.parse("/48,16");
+    TileQuantities e3 = TileQuantities.of(p, three, v4, TileQuantities.CoreSplit.EVEN);
+    TileQuantities b3 = TileQuantities.of(p, three, v4, TileQuantities.CoreSplit.BUSIEST_CORE);
+    assertThat(b3.vpuOps() / e3.vpuOps()).isCloseTo(2.0 / 3 * 2, within(1e-9));
+    assertThat(b3.eupOps() / e3.eupOps()).isCloseTo(2.0 / 3 * 2, within(1e-9));
+    // Eight tiles divide evenly: the same quantities either way.
+    TileConfig eight = TileConfig.parse("/16,16");
+    assertThat(TileQuantities.of(p, eight, v4, TileQuantities.CoreSplit.BUSIEST_CORE))
+        .isEqualTo(TileQuantities.of(p, eight, v4, TileQuantities.CoreSplit.EVEN));
+    // A chip that is not a megacore: the same quantities either way.
+    TileProfile p3 = TileSpace.of(k, ChipSpec.V3).profile();
+    assertThat(TileQuantities.of(p3, one, ChipSpec.V3, TileQuantities.CoreSplit.BUSIEST_CORE))
+        .isEqualTo(TileQuantities.of(p3, one, ChipSpec.V3, TileQuantities.CoreSplit.EVEN));
+  }
+
+  @Test
   void raggedTilesComputeWholeBlocksAndMoveTheBytesThatExist() {
     // M 1000 in blocks of 16 units (128 rows): 8 blocks, the last 104 rows; computed whole, moved once.
     Kernel k = matmul("bf16[1000,512]", "bf16[512,256]", "bf16[1000,256]");
