@@ -67,12 +67,7 @@ public final class AnalyticalModel implements CostModel {
    * learned models were trained on when the predicting constants are fitted again.
    */
   public static Constants featureConstantsFor(ChipSpec chip) {
-    if (!chip.analytical().isEmpty()) {
-      return Constants.fromMap(chip.name(), chip.analytical());
-    }
-    return chip.matchingPreset().flatMap(p -> Constants.shippedForFeatures(p.name()))
-        .map(c -> Constants.of(chip.name(), c.values()))
-        .orElseGet(() -> Constants.interpolatedForFeatures(chip, ChipSpec.presets().values()));
+    return constantsFor(chip, true);
   }
 
   /**
@@ -80,12 +75,18 @@ public final class AnalyticalModel implements CostModel {
    * matching preset's shipped constants, else the presets' interpolated ({@link Constants#interpolated}).
    */
   public static Constants constantsFor(ChipSpec chip) {
+    return constantsFor(chip, false);
+  }
+
+  private static Constants constantsFor(ChipSpec chip, boolean features) {
     if (!chip.analytical().isEmpty()) {
       return Constants.fromMap(chip.name(), chip.analytical());
     }
-    return chip.matchingPreset().flatMap(p -> Constants.shipped(p.name()))
+    return chip.matchingPreset()
+        .flatMap(p -> features ? Constants.shippedForFeatures(p.name()) : Constants.shipped(p.name()))
         .map(c -> Constants.of(chip.name(), c.values()))
-        .orElseGet(() -> Constants.interpolated(chip, ChipSpec.presets().values()));
+        .orElseGet(() -> features ? Constants.interpolatedForFeatures(chip, ChipSpec.presets().values())
+            : Constants.interpolated(chip, ChipSpec.presets().values()));
   }
 
   /**
