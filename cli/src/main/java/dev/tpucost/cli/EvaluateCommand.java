@@ -247,6 +247,11 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private Evaluator.Refitter refitter(String name, ChipSpec chip, PrintWriter err) throws java.io.IOException {
+    if ((name.equals("sim") || name.equals("analytical")) && modelFiles.containsKey(name)) {
+      // (refitted from its priors on every fold: a file under this name would be read by nobody)
+      err.println("note: " + name + " is fitted on each fold's training kernels from its priors, so "
+          + modelFiles.get(name) + " is not used; give it another name (--model-file mine=FILE) to score it as it is");
+    }
     if (name.equals("sim")) {
       return Refitters.simulator(name);
     }

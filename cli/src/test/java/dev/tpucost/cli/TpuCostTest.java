@@ -174,6 +174,16 @@ class TpuCostTest {
     assertThat(j.path("ground_truth").asText()).isEqualTo("measured on TPU v3");
     assertThat(j.path("models").path("sim").path("per_kernel")).hasSize(10);
     assertThat(j.path("models").path("sim").path("runtime").path("mape").asDouble()).isBetween(0.05, 0.25);
+    // A constants file under the name of a model that every fold refits would be ignored: the command says so.
+    Path v3Constants = dir.resolve("constants-v3.json");
+    try (var in = dev.tpucost.analytical.AnalyticalModel.class.getResourceAsStream("constants-v3.json")) {
+      Files.copy(in, v3Constants);
+    }
+    Result ignored = run("evaluate", "--data", data.toString(), "--split", "kernel", "--models", "analytical",
+        "--model-file", "analytical=" + v3Constants, "--max-kernels", "2");
+    assertThat(ignored.code()).as(ignored.err()).isZero();
+    assertThat(ignored.err()).contains("note: analytical is fitted on each fold's training kernels from its priors, so "
+        + v3Constants + " is not used");
     // Fine-tuning the shipped v3 hybrid on the measurements: its interval is calibrated on the held-out kernels' errors
     // and predictions carry it.
     Path init = dir.resolve("hybrid-v3.zip");
