@@ -52,7 +52,8 @@ final class TrainCommand implements Callable<Integer> {
   String split;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "20",
-      description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+      description = "Maximum epochs (default: ${DEFAULT-VALUE}). With --init, 0 keeps the model's estimates as they are"
+          + " and only calibrates its 80%% interval on the measurements.")
   int epochs;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")

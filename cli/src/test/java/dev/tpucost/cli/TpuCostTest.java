@@ -203,6 +203,19 @@ class TpuCostTest {
     JsonNode k0 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.out()).findValue("kernels").get(0);
     assertThat(k0.path("interval").path("low_ns").asDouble()).as(p.out()).isPositive()
         .isLessThan(k0.path("predicted_ns").asDouble());
+    // --epochs 0: the estimates as shipped, only the interval calibrated on the measurements (wider than shipped).
+    Path calibrated = dir.resolve("calibrated.zip");
+    Result c0 = run("train", "--init", init.toString(), "--data", data.toString(), "--epochs", "0", "--out",
+        calibrated.toString());
+    assertThat(c0.code()).as(c0.err()).isZero();
+    JsonNode shipped = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("predict", "--model-file", "s="
+        + init, "--chip", "v3", "--format", "json", hlo.toString()).out()).findValue("kernels").get(0);
+    JsonNode k1 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("predict", "--model-file", "c="
+        + calibrated, "--chip", "v3", "--format", "json", hlo.toString()).out()).findValue("kernels").get(0);
+    assertThat(k1.path("predicted_ns").asDouble()).isEqualTo(shipped.path("predicted_ns").asDouble());
+    double ratio = k1.path("interval").path("high_ns").asDouble() / k1.path("interval").path("low_ns").asDouble();
+    assertThat(ratio).isGreaterThan(shipped.path("interval").path("high_ns").asDouble()
+        / shipped.path("interval").path("low_ns").asDouble());
     // Bad tuning files: one line naming the file, exit 1, no stack trace.
     Path truncated = dir.resolve("truncated.pb");
     byte[] all = Files.readAllBytes(measured());
