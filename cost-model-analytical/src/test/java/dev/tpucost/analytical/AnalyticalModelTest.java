@@ -109,6 +109,10 @@ class AnalyticalModelTest {
     assertThat(AnalyticalModel.featureConstantsFor(file)).isEqualTo(Constants.interpolatedForFeatures(file,
         ChipSpec.presets().values()));
     assertThat(AnalyticalModel.constantsFor(file)).isNotEqualTo(AnalyticalModel.featureConstantsFor(file));
+    // A chip file that is not a megacore interpolates v4's pooled-core constants for its predictions too.
+    ChipSpec single = new ChipSpec("one-core", 1, false, 4, 128, 128, 1.3, 8, 128, 2, 16L << 20, 1L << 20, 32L << 30,
+        1200, 4);
+    assertThat(AnalyticalModel.constantsFor(single)).isEqualTo(AnalyticalModel.featureConstantsFor(single));
   }
 
   @Test
