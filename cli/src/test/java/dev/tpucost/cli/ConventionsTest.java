@@ -269,6 +269,11 @@ class ConventionsTest {
     Result p = run("predict", module.toString(), "--model-file", "mine=" + constants, "--format", "json");
     assertThat(p.code()).as(p.err()).isZero();
     assertThat(Json.MAPPER.readTree(p.out()).get("model").asText()).isEqualTo("mine");
+    Result described = run("models", constants.toString());
+    assertThat(described.out()).startsWith(constants + ": analytical constants for chip v4").contains("launch_cost");
+    Result missing = run("models", dir.resolve("missing.zip").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err().strip()).isEqualTo("tpucost: " + dir.resolve("missing.zip") + ": no such file");
     Result twice = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "analytical,analytical");
     assertThat(twice.code()).isEqualTo(1);
     assertThat(twice.err().strip()).isEqualTo("tpucost: two models are named 'analytical'; name them apart"

@@ -216,6 +216,16 @@ class TpuCostTest {
     double ratio = k1.path("interval").path("high_ns").asDouble() / k1.path("interval").path("low_ns").asDouble();
     assertThat(ratio).isGreaterThan(shipped.path("interval").path("high_ns").asDouble()
         / shipped.path("interval").path("low_ns").asDouble());
+    // models FILE says what a model file holds: how its interval was calibrated, and its fine-tuning.
+    Result described = run("models", calibrated.toString(), init.toString());
+    assertThat(described.code()).as(described.err()).isZero();
+    assertThat(described.out()).contains(calibrated + ": hybrid model for chip v3",
+        "interval: 80%, symmetric, split-conformal on leave-one-kernel-out residuals of the measurements, on 153 samples",
+        "fine-tuned on 10 measured kernels of v3 (153 samples), 0 epochs", init + ": hybrid model for chip v3",
+        "interval: 80%, conformalised quantile regression");
+    JsonNode dj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("models", "--format", "json",
+        calibrated.toString()).out()).path("files").get(0);
+    assertThat(dj.path("info").path("interval").path("half_width_ln").asDouble()).isPositive();
     // Bad tuning files: one line naming the file, exit 1, no stack trace.
     Path truncated = dir.resolve("truncated.pb");
     byte[] all = Files.readAllBytes(measured());
