@@ -52,6 +52,20 @@ final class ModelChoice {
 
   /** A model file, told apart by its content: a zip is a trained model, JSON analytical constants. */
   static CostModel load(String name, Path file, ChipSpec chip) throws IOException {
+    return kindOf(file) == FileKind.TRAINED ? GnnModel.load(file, chip, name)
+        : AnalyticalModel.load(file, chip).withName(name);
+  }
+
+  /** What a model file holds. */
+  enum FileKind {
+    /** A trained model (a zip from {@code tpucost train}). */
+    TRAINED,
+    /** Analytical constants (JSON from {@code tpucost calibrate}). */
+    CONSTANTS
+  }
+
+  /** What {@code file} holds, by its first bytes; a directory, a missing file or anything else is refused by name. */
+  static FileKind kindOf(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(file + ": is a directory, not a model file");
     }
@@ -60,10 +74,10 @@ final class ModelChoice {
       head = in.readNBytes(2);
     }
     if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
-      return GnnModel.load(file, chip, name);
+      return FileKind.TRAINED;
     }
     if (head.length >= 1 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
-      return AnalyticalModel.load(file, chip).withName(name);
+      return FileKind.CONSTANTS;
     }
     throw new IllegalArgumentException(file + ": not a model file (a .zip from tpucost train or a constants .json from"
         + " tpucost calibrate)");

@@ -10,9 +10,7 @@ import dev.tpucost.gnn.IntervalCalibration;
 import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.net.Hyper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,18 +77,8 @@ final class ModelsCommand implements Callable<Integer> {
 
   /** One file as JSON: {@code file}, {@code kind}, and what the kind holds. */
   private static ObjectNode describe(Path file) throws IOException {
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException(file + ": is a directory, not a model file");
-    }
-    if (!Files.exists(file)) {
-      throw new IllegalArgumentException(file + ": no such file");
-    }
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(2);
-    }
     ObjectNode d = Json.object().put("file", file.toString());
-    if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
+    if (ModelChoice.kindOf(file) == ModelChoice.FileKind.TRAINED) {
       ModelFile m = ModelFile.load(file);
       Hyper h = m.hyper();
       boolean conditioned = h.configFeatures() == ConfigFeatures.CHIP_WIDTH;
@@ -101,15 +89,11 @@ final class ModelsCommand implements Callable<Integer> {
       d.set("info", m.info() == null ? Json.object() : m.info().deepCopy());
       return d;
     }
-    if (head.length >= 1 && (head[0] == '{' || Character.isWhitespace(head[0]))) {
-      Constants c = Constants.load(file);
-      d.put("kind", "analytical constants").put("chip", c.chip());
-      ObjectNode values = d.putObject("constants");
-      c.toMap().forEach(values::put);
-      return d;
-    }
-    throw new IllegalArgumentException(file + ": not a model file (a .zip from tpucost train or a constants .json from"
-        + " tpucost calibrate)");
+    Constants c = Constants.load(file);
+    d.put("kind", "analytical constants").put("chip", c.chip());
+    ObjectNode values = d.putObject("constants");
+    c.toMap().forEach(values::put);
+    return d;
   }
 
   private static void print(PrintWriter out, ObjectNode d) {
