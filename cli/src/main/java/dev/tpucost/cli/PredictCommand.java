@@ -132,7 +132,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     long inexact = kernels.stream().filter(r -> !r.exact()).count();
     mod.put("total_ns", total).put("kernel_count", kernels.size()).put("failed_kernels", kernelFailures);
-    com.fasterxml.jackson.databind.node.ArrayNode uncounted = mod.putArray("uncounted_loops");
+    ArrayNode uncounted = mod.putArray("uncounted_loops");
     runs.uncountedLoops().forEach(uncounted::add);
     if (!output.json()) {
       if (several) {

@@ -33,6 +33,7 @@ public final class AnalyticalModel implements CostModel {
   private final Constants constants;
   private final double[] weights;
   /** The constants of {@link #tileFeatures}' predicted cycles: those the learned models were trained with. */
+  private final Constants featureConstants;
   private final double[] featureWeights;
   private final String name;
 
@@ -40,6 +41,7 @@ public final class AnalyticalModel implements CostModel {
     this.chip = chip;
     this.constants = constants;
     this.weights = constants.values();
+    this.featureConstants = featureConstants;
     this.featureWeights = featureConstants.values();
     this.name = name;
   }
@@ -51,7 +53,7 @@ public final class AnalyticalModel implements CostModel {
   public AnalyticalModel withName(String newName) {
     com.google.common.base.Preconditions.checkArgument(newName != null && !newName.isBlank(),
         "a model name must not be blank");
-    return new AnalyticalModel(chip, constants, Constants.of(constants.chip(), featureWeights), newName);
+    return new AnalyticalModel(chip, constants, featureConstants, newName);
   }
 
   /** The model for {@code chip}: its shipped calibrated constants, or the uncalibrated priors for other chips. */

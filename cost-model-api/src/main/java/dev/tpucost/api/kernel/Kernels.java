@@ -142,6 +142,7 @@ public final class Kernels {
     return new Runs(out, uncounted);
   }
 
+  /** True if {@code i} runs other computations (a loop, a conditional, a call): the walks descend into them. */
   private static boolean calls(Instruction i) {
     return switch (i.opcode()) {
       case WHILE, CONDITIONAL, CALL, ASYNC_START -> true;
@@ -181,19 +182,15 @@ public final class Kernels {
       return;
     }
     for (Instruction i : c.instructions()) {
-      switch (i.opcode()) {
-        case FUSION -> add(out, from, Kernel.ofFusion(module, i, path), c);
-        case WHILE, CONDITIONAL, CALL, ASYNC_START -> {
-          for (long id : i.calledComputationIds()) {
-            Computation callee = module.computationById(id);
-            walk(module, callee, path + "/" + i.name() + "/" + callee.name(), visited, out, from);
-          }
+      if (i.opcode() == Opcode.FUSION) {
+        add(out, from, Kernel.ofFusion(module, i, path), c);
+      } else if (calls(i)) {
+        for (long id : i.calledComputationIds()) {
+          Computation callee = module.computationById(id);
+          walk(module, callee, path + "/" + i.name() + "/" + callee.name(), visited, out, from);
         }
-        default -> {
-          if (isKernel(i)) {
-            add(out, from, Kernel.ofInstruction(module, c, i, path), c);
-          }
-        }
+      } else if (isKernel(i)) {
+        add(out, from, Kernel.ofInstruction(module, c, i, path), c);
       }
     }
   }
