@@ -129,8 +129,11 @@ final class ModelsCommand implements Callable<Integer> {
     }
     JsonNode ft = info.path("fine_tuned");
     if (ft.isObject()) {
-      out.printf("  fine-tuned on %d measured kernels of %s (%d samples), %d epochs%n", ft.path("kernels").asLong(),
-          ft.path("chip").asText(), ft.path("samples").asLong(), ft.path("epochs").asInt());
+      int epochs = ft.path("epochs").asInt();
+      String what = String.format("%d measured kernels of %s (%d samples)", ft.path("kernels").asLong(),
+          ft.path("chip").asText(), ft.path("samples").asLong());
+      out.println(epochs == 0 ? "  interval calibrated on " + what + "; estimates as trained (0 epochs of fine-tuning)"
+          : "  fine-tuned on " + what + ", " + epochs + " epochs");
     }
   }
 }

@@ -184,10 +184,11 @@ class TpuCostTest {
     assertThat(ignored.code()).as(ignored.err()).isZero();
     assertThat(ignored.err()).contains("note: analytical is fitted on each fold's training kernels from its priors, so "
         + v3Constants + " is not used");
-    // Fine-tuning the shipped v3 hybrid on the measurements: its interval is calibrated on the held-out kernels' errors
-    // and predictions carry it.
+    // Fine-tuning the v3 hybrid on the measurements: its interval is calibrated on the held-out kernels' errors and
+    // predictions carry it. (The v3 hybrid as trained, with its simulator interval: the shipped one is this file
+    // calibrated on the measurements, checked below.)
     Path init = dir.resolve("hybrid-v3.zip");
-    try (var in = dev.tpucost.gnn.GnnModel.class.getResourceAsStream("default-hybrid-v3.zip")) {
+    try (var in = TpuCostTest.class.getResourceAsStream("hybrid-v3-simulator-interval.zip")) {
       Files.copy(in, init);
     }
     Path tuned = dir.resolve("tuned.zip");
@@ -221,8 +222,14 @@ class TpuCostTest {
     assertThat(described.code()).as(described.err()).isZero();
     assertThat(described.out()).contains(calibrated + ": hybrid model for chip v3",
         "interval: 80%, symmetric, split-conformal on leave-one-kernel-out residuals of the measurements, on 153 samples",
-        "fine-tuned on 10 measured kernels of v3 (153 samples), 0 epochs", init + ": hybrid model for chip v3",
-        "interval: 80%, conformalised quantile regression");
+        "interval calibrated on 10 measured kernels of v3 (153 samples); estimates as trained (0 epochs of fine-tuning)",
+        init + ": hybrid model for chip v3", "interval: 80%, conformalised quantile regression");
+    // The shipped v3 hybrid is exactly that: the estimates as trained, the interval calibrated on the measurements.
+    JsonNode def = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("predict", "--model", "hybrid",
+        "--chip", "v3", "--format", "json", hlo.toString()).out()).findValue("kernels").get(0);
+    assertThat(def.path("predicted_ns").asDouble()).isEqualTo(shipped.path("predicted_ns").asDouble());
+    assertThat(def.path("interval").path("low_ns").asDouble()).isEqualTo(k1.path("interval").path("low_ns").asDouble());
+    assertThat(def.path("interval").path("high_ns").asDouble()).isEqualTo(k1.path("interval").path("high_ns").asDouble());
     JsonNode dj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("models", "--format", "json",
         calibrated.toString()).out()).path("files").get(0);
     assertThat(dj.path("info").path("interval").path("half_width_ln").asDouble()).isPositive();

@@ -317,6 +317,36 @@ class ShippedModelTest {
     }
   }
 
+  /**
+   * The v3 models' intervals are calibrated on the TPU v3 measurements (hardware wins over the simulator, whose
+   * intervals held 25-73% of the measured runtimes): symmetric in log runtime around the estimate. Models for chips
+   * without measurements keep the simulator's, asymmetric, from the quantile outputs.
+   */
+  @Test
+  void theV3ModelsIntervalsAreCalibratedOnTheMeasurementsTheOthersOnTheSimulator() {
+    Kernel k = kernels(3).get(0);
+    for (String kind : List.of("gnn", "hybrid")) {
+      for (ChipSpec chip : List.of(ChipSpec.V3, ChipSpec.V4)) {
+        GnnModel m = GnnModel.shipped(kind, chip);
+        boolean measured = chip.equals(ChipSpec.V3);
+        assertThat(m.file().info().path("interval").path("method").asText()).as("%s %s", kind, chip.name())
+            .contains(measured ? "residuals of the measurements" : "quantile regression");
+        assertThat(m.file().info().path("fine_tuned").path("epochs").isInt()).isEqualTo(measured);
+        for (dev.tpucost.api.model.TilePrediction p : m.predictAll(k, TileSpace.of(k, chip).validConfigs(20))) {
+          dev.tpucost.api.model.Interval iv = p.interval().orElseThrow();
+          double up = iv.highNs() / p.nanoseconds();
+          double down = p.nanoseconds() / iv.lowNs();
+          if (measured) {
+            assertThat(up).as("%s v3: symmetric", kind).isCloseTo(down, org.assertj.core.data.Percentage.withPercentage(1e-3))
+                .isBetween(1.1, 1.6);
+          } else {
+            assertThat(Math.abs(up - down)).as("%s v4: from the quantile outputs", kind).isGreaterThan(1e-4);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void theThirdModelFormatStillLoadsAndPredictsAsItDid() throws Exception {
     ModelFile frozen;
