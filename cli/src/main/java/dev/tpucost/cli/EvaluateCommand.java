@@ -109,9 +109,14 @@ final class EvaluateCommand implements Callable<Integer> {
             + " random, family or all");
       }
       List<Evaluator.Refitter> refitters = new ArrayList<>();
+      List<CostModel> learned = new ArrayList<>();
       for (String name : names) {
         refitters.add(refitter(name, chip, err));
+        if (!name.equals("sim") && !name.equals("analytical")) {
+          learned.add(model(name, chip));
+        }
       }
+      warnFineTunedOn(reader, learned, err);
       r = Evaluator.evaluateKernelFolds(reader, refitters, maxKernels);
     } else {
       List<CostModel> ms = new ArrayList<>();
@@ -119,6 +124,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ms.add(model(name, chip));
       }
       warnOverlap(reader, ms, err);
+      warnFineTunedOn(reader, ms, err);
       r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     }
     if (r.samples() == 0) {
@@ -227,6 +233,49 @@ final class EvaluateCommand implements Callable<Integer> {
               + " --split " + split + " scores it partly on its own training programs (use --split " + trainedOn
               + " for held-out figures)");
         }
+      }
+    }
+    err.flush();
+  }
+
+  /**
+   * Warns when a learned model was fine-tuned on measured kernels of this dataset ({@code train --init}; its file
+   * lists them): every split but the kernel split then scores it on kernels it was fitted to, and the kernel split
+   * fine-tunes, per fold, a model that has already seen the held-out kernel. A model whose measured fine-tuning
+   * took 0 epochs had only its interval calibrated on them: a note that its coverage here is in sample, except on
+   * the kernel split, whose folds recalibrate the interval on the other kernels.
+   */
+  private void warnFineTunedOn(DatasetReader reader, List<CostModel> ms, PrintWriter err) throws java.io.IOException {
+    if (!reader.measured()) {
+      return;
+    }
+    java.util.Set<String> kernels = new java.util.HashSet<>();
+    reader.forEach(r -> kernels.add(r.getProgramId()));
+    for (CostModel m : ms) {
+      if (!(m instanceof dev.tpucost.gnn.GnnModel g)) {
+        continue;
+      }
+      com.fasterxml.jackson.databind.JsonNode ft = g.file().info().path("fine_tuned");
+      long seen = 0;
+      for (com.fasterxml.jackson.databind.JsonNode id : ft.path("kernel_ids")) {
+        seen += kernels.contains(id.asText()) ? 1 : 0;
+      }
+      if (seen == 0) {
+        continue;
+      }
+      String of = seen + " of this dataset's " + kernels.size() + " kernels";
+      boolean tuned = ft.path("epochs").asInt() > 0;
+      if (tuned && split.equals("kernel")) {
+        err.println("tpucost: warning: " + m.name() + " was fine-tuned on " + of + ": each fold fine-tunes it further"
+            + " from weights that have seen the held-out kernel, so its scores are not held out (evaluate the model it"
+            + " was fine-tuned from)");
+      } else if (tuned) {
+        err.println("tpucost: warning: " + m.name() + " was fine-tuned on " + of + ": --split " + split + " scores it on"
+            + " kernels it was fitted to (for held-out figures, evaluate the model it was fine-tuned from with --split"
+            + " kernel)");
+      } else if (!split.equals("kernel")) {
+        err.println("note: " + m.name() + "'s interval was calibrated on " + of + ", so how often it holds here is in"
+            + " sample (--split kernel recalibrates it on each fold's other kernels)");
       }
     }
     err.flush();

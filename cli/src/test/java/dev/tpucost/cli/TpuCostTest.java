@@ -230,6 +230,18 @@ class TpuCostTest {
     assertThat(def.path("predicted_ns").asDouble()).isEqualTo(shipped.path("predicted_ns").asDouble());
     assertThat(def.path("interval").path("low_ns").asDouble()).isEqualTo(k1.path("interval").path("low_ns").asDouble());
     assertThat(def.path("interval").path("high_ns").asDouble()).isEqualTo(k1.path("interval").path("high_ns").asDouble());
+    // Scoring a model on the kernels it was fine-tuned on, or calibrated on, is said: a warning, or a note.
+    Result onItsOwn = run("evaluate", "--data", data.toString(), "--split", "all", "--models", "analytical",
+        "--model-file", "t=" + tuned, "--model-file", "c=" + calibrated);
+    assertThat(onItsOwn.code()).as(onItsOwn.err()).isZero();
+    assertThat(onItsOwn.err()).contains("tpucost: warning: t was fine-tuned on 10 of this dataset's 10 kernels: --split"
+        + " all scores it on kernels it was fitted to", "note: c's interval was calibrated on 10 of this dataset's 10"
+        + " kernels, so how often it holds here is in sample").doesNotContain("warning: c ", "note: t");
+    Result folds = run("evaluate", "--data", data.toString(), "--split", "kernel", "--models", "t,c", "--model-file",
+        "t=" + tuned, "--model-file", "c=" + calibrated, "--max-kernels", "1", "--fine-tune-epochs", "1");
+    assertThat(folds.code()).as(folds.err()).isZero();
+    assertThat(folds.err()).contains("tpucost: warning: t was fine-tuned on 10 of this dataset's 10 kernels: each fold"
+        + " fine-tunes it further from weights that have seen the held-out kernel").doesNotContain("c's interval");
     JsonNode dj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("models", "--format", "json",
         calibrated.toString()).out()).path("files").get(0);
     assertThat(dj.path("info").path("interval").path("half_width_ln").asDouble()).isPositive();
