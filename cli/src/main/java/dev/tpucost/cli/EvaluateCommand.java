@@ -109,14 +109,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + " random, family or all");
       }
       List<Evaluator.Refitter> refitters = new ArrayList<>();
-      List<CostModel> learned = new ArrayList<>();
+      java.util.Set<String> kernels = measuredKernels(reader);
       for (String name : names) {
-        refitters.add(refitter(name, chip, err));
-        if (!name.equals("sim") && !name.equals("analytical")) {
-          learned.add(model(name, chip));
-        }
+        refitters.add(refitter(name, chip, kernels, err));
       }
-      warnFineTunedOn(reader, learned, err);
       r = Evaluator.evaluateKernelFolds(reader, refitters, maxKernels);
     } else {
       List<CostModel> ms = new ArrayList<>();
@@ -238,47 +234,78 @@ final class EvaluateCommand implements Callable<Integer> {
     err.flush();
   }
 
+  /** The ids of a measured dataset's kernels (empty for a simulated one: nothing is fine-tuned on those). */
+  private static java.util.Set<String> measuredKernels(DatasetReader reader) throws java.io.IOException {
+    java.util.Set<String> kernels = new java.util.HashSet<>();
+    if (reader.measured()) {
+      reader.forEach(r -> kernels.add(r.getProgramId()));
+    }
+    return kernels;
+  }
+
+  /** How many of {@code kernels} the model in {@code f} was fine-tuned or calibrated on ({@code train --init}). */
+  private static long fineTunedOn(dev.tpucost.gnn.ModelFile f, java.util.Set<String> kernels) {
+    long seen = 0;
+    for (com.fasterxml.jackson.databind.JsonNode id : f.info().path("fine_tuned").path("kernel_ids")) {
+      seen += kernels.contains(id.asText()) ? 1 : 0;
+    }
+    return seen;
+  }
+
+  /** True if {@code f} was fine-tuned on measurements for at least one epoch (not only its interval calibrated). */
+  private static boolean tuned(dev.tpucost.gnn.ModelFile f) {
+    return f.info().path("fine_tuned").path("epochs").asInt() > 0;
+  }
+
   /**
-   * Warns when a learned model was fine-tuned on measured kernels of this dataset ({@code train --init}; its file
-   * lists them): every split but the kernel split then scores it on kernels it was fitted to, and the kernel split
-   * fine-tunes, per fold, a model that has already seen the held-out kernel. A model whose measured fine-tuning
-   * took 0 epochs had only its interval calibrated on them: a note that its coverage here is in sample, except on
-   * the kernel split, whose folds recalibrate the interval on the other kernels.
+   * Outside the kernel split: warns when a learned model was fine-tuned on measured kernels of this dataset (its file
+   * lists them), as it is then scored on kernels it was fitted to; notes when only its interval was calibrated on
+   * them (0 epochs), as how often the interval holds is then in sample.
    */
   private void warnFineTunedOn(DatasetReader reader, List<CostModel> ms, PrintWriter err) throws java.io.IOException {
-    if (!reader.measured()) {
-      return;
-    }
-    java.util.Set<String> kernels = new java.util.HashSet<>();
-    reader.forEach(r -> kernels.add(r.getProgramId()));
+    java.util.Set<String> kernels = measuredKernels(reader);
     for (CostModel m : ms) {
-      if (!(m instanceof dev.tpucost.gnn.GnnModel g)) {
-        continue;
-      }
-      com.fasterxml.jackson.databind.JsonNode ft = g.file().info().path("fine_tuned");
-      long seen = 0;
-      for (com.fasterxml.jackson.databind.JsonNode id : ft.path("kernel_ids")) {
-        seen += kernels.contains(id.asText()) ? 1 : 0;
-      }
+      long seen = m instanceof dev.tpucost.gnn.GnnModel g ? fineTunedOn(g.file(), kernels) : 0;
       if (seen == 0) {
         continue;
       }
       String of = seen + " of this dataset's " + kernels.size() + " kernels";
-      boolean tuned = ft.path("epochs").asInt() > 0;
-      if (tuned && split.equals("kernel")) {
-        err.println("tpucost: warning: " + m.name() + " was fine-tuned on " + of + ": each fold fine-tunes it further"
-            + " from weights that have seen the held-out kernel, so its scores are not held out (evaluate the model it"
-            + " was fine-tuned from)");
-      } else if (tuned) {
+      if (tuned(((dev.tpucost.gnn.GnnModel) m).file())) {
         err.println("tpucost: warning: " + m.name() + " was fine-tuned on " + of + ": --split " + split + " scores it on"
-            + " kernels it was fitted to (for held-out figures, evaluate the model it was fine-tuned from with --split"
-            + " kernel)");
-      } else if (!split.equals("kernel")) {
+            + " kernels it was fitted to (--split kernel starts each fold from the model it was fine-tuned from)");
+      } else {
         err.println("note: " + m.name() + "'s interval was calibrated on " + of + ", so how often it holds here is in"
             + " sample (--split kernel recalibrates it on each fold's other kernels)");
       }
     }
     err.flush();
+  }
+
+  /**
+   * The model a kernel split fine-tunes per fold, for the learned model {@code f}: {@code f} itself unless it was
+   * fine-tuned on some of these kernels, then the model it was fine-tuned from (kept in its file; the first in its
+   * line that has not seen them), so that no fold starts from weights that saw its held-out kernel. A file that
+   * does not keep it (fine-tuned before December 4, 2026) is used with a warning that its scores are not held out.
+   */
+  private static dev.tpucost.gnn.ModelFile foldStart(String name, dev.tpucost.gnn.ModelFile f,
+      java.util.Set<String> kernels, PrintWriter err) throws java.io.IOException {
+    dev.tpucost.gnn.ModelFile start = f;
+    long seen = fineTunedOn(f, kernels);
+    while (tuned(start) && fineTunedOn(start, kernels) > 0) {
+      java.util.Optional<dev.tpucost.gnn.ModelFile> from = start.fineTunedFrom();
+      if (from.isEmpty()) {
+        err.println("tpucost: warning: " + name + " was fine-tuned on " + seen + " of these " + kernels.size()
+            + " kernels and its file does not keep the model it was fine-tuned from: each fold fine-tunes it further"
+            + " from weights that have seen the held-out kernel, so its scores are not held out");
+        return start;
+      }
+      start = from.get();
+    }
+    if (start != f) {
+      err.println("note: " + name + " was fine-tuned on " + seen + " of these " + kernels.size() + " kernels: each fold"
+          + " fine-tunes the model it was fine-tuned from (kept in its file), which has not seen them");
+    }
+    return start;
   }
 
   /** True if the model's file records the dataset manifest {@code hash} among those it was trained on. */
@@ -295,7 +322,8 @@ final class EvaluateCommand implements Callable<Integer> {
     return m != null ? m : CostModels.create(name, chip);
   }
 
-  private Evaluator.Refitter refitter(String name, ChipSpec chip, PrintWriter err) throws java.io.IOException {
+  private Evaluator.Refitter refitter(String name, ChipSpec chip, java.util.Set<String> kernels, PrintWriter err)
+      throws java.io.IOException {
     if ((name.equals("sim") || name.equals("analytical")) && modelFiles.containsKey(name)) {
       // (refitted from its priors on every fold: a file under this name would be read by nobody)
       err.println("note: " + name + " is fitted on each fold's training kernels from its priors, so "
@@ -310,7 +338,7 @@ final class EvaluateCommand implements Callable<Integer> {
     CostModel m = model(name, chip);
     if (m instanceof dev.tpucost.gnn.GnnModel g) {
       FineTuner.Options d = FineTuner.Options.defaults();
-      return Refitters.fineTuned(name, g.file(), new FineTuner.Options(fineTuneEpochs, d.learningRate(), d.rankWeight(),
+      return Refitters.fineTuned(name, foldStart(name, g.file(), kernels, err), new FineTuner.Options(fineTuneEpochs, d.learningRate(), d.rankWeight(),
           d.seed()), line -> {
             err.println(line);
             err.flush();

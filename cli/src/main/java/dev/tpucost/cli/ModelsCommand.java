@@ -83,7 +83,8 @@ final class ModelsCommand implements Callable<Integer> {
       Hyper h = m.hyper();
       boolean conditioned = h.configFeatures() == ConfigFeatures.CHIP_WIDTH;
       d.put("kind", m.kind()).put("chip", conditioned ? "any" : m.chip().name()).put("chip_conditioned", conditioned)
-          .put("parameters", m.weights().parameterCount());
+          .put("parameters", m.weights().parameterCount())
+          .put("keeps_the_model_it_was_fine_tuned_from", m.extras().containsKey(ModelFile.FINE_TUNED_FROM));
       d.putObject("network").put("hidden", h.hidden()).put("layers", h.layers()).put("head1", h.head1())
           .put("head2", h.head2()).put("late_join", !h.earlyJoin());
       d.set("info", m.info() == null ? Json.object() : m.info().deepCopy());
@@ -133,7 +134,8 @@ final class ModelsCommand implements Callable<Integer> {
       String what = String.format("%d measured kernels of %s (%d samples)", ft.path("kernels").asLong(),
           ft.path("chip").asText(), ft.path("samples").asLong());
       out.println(epochs == 0 ? "  interval calibrated on " + what + "; estimates as trained (0 epochs of fine-tuning)"
-          : "  fine-tuned on " + what + ", " + epochs + " epochs");
+          : "  fine-tuned on " + what + ", " + epochs + " epochs" + (d.path("keeps_the_model_it_was_fine_tuned_from")
+              .asBoolean() ? "; keeps the model it was fine-tuned from" : ""));
     }
   }
 }

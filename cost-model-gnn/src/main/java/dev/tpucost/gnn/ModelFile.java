@@ -46,7 +46,7 @@ import java.util.zip.ZipOutputStream;
  * @param chip the chip the model was trained for
  * @param info free-form metadata (dataset hash, options, validation metrics)
  * @param weights the parameters
- * @param extras extra named entries (optimiser state in checkpoints)
+ * @param extras extra named entries (optimiser state in checkpoints; {@link #FINE_TUNED_FROM})
  */
 public record ModelFile(
     String kind,
@@ -93,24 +93,60 @@ public record ModelFile(
 
   /** Writes the model to {@code file} atomically. */
   public void save(Path file) throws IOException {
-    byte[] json = Writer.JSON.writeValueAsBytes(header());
-    byte[] weightBytes = weightBytes(weights);
+    Map<String, byte[]> entries = entries();
+    dev.tpucost.api.io.AtomicFiles.write(file, os -> writeZip(entries, os));
+  }
+
+  /** The model file's bytes, as {@link #save} writes them. */
+  public byte[] bytes() throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    writeZip(entries(), out);
+    return out.toByteArray();
+  }
+
+  private Map<String, byte[]> entries() throws IOException {
     Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
-    entries.put("model.json", json);
-    entries.put("weights.bin", weightBytes);
+    entries.put("model.json", Writer.JSON.writeValueAsBytes(header()));
+    entries.put("weights.bin", weightBytes(weights));
     entries.putAll(extras);
     entries.put("checksum.crc32c", crc32c(entries).getBytes(StandardCharsets.UTF_8));
-    dev.tpucost.api.io.AtomicFiles.write(file, os -> {
-      ZipOutputStream zip = new ZipOutputStream(os);
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        ZipEntry ze = new ZipEntry(e.getKey());
-        ze.setTime(0);
-        zip.putNextEntry(ze);
-        zip.write(e.getValue());
-        zip.closeEntry();
-      }
-      zip.finish();
-    });
+    return entries;
+  }
+
+  private static void writeZip(Map<String, byte[]> entries, java.io.OutputStream os) throws IOException {
+    ZipOutputStream zip = new ZipOutputStream(os);
+    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+      ZipEntry ze = new ZipEntry(e.getKey());
+      ze.setTime(0);
+      zip.putNextEntry(ze);
+      zip.write(e.getValue());
+      zip.closeEntry();
+    }
+    zip.finish();
+  }
+
+  /**
+   * The extra entry in which a model fine-tuned on measurements keeps, as a whole model file, the model it was
+   * fine-tuned from ({@link #fineTunedFrom}).
+   */
+  public static final String FINE_TUNED_FROM = "fine_tuned_from.zip";
+
+  /**
+   * The model this one was fine-tuned from ({@code tpucost train --init}), if its file keeps it (fine-tuned with
+   * at least one epoch since December 4, 2026): what a leave-one-kernel-out evaluation on the same measurements
+   * must start each fold from, as the fine-tuned weights have seen every kernel.
+   */
+  public java.util.Optional<ModelFile> fineTunedFrom() throws IOException {
+    byte[] b = extras.get(FINE_TUNED_FROM);
+    return b == null ? java.util.Optional.empty()
+        : java.util.Optional.of(read(new java.io.ByteArrayInputStream(b), "the model " + kind + " was fine-tuned from"));
+  }
+
+  /** This model keeping {@code from} (with whatever it keeps) as the model it was fine-tuned from. */
+  public ModelFile withFineTunedFrom(ModelFile from) throws IOException {
+    Map<String, byte[]> e = new HashMap<>(extras);
+    e.put(FINE_TUNED_FROM, from.bytes());
+    return new ModelFile(kind, hyper, vocabulary, nodeNorm, configNorm, targetMean, targetStd, chip, info, weights, e);
   }
 
   private ObjectNode header() {

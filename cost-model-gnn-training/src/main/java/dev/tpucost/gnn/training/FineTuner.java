@@ -174,8 +174,14 @@ public final class FineTuner {
         l.add(v);
       }
     }
-    return new ModelFile(init.kind(), init.hyper(), init.vocabulary(), init.nodeNorm(), init.configNorm(), init.targetMean(),
-        init.targetStd(), init.chip(), info, w, java.util.Map.of());
+    ModelFile tuned = new ModelFile(init.kind(), init.hyper(), init.vocabulary(), init.nodeNorm(), init.configNorm(),
+        init.targetMean(), init.targetStd(), init.chip(), info, w, java.util.Map.of());
+    try {
+      // (kept so that an evaluation on these measurements can start from weights that have not seen them)
+      return epochs > 0 ? tuned.withFineTunedFrom(init) : tuned;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // (in memory)
+    }
   }
 
   /** Weights after 0..epochs epochs (index 0: the initial ones). */
