@@ -6,6 +6,8 @@ import dev.tpucost.api.model.CostModels;
 import dev.tpucost.accuracy.report.HtmlReport;
 import dev.tpucost.accuracy.refit.Refitters;
 import dev.tpucost.accuracy.report.ReportJson;
+import dev.tpucost.gnn.GnnModel;
+import dev.tpucost.gnn.ModelFile;
 import dev.tpucost.gnn.training.FineTuner;
 import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.evaluation.Evaluator;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,7 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + " random, family or all");
       }
       List<Evaluator.Refitter> refitters = new ArrayList<>();
-      java.util.Set<String> kernels = measuredKernels(reader);
+      Set<String> kernels = FineTuneLineage.measuredKernels(reader);
       for (String name : names) {
         refitters.add(refitter(name, chip, kernels, err));
       }
@@ -120,7 +123,13 @@ final class EvaluateCommand implements Callable<Integer> {
         ms.add(model(name, chip));
       }
       warnOverlap(reader, ms, err);
-      warnFineTunedOn(reader, ms, err);
+      Set<String> kernels = FineTuneLineage.measuredKernels(reader);
+      for (CostModel m : ms) {
+        if (m instanceof GnnModel g) {
+          FineTuneLineage.warnInSample(m.name(), g.file(), kernels, split, err);
+        }
+      }
+      err.flush();
       r = Evaluator.evaluate(reader, split, "test", ms, maxKernels);
     }
     if (r.samples() == 0) {
@@ -222,7 +231,7 @@ final class EvaluateCommand implements Callable<Integer> {
   private void warnOverlap(DatasetReader reader, List<CostModel> ms, PrintWriter err) throws java.io.IOException {
     String hash = reader.manifestSha256();
     for (CostModel m : ms) {
-      if (m instanceof dev.tpucost.gnn.GnnModel g && trainedOn(g, hash)) {
+      if (m instanceof GnnModel g && trainedOn(g, hash)) {
         String trainedOn = g.file().info().path("options").path("split").asText("random");
         if (split.equals("all") || !split.equals(trainedOn)) {
           err.println("tpucost: warning: " + m.name() + " was trained on this dataset's '" + trainedOn + "' train part;"
@@ -234,82 +243,8 @@ final class EvaluateCommand implements Callable<Integer> {
     err.flush();
   }
 
-  /** The ids of a measured dataset's kernels (empty for a simulated one: nothing is fine-tuned on those). */
-  private static java.util.Set<String> measuredKernels(DatasetReader reader) throws java.io.IOException {
-    java.util.Set<String> kernels = new java.util.HashSet<>();
-    if (reader.measured()) {
-      reader.forEach(r -> kernels.add(r.getProgramId()));
-    }
-    return kernels;
-  }
-
-  /** How many of {@code kernels} the model in {@code f} was fine-tuned or calibrated on ({@code train --init}). */
-  private static long fineTunedOn(dev.tpucost.gnn.ModelFile f, java.util.Set<String> kernels) {
-    long seen = 0;
-    for (com.fasterxml.jackson.databind.JsonNode id : f.info().path("fine_tuned").path("kernel_ids")) {
-      seen += kernels.contains(id.asText()) ? 1 : 0;
-    }
-    return seen;
-  }
-
-  /** True if {@code f} was fine-tuned on measurements for at least one epoch (not only its interval calibrated). */
-  private static boolean tuned(dev.tpucost.gnn.ModelFile f) {
-    return f.info().path("fine_tuned").path("epochs").asInt() > 0;
-  }
-
-  /**
-   * Outside the kernel split: warns when a learned model was fine-tuned on measured kernels of this dataset (its file
-   * lists them), as it is then scored on kernels it was fitted to; notes when only its interval was calibrated on
-   * them (0 epochs), as how often the interval holds is then in sample.
-   */
-  private void warnFineTunedOn(DatasetReader reader, List<CostModel> ms, PrintWriter err) throws java.io.IOException {
-    java.util.Set<String> kernels = measuredKernels(reader);
-    for (CostModel m : ms) {
-      long seen = m instanceof dev.tpucost.gnn.GnnModel g ? fineTunedOn(g.file(), kernels) : 0;
-      if (seen == 0) {
-        continue;
-      }
-      String of = seen + " of this dataset's " + kernels.size() + " kernels";
-      if (tuned(((dev.tpucost.gnn.GnnModel) m).file())) {
-        err.println("tpucost: warning: " + m.name() + " was fine-tuned on " + of + ": --split " + split + " scores it on"
-            + " kernels it was fitted to (--split kernel starts each fold from the model it was fine-tuned from)");
-      } else {
-        err.println("note: " + m.name() + "'s interval was calibrated on " + of + ", so how often it holds here is in"
-            + " sample (--split kernel recalibrates it on each fold's other kernels)");
-      }
-    }
-    err.flush();
-  }
-
-  /**
-   * The model a kernel split fine-tunes per fold, for the learned model {@code f}: {@code f} itself unless it was
-   * fine-tuned on some of these kernels, then the model it was fine-tuned from (kept in its file; the first in its
-   * line that has not seen them), so that no fold starts from weights that saw its held-out kernel. A file that
-   * does not keep it (fine-tuned before December 4, 2026) is used with a warning that its scores are not held out.
-   */
-  private static dev.tpucost.gnn.ModelFile foldStart(String name, dev.tpucost.gnn.ModelFile f,
-      java.util.Set<String> kernels, PrintWriter err) throws java.io.IOException {
-    dev.tpucost.gnn.ModelFile start = f;
-    long seen = fineTunedOn(f, kernels);
-    while (tuned(start) && fineTunedOn(start, kernels) > 0) {
-      java.util.Optional<dev.tpucost.gnn.ModelFile> from = start.fineTunedFrom();
-      if (from.isEmpty()) {
-        err.println("tpucost: warning: " + name + " was fine-tuned on " + seen + " of these " + kernels.size()
-            + " kernels and its file does not keep the model it was fine-tuned from: each fold fine-tunes it further"
-            + " from weights that have seen the held-out kernel, so its scores are not held out");
-        return start;
-      }
-      start = from.get();
-    }
-    if (start != f) {
-      err.println("note: " + name + " was fine-tuned on " + seen + " of these " + kernels.size() + " kernels: each fold"
-          + " fine-tunes the model it was fine-tuned from (kept in its file), which has not seen them");
-    }
-    return start;
-  }
-
   /** True if the model's file records the dataset manifest {@code hash} among those it was trained on. */
-  private static boolean trainedOn(dev.tpucost.gnn.GnnModel g, String hash) {
+  private static boolean trainedOn(GnnModel g, String hash) {
     return g.file().datasetHashes().contains(hash);
   }
 
@@ -322,7 +257,7 @@ final class EvaluateCommand implements Callable<Integer> {
     return m != null ? m : CostModels.create(name, chip);
   }
 
-  private Evaluator.Refitter refitter(String name, ChipSpec chip, java.util.Set<String> kernels, PrintWriter err)
+  private Evaluator.Refitter refitter(String name, ChipSpec chip, Set<String> kernels, PrintWriter err)
       throws java.io.IOException {
     if ((name.equals("sim") || name.equals("analytical")) && modelFiles.containsKey(name)) {
       // (refitted from its priors on every fold: a file under this name would be read by nobody)
@@ -336,9 +271,11 @@ final class EvaluateCommand implements Callable<Integer> {
       return Refitters.analytical(name);
     }
     CostModel m = model(name, chip);
-    if (m instanceof dev.tpucost.gnn.GnnModel g) {
+    if (m instanceof GnnModel g) {
       FineTuner.Options d = FineTuner.Options.defaults();
-      return Refitters.fineTuned(name, foldStart(name, g.file(), kernels, err), new FineTuner.Options(fineTuneEpochs, d.learningRate(), d.rankWeight(),
+      // (from weights that have not seen the fold's held-out kernel)
+      ModelFile start = FineTuneLineage.foldStart(name, g.file(), kernels, err);
+      return Refitters.fineTuned(name, start, new FineTuner.Options(fineTuneEpochs, d.learningRate(), d.rankWeight(),
           d.seed()), line -> {
             err.println(line);
             err.flush();

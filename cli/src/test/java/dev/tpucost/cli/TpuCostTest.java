@@ -249,12 +249,21 @@ class TpuCostTest {
     dev.tpucost.gnn.ModelFile from = dev.tpucost.gnn.ModelFile.load(tuned).fineTunedFrom().orElseThrow();
     assertThat(from.weights().get("w3").data()).containsExactly(dev.tpucost.gnn.ModelFile.load(init).weights().get("w3")
         .data());
-    assertThat(dev.tpucost.gnn.ModelFile.load(calibrated).fineTunedFrom()).as("0 epochs: the same weights").isEmpty();
-    Result folds = run("evaluate", "--data", data.toString(), "--split", "kernel", "--models", "t,c", "--model-file",
-        "t=" + tuned, "--model-file", "c=" + calibrated, "--max-kernels", "1", "--fine-tune-epochs", "1");
+    assertThat(dev.tpucost.gnn.ModelFile.load(calibrated).fineTunedFrom().orElseThrow().weights().get("w3").data())
+        .as("0 epochs: kept too").containsExactly(dev.tpucost.gnn.ModelFile.load(init).weights().get("w3").data());
+    // The interval of the fine-tuned model calibrated again (0 epochs): its weights still saw the kernels.
+    Path recalibrated = dir.resolve("recalibrated.zip");
+    assertThat(run("train", "--init", tuned.toString(), "--data", data.toString(), "--epochs", "0", "--out",
+        recalibrated.toString()).code()).isZero();
+    Result folds = run("evaluate", "--data", data.toString(), "--split", "kernel", "--models", "t,c,r", "--model-file",
+        "t=" + tuned, "--model-file", "c=" + calibrated, "--model-file", "r=" + recalibrated, "--max-kernels", "1",
+        "--fine-tune-epochs", "1");
     assertThat(folds.code()).as(folds.err()).isZero();
     assertThat(folds.err()).contains("note: t was fine-tuned on 10 of these 10 kernels: each fold fine-tunes the model it"
-        + " was fine-tuned from (kept in its file)").doesNotContain("warning", "c's interval", "note: c ");
+        + " was fine-tuned from (kept in its file)", "note: r was fine-tuned on 10 of these 10 kernels")
+        .doesNotContain("warning", "c's interval", "note: c ");
+    assertThat(run("evaluate", "--data", data.toString(), "--split", "all", "--models", "r", "--model-file", "r="
+        + recalibrated).err()).contains("tpucost: warning: r was fine-tuned on 10 of this dataset's 10 kernels");
     // Without it (a file fine-tuned before it was kept), a warning.
     Path bare = dir.resolve("bare.zip");
     dev.tpucost.gnn.ModelFile t = dev.tpucost.gnn.ModelFile.load(tuned);

@@ -132,9 +132,9 @@ public record ModelFile(
   public static final String FINE_TUNED_FROM = "fine_tuned_from.zip";
 
   /**
-   * The model this one was fine-tuned from ({@code tpucost train --init}), if its file keeps it (fine-tuned with
-   * at least one epoch since December 4, 2026): what a leave-one-kernel-out evaluation on the same measurements
-   * must start each fold from, as the fine-tuned weights have seen every kernel.
+   * The model this one was fine-tuned from ({@code tpucost train --init}, with 0 epochs too), if its file keeps it
+   * (fine-tuned since December 4, 2026): what a leave-one-kernel-out evaluation on the same measurements must start
+   * each fold from, as the fine-tuned weights have seen every kernel.
    */
   public java.util.Optional<ModelFile> fineTunedFrom() throws IOException {
     byte[] b = extras.get(FINE_TUNED_FROM);

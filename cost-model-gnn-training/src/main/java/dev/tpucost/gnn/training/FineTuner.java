@@ -177,8 +177,9 @@ public final class FineTuner {
     ModelFile tuned = new ModelFile(init.kind(), init.hyper(), init.vocabulary(), init.nodeNorm(), init.configNorm(),
         init.targetMean(), init.targetStd(), init.chip(), info, w, java.util.Map.of());
     try {
-      // (kept so that an evaluation on these measurements can start from weights that have not seen them)
-      return epochs > 0 ? tuned.withFineTunedFrom(init) : tuned;
+      // (kept, with whatever it keeps, so that an evaluation on these measurements can start from weights that have not
+      // seen them; with 0 epochs too, whose weights are the init's, which may have seen them)
+      return tuned.withFineTunedFrom(init);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e); // (in memory)
     }
