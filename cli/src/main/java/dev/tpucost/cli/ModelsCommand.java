@@ -133,9 +133,11 @@ final class ModelsCommand implements Callable<Integer> {
       int epochs = ft.path("epochs").asInt();
       String what = String.format("%d measured kernels of %s (%d samples)", ft.path("kernels").asLong(),
           ft.path("chip").asText(), ft.path("samples").asLong());
-      out.println((epochs == 0 ? "  interval calibrated on " + what + "; estimates as trained (0 epochs of fine-tuning)"
-          : "  fine-tuned on " + what + ", " + epochs + " epochs") + (d.path("keeps_the_model_it_was_fine_tuned_from")
-              .asBoolean() ? "; keeps the model it was fine-tuned from" : ""));
+      boolean keeps = d.path("keeps_the_model_it_was_fine_tuned_from").asBoolean();
+      out.println(epochs == 0
+          ? "  interval calibrated on " + what + "; estimates as trained (0 epochs of fine-tuning)"
+              + (keeps ? "; keeps the model it was calibrated from" : "")
+          : "  fine-tuned on " + what + ", " + epochs + " epochs" + (keeps ? "; keeps the model it was fine-tuned from" : ""));
     }
   }
 }
