@@ -246,10 +246,12 @@ final class TrainCommand implements Callable<Integer> {
     console.printf("held-out log-RMSE over kernels: %.3f before fine-tuning, %.3f at the chosen %d epochs, %.3f at %d%n",
         Math.sqrt(l[0]), Math.sqrt(l[sel.epochs()]), sel.epochs(), Math.sqrt(l[l.length - 1]), l.length - 1);
     ModelFile tuned = FineTuner.fineTune(model, chip, records, o, sel.epochs(), sel);
-    java.util.OptionalDouble q = FineTuner.halfWidth(sel.heldOutResiduals());
-    if (q.isPresent()) {
+    // (the half-width the fine-tuned file holds, as FineTuner calibrated it)
+    com.fasterxml.jackson.databind.JsonNode q = tuned.info().path(dev.tpucost.gnn.IntervalCalibration.INFO_KEY)
+        .path("half_width_ln");
+    if (q.isNumber()) {
       console.printf("80%% interval: estimate / %.2f to estimate x %.2f (half-width %.3f in ln runtime, the 80%% quantile"
-          + " of %d held-out residuals)%n", Math.exp(q.getAsDouble()), Math.exp(q.getAsDouble()), q.getAsDouble(),
+          + " of %d held-out residuals)%n", Math.exp(q.asDouble()), Math.exp(q.asDouble()), q.asDouble(),
           sel.heldOutResiduals().length);
     } else {
       console.printf("no interval: %d held-out residuals are too few to calibrate one%n", sel.heldOutResiduals().length);

@@ -68,8 +68,8 @@ public final class FineTuner {
     }
   }
 
-  /** The nominal coverage of a fine-tuned model's interval. */
-  public static final double COVERAGE = 0.8;
+  /** The nominal coverage of a fine-tuned model's interval: a trained model's ({@link IntervalFitter#COVERAGE}). */
+  public static final double COVERAGE = IntervalFitter.COVERAGE;
 
   private FineTuner() {}
 
@@ -121,7 +121,7 @@ public final class FineTuner {
    */
   public static java.util.OptionalDouble halfWidth(double[] residuals) {
     int n = residuals.length;
-    int rank = (int) Math.ceil((n + 1) * COVERAGE);
+    int rank = IntervalFitter.conformalRank(n);
     if (n == 0 || rank > n) {
       return java.util.OptionalDouble.empty();
     }

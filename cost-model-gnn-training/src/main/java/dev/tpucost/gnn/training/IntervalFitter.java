@@ -193,9 +193,14 @@ public final class IntervalFitter {
     return normalised * model.targetStd() + model.targetMean();
   }
 
-  /** The conformal quantile of sorted scores: the {@code ceil((n + 1) * COVERAGE)}-th smallest. */
+  /** The conformal quantile of sorted scores: the {@link #conformalRank}-th smallest (the largest if there are fewer). */
   static double quantile(float[] sorted) {
-    return sorted[(int) Math.min(sorted.length - 1, Math.ceil((sorted.length + 1) * COVERAGE) - 1)];
+    return sorted[Math.min(sorted.length, conformalRank(sorted.length)) - 1];
+  }
+
+  /** The rank of {@link #COVERAGE}'s split-conformal quantile among {@code n} scores: {@code ceil((n + 1) * COVERAGE)}. */
+  static int conformalRank(int n) {
+    return (int) Math.ceil((n + 1) * COVERAGE);
   }
 
   static long countInside(float[] scores) {
