@@ -6,7 +6,7 @@ import dev.tpucost.gnn.features.Normalizer;
  * The network's head: from a kernel's embedding and each config's features to the (normalised) output, two
  * ReLU layers and a linear one. The first layer splits into the kernel's share ({@link #input}, once per
  * kernel with a late join) and each config's; {@link #from} runs one config, {@link #all} many over transposed
- * blocks, {@link #outputs} chooses between them; {@link #outputsRaw} takes a batch's raw features, feature-major,
+ * blocks ({@link HeadBlock}), {@link #outputs} chooses between them; {@link #outputsRaw} takes a batch's raw features, feature-major,
  * the normaliser folded into the first layer and each feature every config shares added once.
  * Per-thread buffers and one value computed on first use (the folded layer, an immutable record published
  * through a volatile field): thread-safe.
@@ -27,8 +27,8 @@ public final class Head {
   private final float[][] wq;
   private final float[] bq;
   private final ThreadLocal<Units> units;
-  /** Per-thread blocks, one per width of {@link #WIDTHS} (made on first use). */
-  private final ThreadLocal<Block[]> blocks;
+  /** Per-thread blocks, one per width of {@link HeadBlock#WIDTHS} (made on first use). */
+  private final ThreadLocal<HeadBlock[]> blocks;
   private final ThreadLocal<Varying> varying;
 
   /** Per-thread buffers of one config's hidden units. */
@@ -70,7 +70,7 @@ public final class Head {
       bq = null;
     }
     units = ThreadLocal.withInitial(() -> new Units(h));
-    blocks = ThreadLocal.withInitial(() -> new Block[WIDTHS.length]);
+    blocks = ThreadLocal.withInitial(() -> new HeadBlock[HeadBlock.WIDTHS.length]);
     varying = ThreadLocal.withInitial(() -> new Varying(h));
   }
 
@@ -210,17 +210,17 @@ public final class Head {
       }
       return;
     }
-    for (int s = 0; s < count; s += BLOCK) {
-      int m = Math.min(BLOCK, count - s);
-      Block b = block(m);
+    for (int s = 0; s < count; s += HeadBlock.BLOCK) {
+      int m = Math.min(HeadBlock.BLOCK, count - s);
+      HeadBlock b = HeadBlock.of(blocks.get(), h, m);
       for (int k = 0; k < nv; k++) {
         System.arraycopy(byFeature, v.features[k] * count + s, b.configs[k], 0, m);
       }
-      block(b, start, nv, v.wT, m);
-      lastT(b, b3, w3, out, null, s, m);
+      b.hidden(start, nv, v.wT, w2T, b2, m);
+      b.last(b3, w3, out, null, s, m);
       if (low != null) {
-        lastT(b, bq[0], wq[0], low, null, s, m);
-        lastT(b, bq[1], wq[1], high, null, s, m);
+        b.last(bq[0], wq[0], low, null, s, m);
+        b.last(bq[1], wq[1], high, null, s, m);
       }
     }
   }
@@ -340,53 +340,12 @@ public final class Head {
     return dotRelu(b3, w3, z2);
   }
 
-  /** Configs per block of {@link #all}: its buffers stay in the core's L1/L2 cache. */
-  private static final int BLOCK = 128;
-
-  /**
-   * The widths of the blocks, in configs: a block of {@code m} configs takes the narrowest that holds them, as
-   * the products compute every column of a block's rows (a ranking of 10 configs computed 128 columns: ~8x the
-   * head's work). Multiples of 16, one 512-bit vector of floats, so that a config's values do not depend on the
-   * width (the same vector or scalar steps compute each column).
-   */
-  private static final int[] WIDTHS = {16, 32, 64, BLOCK};
-
-  /** This thread's block of the narrowest width that holds {@code m} configs. */
-  private Block block(int m) {
-    Block[] mine = blocks.get();
-    int w = 0;
-    while (WIDTHS[w] < m) {
-      w++;
-    }
-    if (mine[w] == null) {
-      mine[w] = new Block(h, WIDTHS[w]);
-    }
-    return mine[w];
-  }
-
-  /** Per-thread buffers of {@link #all}, transposed: one row per feature or unit, one column per config. */
-  private static final class Block {
-    final float[][] configs;
-    final float[][] z1;
-    final float[][] z2;
-    final float[] acc;
-
-    Block(Hyper h, int width) {
-      configs = new float[h.configFeatures()][width];
-      z1 = new float[h.head1()][width];
-      z2 = new float[h.head2()][width];
-      acc = new float[width];
-    }
-  }
-
   /**
    * {@link #from} for many configs of one kernel, into {@code out} (NaN where {@code configs[i]} is
-   * null), over blocks of configs held transposed (a row per feature or unit, a column per config):
+   * null), over blocks of configs held transposed ({@link HeadBlock}):
    * {@code z1 = kernelPart + W1[config rows]^T . C}, {@code z2 = b2 + W2^T . relu(z1)},
    * {@code out = b3 + w3 . relu(z2)}, the two products by {@link Gemm} with the weights transposed as its left
-   * operand: its rows then run along a block's 128 configs, long enough for C2's loops and the Vector API's
-   * register blocks alike at the head's small widths (along a 16- or 32-wide row they were mostly loop
-   * overhead). Equal to {@link #from} within float rounding.
+   * operand. Equal to {@link #from} within float rounding.
    */
   public void all(float[] kernelPart, float[][] configs, float[] out) {
     all(kernelPart, configs, out, null, null);
@@ -398,68 +357,21 @@ public final class Head {
     if (out.length != configs.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + configs.length + " configs");
     }
-    for (int start = 0; start < configs.length; start += BLOCK) {
-      int m = Math.min(BLOCK, configs.length - start);
-      Block b = block(m);
+    for (int start = 0; start < configs.length; start += HeadBlock.BLOCK) {
+      int m = Math.min(HeadBlock.BLOCK, configs.length - start);
+      HeadBlock b = HeadBlock.of(blocks.get(), h, m);
       for (int j = 0; j < m; j++) {
         float[] c = configs[start + j];
         for (int r = 0; r < f; r++) {
           b.configs[r][j] = c == null ? 0 : c[r];
         }
       }
-      block(b, kernelPart, f, w1T, m);
-      lastT(b, b3, w3, out, configs, start, m);
+      b.hidden(kernelPart, f, w1T, w2T, b2, m);
+      b.last(b3, w3, out, configs, start, m);
       if (low != null) {
-        lastT(b, bq[0], wq[0], low, configs, start, m);
-        lastT(b, bq[1], wq[1], high, configs, start, m);
+        b.last(bq[0], wq[0], low, configs, start, m);
+        b.last(bq[1], wq[1], high, configs, start, m);
       }
-    }
-  }
-
-  /**
-   * One block's hidden layers: {@code z1 = kernelPart + wT . b.configs} over the first {@code f} feature rows,
-   * {@code z2 = relu(b2 + W2^T . relu(z1))} (the ReLU applied once here, not by each output that reads it), for
-   * the block's first {@code m} configs (columns past {@code m} are left-over values, computed and never read).
-   */
-  private void block(Block b, float[] kernelPart, int f, float[][] wT, int m) {
-    for (int c = 0; c < b.z1.length; c++) {
-      java.util.Arrays.fill(b.z1[c], 0, m, kernelPart[c]);
-    }
-    if (f > 0) {
-      Gemm.accumulate(wT, wT.length, b.configs, 0, f, b.z1);
-    }
-    for (float[] row : b.z1) {
-      for (int j = 0; j < m; j++) {
-        row[j] = Math.max(0, row[j]);
-      }
-    }
-    for (int c = 0; c < b.z2.length; c++) {
-      java.util.Arrays.fill(b.z2[c], 0, m, b2[c]);
-    }
-    Gemm.accumulate(w2T, w2T.length, b.z1, 0, h.head1(), b.z2);
-    for (float[] row : b.z2) {
-      for (int j = 0; j < m; j++) {
-        row[j] = Math.max(0, row[j]);
-      }
-    }
-  }
-
-  /**
-   * A last-layer output ({@link #dotRelu}) of a block's configs, {@code b.z2} as {@link #block} left it (after its
-   * ReLU), into {@code out[start...]} (NaN for a null config; {@code configs} null: none is null).
-   */
-  private static void lastT(Block b, float bias, float[] w, float[] out, float[][] configs, int start, int m) {
-    float[] acc = b.acc;
-    java.util.Arrays.fill(acc, 0, m, bias);
-    for (int c = 0; c < b.z2.length; c++) {
-      float wc = w[c];
-      float[] row = b.z2[c];
-      for (int j = 0; j < m; j++) {
-        acc[j] += wc * row[j];
-      }
-    }
-    for (int j = 0; j < m; j++) {
-      out[start + j] = configs != null && configs[start + j] == null ? Float.NaN : acc[j];
     }
   }
 

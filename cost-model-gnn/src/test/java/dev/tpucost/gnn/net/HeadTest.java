@@ -49,6 +49,35 @@ class HeadTest {
   }
 
   @Test
+  void unitsOffForAWholeBlockAreLeftOutWithTheSameOutputs() {
+    ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
+    Forward f = new Forward(file.hyper(), file.weights());
+    Random r = new Random(8);
+    float[] base = f.head().input(new float[file.hyper().graphWidth()]);
+    for (int off : new int[] {0, 5, base.length}) { // first-layer units no config turns on: none, some, all
+      float[] kernelPart = base.clone();
+      for (int u = 0; u < off; u++) {
+        kernelPart[3 * u % base.length] = -1e4f; // (3 is prime to the widths: a spread of units)
+      }
+      float[][] configs = new float[200][file.hyper().configFeatures()];
+      for (float[] c : configs) {
+        for (int k = 0; k < c.length; k++) {
+          c[k] = (float) r.nextGaussian();
+        }
+      }
+      float[] out = new float[configs.length];
+      f.head().all(kernelPart, configs, out);
+      for (int j = 0; j < configs.length; j++) {
+        float one = f.head().from(kernelPart, configs[j]);
+        assertThat(out[j]).as("%d units off, config %d", off, j).isCloseTo(one, within(1e-5f * (1 + Math.abs(one))));
+      }
+      if (off == base.length) { // every unit off: the output no longer depends on the config
+        assertThat(out).containsOnly(out[0]);
+      }
+    }
+  }
+
+  @Test
   void quantileOutputsBlockedEqualOneAtATimeAndTheLastHiddenLayerTheyAreLinearIn() {
     ModelFile file = GnnModel.shipped("gnn", ChipSpec.V4).file();
     Forward f = new Forward(file.hyper(), file.weights());

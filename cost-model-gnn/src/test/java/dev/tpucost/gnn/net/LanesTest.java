@@ -31,6 +31,25 @@ class LanesTest {
   }
 
   @Test
+  void theScalarPathsMemoGivesEachValuesOwnLogarithmBitForBit() {
+    Random r = new Random(22);
+    for (int n : new int[] {Lanes.MEMO_FROM - 1, Lanes.MEMO_FROM, 200, 5000}) {
+      double[] v = values(r, n);
+      for (int i = 0; i < n; i += 3) {
+        v[i] = v[r.nextInt(n)]; // repeats, near and far
+      }
+      v[n / 2] = Double.longBitsToDouble(0x7ff8_dead_beef_0001L); // the memo's empty key: a NaN
+      double[] memo = v.clone();
+      Lanes.scalarLog1p(memo, 0, n);
+      for (int i = 0; i < n; i++) {
+        // (bit for bit; a NaN, whatever its payload, as NaN)
+        assertThat(Double.doubleToLongBits(memo[i])).as("value %s at %s of %s", v[i], i, n)
+            .isEqualTo(Double.doubleToLongBits(Featurizer.log(v[i])));
+      }
+    }
+  }
+
+  @Test
   void vectorLogsEqualTheScalarFeatureLogWithinOneFloatUlp() {
     Random r = new Random(21);
     for (int n : new int[] {1, 7, 16, 17, 100, 4099}) { // full vectors, and runs ending in a partial one
