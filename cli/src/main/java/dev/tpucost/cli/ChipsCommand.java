@@ -55,13 +55,23 @@ final class ChipsCommand implements Callable<Integer> {
       + " exactly): chips that behave unlike their figures suggest, as a real new chip does.")
   double hiddenSpread;
 
-  @picocli.CommandLine.Option(names = "--out", paramLabel = "DIR", description = "Where --variants writes its chip files.")
+  @picocli.CommandLine.Option(names = "--constants-from", split = ",", paramLabel = "PRESET", description = "Instead,"
+      + " with one CHIP: write it to the chip file --out as a chip no calibration has seen, its analytical constants"
+      + " interpolated from these presets only (its figures and simulator constants kept): to score a model trained"
+      + " without CHIP leak-free, 'evaluate --chip FILE' on CHIP's dataset (the hybrid's base then owes nothing to"
+      + " CHIP's fitted constants either).")
+  List<String> constantsFrom = new ArrayList<>();
+
+  @picocli.CommandLine.Option(names = "--out", paramLabel = "PATH", description = "Where --variants writes its chip"
+      + " files (a directory) or --constants-from its chip file.")
   java.nio.file.Path out;
 
   @Override
   public Integer call() throws java.io.IOException {
     List<ChipSpec> list = new ArrayList<>();
-    if (variants != null) {
+    if (!constantsFrom.isEmpty()) {
+      list.add(unseen());
+    } else if (variants != null) {
       if (out == null || !chips.isEmpty()) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--variants needs --out DIR and takes no CHIP arguments");
@@ -76,12 +86,7 @@ final class ChipsCommand implements Callable<Integer> {
             ChipVariants.MAX_HIDDEN_SPREAD, hiddenSpread));
       }
       java.nio.file.Files.createDirectories(out);
-      List<ChipSpec> presets = new ArrayList<>();
-      for (String name : around) {
-        presets.add(ChipSpec.preset(name).orElseThrow(() -> new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--around takes preset names (" + String.join(", ", ChipSpec.presets().keySet())
-            + "), not '" + name + "'")));
-      }
+      List<ChipSpec> presets = presets("--around", around);
       List<ChipSpec> from = presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets;
       // The hidden constants from their own stream (seed + 1), so the figures are those of the same seed without it.
       for (ChipSpec v : ChipVariants.withHiddenSpread(ChipVariants.around(from, variants, seed, spread), hiddenSpread,
@@ -119,6 +124,45 @@ final class ChipsCommand implements Callable<Integer> {
     }
     t.print(console);
     return 0;
+  }
+
+  /** The presets {@code names} given to {@code option}, or a usage error naming the first unknown one. */
+  private List<ChipSpec> presets(String option, List<String> names) {
+    List<ChipSpec> presets = new ArrayList<>();
+    for (String name : names) {
+      presets.add(ChipSpec.preset(name).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+          spec.commandLine(), option + " takes preset names (" + String.join(", ", ChipSpec.presets().keySet())
+          + "), not '" + name + "'")));
+    }
+    return presets;
+  }
+
+  /**
+   * {@code --constants-from}: the one CHIP, named {@code NAME-unseen}, with its simulator constants written out
+   * (a dataset made with the file is labelled as CHIP's) and its analytical constants interpolated from the
+   * given presets, none of which may be CHIP itself; saved to {@code --out}.
+   */
+  private ChipSpec unseen() throws java.io.IOException {
+    if (out == null || chips.size() != 1 || variants != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--constants-from takes one CHIP and --out FILE, and no --variants");
+    }
+    ChipSpec chip = ChipFiles.resolve(chips.get(0));
+    List<ChipSpec> from = presets("--constants-from", constantsFrom);
+    for (ChipSpec p : from) {
+      if (p.sameHardware(chip)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--constants-from must leave "
+            + chip.name() + " out: " + p.name() + " has its figures, so its constants are the ones fitted on it");
+      }
+    }
+    ChipSpec c = chip.withName(chip.name() + "-unseen")
+        .withSimulator(dev.tpucost.sim.SimCalibration.of(chip).toMap())
+        .withAnalytical(dev.tpucost.analytical.Constants.interpolated(chip, from).toMap());
+    if (out.getParent() != null) {
+      java.nio.file.Files.createDirectories(out.getParent());
+    }
+    ChipFiles.save(c, out);
+    return c;
   }
 
   private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {

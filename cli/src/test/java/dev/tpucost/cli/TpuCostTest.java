@@ -44,6 +44,36 @@ class TpuCostTest {
   }
 
   @Test
+  void aPresetSeenByNoCalibrationKeepsItsFiguresAndSimulatorAndInterpolatesItsAnalyticalConstants() throws Exception {
+    Path file = dir.resolve("unseen/v4-unseen.json");
+    Result r = run("chips", "v4", "--constants-from", "v2,v3,v5e", "--out", file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("v4-unseen", "2 (megacore)");
+    ChipSpec c = ChipFiles.load(file);
+    assertThat(c.name()).isEqualTo("v4-unseen");
+    assertThat(c.sameHardware(ChipSpec.V4)).isTrue();
+    assertThat(dev.tpucost.sim.SimCalibration.of(c)).isEqualTo(dev.tpucost.sim.SimCalibration.of(ChipSpec.V4));
+    double[] expected = dev.tpucost.analytical.Constants.interpolated(ChipSpec.V4,
+        List.of(ChipSpec.V2, ChipSpec.V3, ChipSpec.V5E)).values();
+    double[] used = dev.tpucost.analytical.AnalyticalModel.constantsFor(c).values();
+    double[] features = dev.tpucost.analytical.AnalyticalModel.featureConstantsFor(c).values();
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(used[i]).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-9 * Math.abs(expected[i])));
+      assertThat(features[i]).isEqualTo(used[i]);
+    }
+    assertThat(used).isNotEqualTo(dev.tpucost.analytical.AnalyticalModel.constantsFor(ChipSpec.V4).values());
+
+    Result leaks = run("chips", "v4", "--constants-from", "v3,v4", "--out", file.toString());
+    assertThat(leaks.code()).isEqualTo(2);
+    assertThat(leaks.err()).contains("--constants-from must leave v4 out: v4 has its figures").doesNotContain("Exception");
+    Result two = run("chips", "v4", "v3", "--constants-from", "v2", "--out", file.toString());
+    assertThat(two.code()).isEqualTo(2);
+    assertThat(two.err()).contains("--constants-from takes one CHIP and --out FILE");
+    Result unknown = run("chips", "v4", "--constants-from", "v9", "--out", file.toString());
+    assertThat(unknown.err()).contains("--constants-from takes preset names (v2, v3, v4, v5e), not 'v9'");
+  }
+
+  @Test
   void chipVariantsTakeASpreadAndRefuseOneOutOfRangeInOneLine() throws Exception {
     Path out = dir.resolve("far-variants");
     Result r = run("chips", "--variants", "2", "--seed", "5", "--spread", "2", "--out", out.toString());
