@@ -55,6 +55,12 @@ final class ChipsCommand implements Callable<Integer> {
       + " exactly): chips that behave unlike their figures suggest, as a real new chip does.")
   double hiddenSpread;
 
+  @picocli.CommandLine.Option(names = "--stratified", description = "With --variants: deal the discrete figures"
+      + " evenly (core arrangement 1 / 2 / 2 as a megacore, MXUs per core, VPU ALUs, VMEM: each value to about"
+      + " N/k of the variants, in a seeded order) instead of drawing each independently; every other figure is the"
+      + " same seed's.")
+  boolean stratified;
+
   @picocli.CommandLine.Option(names = "--constants-from", split = ",", paramLabel = "PRESET", description = "Instead,"
       + " with one CHIP: write it to the chip file --out as a chip no calibration has seen, its analytical constants"
       + " interpolated from these presets only (its figures and simulator constants kept): to score a model trained"
@@ -89,7 +95,7 @@ final class ChipsCommand implements Callable<Integer> {
       List<ChipSpec> presets = presets("--around", around);
       List<ChipSpec> from = presets.isEmpty() ? List.copyOf(ChipSpec.presets().values()) : presets;
       // The hidden constants from their own stream (seed + 1), so the figures are those of the same seed without it.
-      for (ChipSpec v : ChipVariants.withHiddenSpread(ChipVariants.around(from, variants, seed, spread), hiddenSpread,
+      for (ChipSpec v : ChipVariants.withHiddenSpread(ChipVariants.around(from, variants, seed, spread, stratified), hiddenSpread,
           seed + 1)) {
         // The analytical model's constants interpolated from the same presets as the simulator's: a held-out
         // preset's calibration reaches neither the labels nor the features of a model trained on these chips.

@@ -81,6 +81,13 @@ class TpuCostTest {
     ChipSpec written = ChipFiles.load(out.resolve("variant-5-1.json"));
     assertThat(written).isEqualTo(dev.tpucost.corpus.dataset.ChipVariants.around(
         List.copyOf(ChipSpec.presets().values()), 2, 5, 2).get(1).withAnalytical(written.analytical()));
+    Path dealt = dir.resolve("dealt-variants");
+    assertThat(run("chips", "--variants", "3", "--seed", "8", "--stratified", "--out", dealt.toString()).code()).isZero();
+    for (int k = 0; k < 3; k++) {
+      ChipSpec d = ChipFiles.load(dealt.resolve("variant-8-" + k + ".json"));
+      assertThat(d).isEqualTo(dev.tpucost.corpus.dataset.ChipVariants.around(
+          List.copyOf(ChipSpec.presets().values()), 3, 8, 1, true).get(k).withAnalytical(d.analytical()));
+    }
     Result bad = run("chips", "--variants", "2", "--spread", "0.5", "--out", out.toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--spread takes a number from 1 to 4, not 0.5").doesNotContain("Exception");

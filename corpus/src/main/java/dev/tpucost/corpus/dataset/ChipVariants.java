@@ -17,7 +17,8 @@ import java.util.Random;
  * 2.0]; MXU size, SMEM, HBM size and DMA engines stay the preset's. Its simulator constants are interpolated
  * from the presets' calibrated ones, weighted by the inverse distance of the figures (log scale) to each
  * preset, and written into the chip's {@code simulator} section, so a dataset made with the chip file is
- * labelled with them. One seed gives the same chips. Stateless.
+ * labelled with them. The discrete figures can be dealt evenly instead ({@link #around(List, int, long, double,
+ * boolean)}). One seed gives the same chips. Stateless.
  */
 public final class ChipVariants {
   private static final int[] CORES = {1, 2};
@@ -68,11 +69,29 @@ public final class ChipVariants {
    * chip unlike any it trained on.
    */
   public static List<ChipSpec> around(List<ChipSpec> presets, int n, long seed, double spread) {
+    return around(presets, n, seed, spread, false);
+  }
+
+  /**
+   * {@link #around(List, int, long, double)}, with the discrete figures {@code stratified} if asked: the core
+   * arrangement (1 TensorCore, 2, or 2 as a megacore), MXUs per core, VPU ALUs and VMEM are then dealt so that
+   * each of a figure's values goes to {@code floor(n/k)} or {@code ceil(n/k)} of the {@code n} variants ({@code k}
+   * values), in an order drawn from their own stream ({@code seed + 2}), every other figure and the preset each
+   * starts from being those of the same seed without it. Drawn independently, a figure's rarer values can go
+   * missing from a few variants (a megacore is one chip in four: seed 8's eight variants hold one), and a model
+   * never learns a value no training chip has.
+   */
+  public static List<ChipSpec> around(List<ChipSpec> presets, int n, long seed, double spread, boolean stratified) {
     checkArgument(n >= 1, "the number of chip variants must be >= 1, got %s", n);
     checkArgument(!presets.isEmpty(), "chip variants need at least one preset to vary");
     checkArgument(spread >= MIN_SPREAD && spread <= MAX_SPREAD, "the spread of chip variants must be in [%s, %s], got %s",
         MIN_SPREAD, MAX_SPREAD, spread);
     Random r = new Random(seed);
+    Random dealer = new Random(seed + 2);
+    int[] arrangements = stratified ? dealt(n, 3, dealer) : null;
+    int[] mxus = stratified ? dealt(n, MXUS.length, dealer) : null;
+    int[] alus = stratified ? dealt(n, ALUS.length, dealer) : null;
+    int[] vmem = stratified ? dealt(n, VMEM_MIB.length, dealer) : null;
     ImmutableList.Builder<ChipSpec> out = ImmutableList.builder();
     for (int k = 0; k < n; k++) {
       ChipSpec p = presets.get(r.nextInt(presets.size()));
@@ -80,12 +99,39 @@ public final class ChipVariants {
       boolean megacore = cores == 2 && r.nextBoolean();
       double clock = Math.round(p.clockGhz() * factor(r.nextDouble(), 0.7, 0.7, spread) * 100) / 100.0;
       double hbm = Math.round(p.hbmGbps() * factor(r.nextDouble(), 0.6, 1.4, spread));
-      ChipSpec figures = new ChipSpec("variant-" + seed + "-" + k, cores, megacore, MXUS[r.nextInt(MXUS.length)],
-          p.mxuRows(), p.mxuCols(), clock, p.vpuSublanes(), p.vpuLanes(), ALUS[r.nextInt(ALUS.length)],
-          VMEM_MIB[r.nextInt(VMEM_MIB.length)] << 20, p.smemBytes(), p.hbmBytes(), hbm, p.dmaEngines());
+      int mxu = MXUS[r.nextInt(MXUS.length)];
+      int alu = ALUS[r.nextInt(ALUS.length)];
+      long vmemMib = VMEM_MIB[r.nextInt(VMEM_MIB.length)];
+      if (stratified) { // (the independent draws above still taken, so every other figure is the same seed's)
+        cores = arrangements[k] == 0 ? 1 : 2;
+        megacore = arrangements[k] == 2;
+        mxu = MXUS[mxus[k]];
+        alu = ALUS[alus[k]];
+        vmemMib = VMEM_MIB[vmem[k]];
+      }
+      ChipSpec figures = new ChipSpec("variant-" + seed + "-" + k, cores, megacore, mxu, p.mxuRows(), p.mxuCols(),
+          clock, p.vpuSublanes(), p.vpuLanes(), alu, vmemMib << 20, p.smemBytes(), p.hbmBytes(), hbm, p.dmaEngines());
       out.add(figures.withSimulator(interpolated(figures, presets).toMap()));
     }
     return out.build();
+  }
+
+  /**
+   * Indices of {@code k} values dealt to {@code n} variants: whole rounds of a shuffled {@code 0 .. k-1}, the last
+   * round cut short, then the whole shuffled again (each value {@code floor(n/k)} or {@code ceil(n/k)} times).
+   */
+  private static int[] dealt(int n, int k, Random r) {
+    List<Integer> deck = new java.util.ArrayList<>(n);
+    while (deck.size() < n) {
+      List<Integer> round = new java.util.ArrayList<>(k);
+      for (int v = 0; v < k; v++) {
+        round.add(v);
+      }
+      java.util.Collections.shuffle(round, r);
+      deck.addAll(round.subList(0, Math.min(k, n - deck.size())));
+    }
+    java.util.Collections.shuffle(deck, r);
+    return deck.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**

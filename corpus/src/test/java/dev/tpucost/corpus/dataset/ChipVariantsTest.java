@@ -79,6 +79,52 @@ class ChipVariantsTest {
   }
 
   @Test
+  void stratifiedVariantsDealEachDiscreteFigureEvenlyAndKeepTheSeedsOtherFigures() {
+    List<ChipSpec> presets = List.of(ChipSpec.V2, ChipSpec.V3, ChipSpec.V5E);
+    for (int n : new int[] {1, 8, 13}) {
+      List<ChipSpec> plain = ChipVariants.around(presets, n, 8, 1);
+      List<ChipSpec> dealt = ChipVariants.around(presets, n, 8, 1, true);
+      assertThat(ChipVariants.around(presets, n, 8, 1, false)).isEqualTo(plain);
+      assertThat(ChipVariants.around(presets, n, 8, 1, true)).isEqualTo(dealt);
+      java.util.Map<String, Integer> arrangements = new java.util.HashMap<>();
+      java.util.Map<Integer, Integer> mxus = new java.util.HashMap<>();
+      java.util.Map<Integer, Integer> alus = new java.util.HashMap<>();
+      java.util.Map<Long, Integer> vmem = new java.util.HashMap<>();
+      for (int k = 0; k < n; k++) {
+        ChipSpec d = dealt.get(k);
+        ChipSpec p = plain.get(k);
+        // The same seed's clock, HBM bandwidth and preset-given figures.
+        assertThat(d.clockGhz()).isEqualTo(p.clockGhz());
+        assertThat(d.hbmGbps()).isEqualTo(p.hbmGbps());
+        assertThat(d.smemBytes()).isEqualTo(p.smemBytes());
+        arrangements.merge(d.tensorCores() + (d.megacore() ? "m" : ""), 1, Integer::sum);
+        mxus.merge(d.mxusPerCore(), 1, Integer::sum);
+        alus.merge(d.vpuAlus(), 1, Integer::sum);
+        vmem.merge(d.vmemBytes() >> 20, 1, Integer::sum);
+      }
+      assertEvenly(arrangements, 3, n);
+      assertEvenly(mxus, 4, n);
+      assertEvenly(alus, 2, n);
+      assertEvenly(vmem, 4, n);
+      if (n >= 3) {
+        assertThat(arrangements).containsKeys("1", "2", "2m");
+      }
+    }
+    // Seed 8's independent draw holds one megacore of eight; dealt, two or three.
+    assertThat(ChipVariants.around(presets, 8, 8, 1).stream().filter(ChipSpec::megacore)).hasSize(1);
+    assertThat(ChipVariants.around(presets, 8, 8, 1, true).stream().filter(ChipSpec::megacore).count()).isBetween(2L, 3L);
+  }
+
+  /** Each of {@code k} values counted {@code floor(n/k)} or {@code ceil(n/k)} times (absent only if n < k). */
+  private static <T> void assertEvenly(java.util.Map<T, Integer> counts, int k, int n) {
+    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
+    assertThat(counts).hasSize(Math.min(k, n));
+    for (int c : counts.values()) {
+      assertThat(c).isBetween(n / k, (n + k - 1) / k);
+    }
+  }
+
+  @Test
   void aHiddenSpreadRedrawsOnlyTheConstantsTheFiguresDoNotTell() {
     List<ChipSpec> plain = ChipVariants.around(List.of(ChipSpec.V2, ChipSpec.V3, ChipSpec.V4), 48, 12);
     assertThat(ChipVariants.withHiddenSpread(plain, 1, 3)).isEqualTo(plain);
