@@ -10,7 +10,7 @@ import dev.tpucost.gnn.features.Featurizer;
  * time, {@code ln} 9 us against 26 us for {@link Featurizer#log}); otherwise one value at a time. Both paths give
  * the same values within one float ulp for the logarithm (features are floats) and 1e-12 relative for
  * {@code exp} ({@code LanesTest}); a run's last partial vector is padded to a full one, so a value
- * does not depend on where in a run it lies. Stateless and thread-safe.
+ * does not depend on where in a run it lies. Thread-safe (the scalar logarithms keep a memo per thread).
  */
 public final class Lanes {
   /**
