@@ -5,12 +5,11 @@ import dev.tpucost.gnn.features.Featurizer;
 /**
  * The element-wise functions applied to every config of a batch, over whole runs of an array: {@code ln(1 + x)}
  * of the raw features ({@link Featurizer#log}'s scale) and {@code exp} of the outputs. With the Vector API on x86-64
- * ({@link #VECTOR}) they run as vector operations, whose {@code LOG1P} and {@code EXP} HotSpot compiles to its
- * SVML stubs on x86 (12,000 values, this machine: {@code exp} 7 us against 62 us for {@link Math#exp} one at a
- * time, {@code ln} 9 us against 26 us for {@link Featurizer#log}); otherwise one value at a time. Both paths give
- * the same values within one float ulp for the logarithm (features are floats) and 1e-12 relative for
- * {@code exp} ({@code LanesTest}); a run's last partial vector is padded to a full one, so a value
- * does not depend on where in a run it lies. Thread-safe (the scalar logarithms keep a memo per thread).
+ * ({@link #VECTOR}) the logarithms run as vector operations, whose {@code LOG1P} HotSpot compiles to its SVML stub
+ * on x86 (12,000 values, this machine: 9 us against 26 us for {@link Featurizer#log}); otherwise one value at a
+ * time. Both paths give the same values within one float ulp (features are floats; {@code LanesTest}); a run's last
+ * partial vector is padded to a full one, so a value does not depend on where in a run it lies. {@link #exp} is
+ * {@link Math#exp} on both paths (see there). Thread-safe (the scalar logarithms keep a memo per thread).
  */
 public final class Lanes {
   /**
@@ -91,14 +90,17 @@ public final class Lanes {
     }
   }
 
-  /** {@code a[j] = exp(a[j])} for {@code from <= j < to}. */
+  /**
+   * {@code a[j] = exp(a[j])} for {@code from <= j < to}, by {@link Math#exp} on both paths: the Vector API's
+   * {@code EXP} gives a value one double ulp apart in about one call in twenty before C2 has compiled its caller
+   * (its Java fallback) and after (the SVML stub), so a model's estimate changed in its last bit as the JVM warmed
+   * up (measured: 187 of 4,096 values; {@code ConcurrencyTest} caught it). The runtimes are doubles, not rounded,
+   * and must not depend on the JIT; {@code Math.exp}'s intrinsic is the same stub in every tier. (The logarithms
+   * keep the vector path: their results are rounded to float, and 65,536 of them did not move.)
+   */
   public static void exp(double[] a, int from, int to) {
-    if (VECTOR) {
-      VectorLanes.exp(a, from, to);
-    } else {
-      for (int j = from; j < to; j++) {
-        a[j] = Math.exp(a[j]);
-      }
+    for (int j = from; j < to; j++) {
+      a[j] = Math.exp(a[j]);
     }
   }
 }

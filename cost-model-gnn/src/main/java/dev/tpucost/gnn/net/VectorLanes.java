@@ -53,21 +53,4 @@ final class VectorLanes {
   private static void log1p(double[] a, int at) {
     DoubleVector.fromArray(D, a, at).max(0).lanewise(VectorOperators.LOG1P).intoArray(a, at);
   }
-
-  static void exp(double[] a, int from, int to) {
-    int j = from;
-    for (; j + D.length() <= to; j += D.length()) {
-      exp(a, j);
-    }
-    if (j < to) {
-      double[] rest = new double[D.length()];
-      System.arraycopy(a, j, rest, 0, to - j);
-      exp(rest, 0);
-      System.arraycopy(rest, 0, a, j, to - j);
-    }
-  }
-
-  private static void exp(double[] a, int at) {
-    DoubleVector.fromArray(D, a, at).lanewise(VectorOperators.EXP).intoArray(a, at);
-  }
 }

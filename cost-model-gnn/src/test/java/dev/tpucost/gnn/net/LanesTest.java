@@ -83,17 +83,21 @@ class LanesTest {
   }
 
   @Test
-  void vectorExpEqualsMathExpWithin1e12() {
+  void expIsMathExpBitForBitWhateverTheJitHasCompiled() {
+    // The vector EXP differed in the last bit between its Java fallback and the compiled stub; Math.exp does not.
     Random r = new Random(22);
-    for (int n : new int[] {1, 5, 8, 9, 128, 131}) {
-      double[] x = new double[n];
-      for (int i = 0; i < n; i++) {
-        x[i] = (r.nextDouble() - 0.3) * 60;
-      }
+    double[] x = new double[4096];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (r.nextDouble() - 0.3) * 60;
+    }
+    for (int call = 0; call < 2000; call++) { // the first calls run cold, the last ones compiled
       double[] e = x.clone();
-      VectorLanes.exp(e, 0, n);
-      for (int i = 0; i < n; i++) {
-        assertThat(Math.abs(e[i] - Math.exp(x[i]))).as("exp(%s)", x[i]).isLessThanOrEqualTo(1e-12 * Math.exp(x[i]));
+      Lanes.exp(e, 0, e.length);
+      if (call == 0 || call == 1999) {
+        for (int i = 0; i < x.length; i++) {
+          assertThat(Double.doubleToRawLongBits(e[i])).as("exp(%s), call %s", x[i], call)
+              .isEqualTo(Double.doubleToRawLongBits(Math.exp(x[i])));
+        }
       }
     }
   }
@@ -102,14 +106,6 @@ class LanesTest {
   void aValueDoesNotDependOnWhereInARunItLies() {
     // rank() of many configs and predict() of one must agree: a value in a run's partial last vector (padded)
     // equals the same value in a full vector.
-    double[] run = values(new Random(23), 37);
-    double[] full = run.clone();
-    VectorLanes.exp(full, 0, 32);
-    for (int i = 32; i < 37; i++) {
-      double[] alone = {run[i - 32 + 8]};
-      VectorLanes.exp(alone, 0, 1);
-      assertThat(alone[0]).isEqualTo(full[i - 32 + 8]);
-    }
     float[] f = {3, 4097, 1e9f, 0.5f, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29};
     float[] all = f.clone();
     VectorLanes.log1p(all, 0, f.length);
