@@ -296,9 +296,10 @@ public final class GnnModel implements CostModel {
 
   /**
    * Tiles per part of {@link #run}: each part's features, head and predictions are done before the next part's,
-   * its arrays staying in the core's caches.
+   * its arrays staying in the core's L2 cache; as long as the head's blocks ({@code HeadBlock}: 512, where its row
+   * loops run long enough for C2), so one part is one block.
    */
-  private static final int PART = 128;
+  static final int PART = 512;
 
   /** Per-thread arrays of {@link #run}'s parts. */
   private static final ThreadLocal<ConfigFeatures.Buffers> FEATURE_BUFFERS =

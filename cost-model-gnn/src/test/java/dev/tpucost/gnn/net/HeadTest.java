@@ -25,8 +25,8 @@ class HeadTest {
       graph[i] = r.nextFloat();
     }
     float[] kernelPart = f.head().input(graph);
-    // More than one block (128), with a null config inside.
-    float[][] configs = new float[600][];
+    // More than one block, with a null config inside.
+    float[][] configs = new float[HeadBlock.BLOCK + 88][];
     for (int j = 0; j < configs.length; j++) {
       if (j == 300) {
         continue;
@@ -126,7 +126,7 @@ class HeadTest {
     Random r = new Random(13);
     float[] late = f.head().input(new float[file.hyper().graphWidth()]);
     int width = file.hyper().configFeatures();
-    for (int n : new int[] {1, 5, 10, 20, 40, 300}) { // one at a time, blocks of each width, across a boundary
+    for (int n : new int[] {1, 5, 10, 20, 40, 300, HeadBlock.BLOCK + 88}) { // one at a time, blocks of each width, across a boundary
       // every third feature the same in all configs (added once), the others varying
       float[][] raw = new float[n][width];
       float[] byFeature = new float[width * n];
