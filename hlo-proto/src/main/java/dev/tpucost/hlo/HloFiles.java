@@ -4,6 +4,9 @@ import dev.tpucost.api.hlo.HloModule;
 import dev.tpucost.hlo.binary.HloProtoReader;
 import dev.tpucost.hlo.text.HloTextParser;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -70,16 +73,33 @@ public final class HloFiles {
       return "";
     }
     boolean ascii = true;
-    for (byte b : bytes) {
-      if (b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f') {
+    int k = 0;
+    // Eight bytes at a time (one at a time this check was ~13% of loading the largest text sample): a word with
+    // no byte from 0x80 up and none below 0x20 needs no look at its bytes; a word holding one (a line's end, a
+    // non-ASCII character) is looked at byte by byte. (x - 0x20 * ONES) & ~x has a byte's high bit set for a byte
+    // below 0x20, exactly when x has no byte from 0x80 up (Anderson's bit hacks), and those x flags itself.
+    for (; k + Long.BYTES <= bytes.length; k += Long.BYTES) {
+      long x = (long) LONGS.get(bytes, k);
+      if (((x | ((x - 0x20 * ONES) & ~x)) & HIGHS) != 0) {
+        for (int j = k; j < k + Long.BYTES; j++) {
+          if (control(bytes[j])) {
+            return null;
+          }
+          ascii &= bytes[j] >= 0;
+        }
+      }
+    }
+    for (; k < bytes.length; k++) {
+      if (control(bytes[k])) {
         return null;
       }
-      ascii &= b >= 0;
+      ascii &= bytes[k] >= 0;
     }
     if (ascii) {
       // The common case: a straight copy into a compact string (the strict decoder went through a char
-      // buffer and back, about a fifth of a text load).
-      return new String(bytes, StandardCharsets.US_ASCII);
+      // buffer and back, about a fifth of a text load); as Latin-1, which ASCII is a part of, so the bytes are
+      // not checked a second time.
+      return new String(bytes, StandardCharsets.ISO_8859_1);
     }
     try {
       return StandardCharsets.UTF_8.newDecoder()
@@ -91,4 +111,13 @@ public final class HloFiles {
       return null;
     }
   }
+
+  /** True for a control character other than white space: such bytes are not HLO text. */
+  private static boolean control(byte b) {
+    return b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f';
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101_0101_0101_0101L;
+  private static final long HIGHS = 0x8080_8080_8080_8080L;
 }
