@@ -42,6 +42,8 @@ public final class Forward {
     float[][] products = new float[0][];
     float[] invIn = new float[0];
     float[] invOut = new float[0];
+    /** Per node its in-degree, then per node its out-degree. */
+    int[] degrees = new int[0];
     /** Per node its first identical node ({@link DuplicateRows}), and the grouping's hash table. */
     int[] rep = new int[0];
     int[] hashes = new int[0];
@@ -65,6 +67,7 @@ public final class Forward {
         products = new float[size][3 * hidden];
         invIn = new float[size];
         invOut = new float[size];
+        degrees = new int[2 * size];
         rep = new int[size];
         hashes = new int[size];
         table = new int[DuplicateRows.tableLength(size)];
@@ -72,6 +75,19 @@ public final class Forward {
         distinctOut = new float[size][];
       }
     }
+  }
+
+  /** {@code 1 / d} as a float for a node degree {@code d < 64}; 0 for 0 (a node without neighbours adds nothing). */
+  private static final float[] RECIPROCALS = new float[64];
+
+  static {
+    for (int d = 1; d < RECIPROCALS.length; d++) {
+      RECIPROCALS[d] = 1f / d;
+    }
+  }
+
+  private static float reciprocal(int degree) {
+    return degree < RECIPROCALS.length ? RECIPROCALS[degree] : 1f / degree;
   }
 
   /** A forward pass over {@code w}, whose matrices must have the shapes {@code h} implies. */
@@ -281,17 +297,18 @@ public final class Forward {
     }
     float[] invIn = s.invIn;
     float[] invOut = s.invOut;
-    Arrays.fill(invIn, 0, n, 0);
-    Arrays.fill(invOut, 0, n, 0);
     int[] src = g.src();
     int[] dst = g.dst();
+    // (degrees counted as ints and inverted from a table: the same values as float counts and divisions)
+    int[] degrees = s.degrees;
+    Arrays.fill(degrees, 0, 2 * n, 0);
     for (int k = 0; k < src.length; k++) {
-      invIn[dst[k]]++;
-      invOut[src[k]]++;
+      degrees[dst[k]]++;
+      degrees[n + src[k]]++;
     }
     for (int i = 0; i < n; i++) {
-      invIn[i] = invIn[i] == 0 ? 0 : 1 / invIn[i];
-      invOut[i] = invOut[i] == 0 ? 0 : 1 / invOut[i];
+      invIn[i] = reciprocal(degrees[i]);
+      invOut[i] = reciprocal(degrees[n + i]);
     }
     float[][] p = s.products;
     for (int l = 0; l < h.layers(); l++) {
@@ -308,21 +325,14 @@ public final class Forward {
       } else {
         Gemm.multiply(state, n, wcat[l], 0, hd, p);
       }
-      for (int k = 0; k < src.length; k++) {
-        int from = src[k];
-        int to = dst[k];
-        Gemm.addScaled(invIn[to], p[from], hd, p[to], hd);
-        Gemm.addScaled(invOut[from], p[to], 2 * hd, p[from], hd);
-      }
+      Gemm.meanMessages(p, src, dst, invIn, invOut, hd);
       float[] bias = bl[l];
       for (int i = 0; i < n; i++) {
         Gemm.addReluOfSum(p[i], bias, state[i], hd);
       }
     }
     float[] sum = new float[hd];
-    for (int i = 0; i < n; i++) {
-      Gemm.addScaled(1f, state[i], 0, sum, hd);
-    }
+    Gemm.sumRows(state, n, sum, hd);
     float[] graph = new float[2 * hd];
     for (int c = 0; c < hd; c++) {
       graph[c] = sum[c] / n;

@@ -102,6 +102,44 @@ public final class Gemm {
     }
   }
 
+  /**
+   * A GraphSAGE layer's neighbour means, added into the first third of each node's product row ({@code p[i]}, three
+   * blocks of {@code width}: self, in, out): per edge {@code src[k] -> dst[k]}, {@code p[to][0, width) += invIn[to] *
+   * p[from][width, 2 width)} and {@code p[from][0, width) += invOut[from] * p[to][2 width, 3 width)}. Only first
+   * thirds are written and only the others read, so the edges' order does not matter. The vector path sums a run of
+   * edges into one node (as the featuriser lists them: by user) in registers and adds it once, where one edge at a
+   * time each message went through memory behind the last.
+   */
+  static void meanMessages(float[][] p, int[] src, int[] dst, float[] invIn, float[] invOut, int width) {
+    if (VECTOR) {
+      VectorGemm.meanMessages(p, src, dst, invIn, invOut, width);
+      return;
+    }
+    for (int k = 0; k < src.length; k++) {
+      int from = src[k];
+      int to = dst[k];
+      addScaled(invIn[to], p[from], width, p[to], width);
+      addScaled(invOut[from], p[to], 2 * width, p[from], width);
+    }
+  }
+
+  /**
+   * {@code out[c] = sum_{i < n} rows[i][c]} for {@code c < width}, the rows added in order: the same sums as adding
+   * them into {@code out} one after another (in registers on the vector path).
+   */
+  static void sumRows(float[][] rows, int n, float[] out, int width) {
+    if (VECTOR) {
+      VectorGemm.sumRows(rows, n, out, width);
+      return;
+    }
+    java.util.Arrays.fill(out, 0, width, 0);
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < width; c++) {
+        out[c] += rows[i][c];
+      }
+    }
+  }
+
   /** {@code out[c] = max(0, x[c] + y[c])} for {@code c < width}. */
   static void reluOfSum(float[] x, float[] y, float[] out, int width) {
     if (VECTOR) {

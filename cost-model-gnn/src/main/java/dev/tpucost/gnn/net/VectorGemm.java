@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * registers across the whole reduction (each weight vector loaded once per block of rows, each {@code a}
  * value broadcast once per block of columns), so that enough independent fused multiply-adds are in flight
  * to hide their latency. The column range is covered by blocks of 3 vectors (with 512-bit vectors, 32
- * registers: 4 rows x 3 vectors, 12 accumulators), then 2 vectors (4 x 2), then 1 vector (8 rows x 1); leftover
- * rows take 1-row blocks and leftover columns a scalar tail (no masked operations: they are not intrinsified
+ * registers: 4 rows x 3 vectors, 12 accumulators), then 2 vectors (4 x 2), then 1 vector (8 rows x 1, then 4 x 1);
+ * leftover rows take 1-row blocks (two chains each for one vector) and leftover columns a scalar tail (no masked operations: they are not intrinsified
  * everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
  * with blocks of one vector only, each row would run one dependent chain of multiply-adds (latency-bound:
  * measured about half the speed on this machine's 512-bit core). Loaded only when {@code jdk.incubator.vector}
@@ -63,14 +63,26 @@ final class VectorGemm {
       for (; i + 8 <= n; i += 8) {
         block8x1(a, i, w, w0, k, out, c, add);
       }
+      // (the rows left over: 4 at a time, then each in two chains, even and odd terms: one row alone is one chain
+      // of dependent multiply-adds, each waiting for the last; 12 distinct first-layer rows of a ~40-node kernel
+      // spent more time in their 4 left-over chains than in the block of 8)
+      for (; i + 4 <= n; i += 4) {
+        block4x1(a, i, w, w0, k, out, c, add);
+      }
       for (; i < n; i++) {
         float[] ai = a[i];
         float[] oi = out[i];
-        FloatVector acc = start(oi, c, add);
-        for (int r = 0; r < k; r++) {
-          acc = FloatVector.fromArray(S, w[w0 + r], c).fma(FloatVector.broadcast(S, ai[r]), acc);
+        FloatVector even = start(oi, c, add);
+        FloatVector odd = FloatVector.zero(S);
+        int r = 0;
+        for (; r + 2 <= k; r += 2) {
+          even = FloatVector.fromArray(S, w[w0 + r], c).fma(FloatVector.broadcast(S, ai[r]), even);
+          odd = FloatVector.fromArray(S, w[w0 + r + 1], c).fma(FloatVector.broadcast(S, ai[r + 1]), odd);
         }
-        acc.intoArray(oi, c);
+        if (r < k) {
+          even = FloatVector.fromArray(S, w[w0 + r], c).fma(FloatVector.broadcast(S, ai[r]), even);
+        }
+        even.add(odd).intoArray(oi, c);
       }
     }
     if (c < m) {
@@ -224,6 +236,28 @@ final class VectorGemm {
     c1.intoArray(oi, c + L);
   }
 
+  private static void block4x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+    float[] a0 = a[i];
+    float[] a1 = a[i + 1];
+    float[] a2 = a[i + 2];
+    float[] a3 = a[i + 3];
+    FloatVector x0 = start(out[i], c, add);
+    FloatVector x1 = start(out[i + 1], c, add);
+    FloatVector x2 = start(out[i + 2], c, add);
+    FloatVector x3 = start(out[i + 3], c, add);
+    for (int r = 0; r < k; r++) {
+      FloatVector v = FloatVector.fromArray(S, w[w0 + r], c);
+      x0 = v.fma(FloatVector.broadcast(S, a0[r]), x0);
+      x1 = v.fma(FloatVector.broadcast(S, a1[r]), x1);
+      x2 = v.fma(FloatVector.broadcast(S, a2[r]), x2);
+      x3 = v.fma(FloatVector.broadcast(S, a3[r]), x3);
+    }
+    x0.intoArray(out[i], c);
+    x1.intoArray(out[i + 1], c);
+    x2.intoArray(out[i + 2], c);
+    x3.intoArray(out[i + 3], c);
+  }
+
   private static void block8x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
     float[] a0 = a[i];
     float[] a1 = a[i + 1];
@@ -274,6 +308,47 @@ final class VectorGemm {
     }
     for (; c < width; c++) {
       out[c] += a * row[from + c];
+    }
+  }
+
+  static void meanMessages(float[][] p, int[] src, int[] dst, float[] invIn, float[] invOut, int width) {
+    if (width != L) {
+      for (int k = 0; k < src.length; k++) {
+        addScaled(invIn[dst[k]], p[src[k]], width, p[dst[k]], width);
+        addScaled(invOut[src[k]], p[dst[k]], 2 * width, p[src[k]], width);
+      }
+      return;
+    }
+    int k = 0;
+    while (k < src.length) {
+      int to = dst[k];
+      float[] pt = p[to];
+      FloatVector last = FloatVector.fromArray(S, pt, 2 * L); // what the run's out-messages carry
+      FloatVector in = FloatVector.zero(S);
+      for (; k < src.length && dst[k] == to; k++) {
+        float[] pf = p[src[k]];
+        in = in.add(FloatVector.fromArray(S, pf, L));
+        last.fma(FloatVector.broadcast(S, invOut[src[k]]), FloatVector.fromArray(S, pf, 0)).intoArray(pf, 0);
+      }
+      in.fma(FloatVector.broadcast(S, invIn[to]), FloatVector.fromArray(S, pt, 0)).intoArray(pt, 0);
+    }
+  }
+
+  static void sumRows(float[][] rows, int n, float[] out, int width) {
+    int c = 0;
+    for (; c + L <= width; c += L) {
+      FloatVector sum = FloatVector.zero(S);
+      for (int i = 0; i < n; i++) {
+        sum = sum.add(FloatVector.fromArray(S, rows[i], c));
+      }
+      sum.intoArray(out, c);
+    }
+    for (; c < width; c++) {
+      float sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += rows[i][c];
+      }
+      out[c] = sum;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tpucost.gnn.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,8 @@ class GemmTest {
   void vectorAndScalarPathsAgreeWithin1e5() {
     Random r = new Random(11);
     int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 48, 48}, {41, 144, 48}, {7, 64, 48}, {13, 20, 33}, {200, 48, 48},
-        {5, 3, 100}, {9, 48, 17}, {40, 40, 16}, {17, 16, 16}, {6, 16, 32}, {43, 16, 48}, {3, 7, 64}};
+        {5, 3, 100}, {9, 48, 17}, {40, 40, 16}, {17, 16, 16}, {6, 16, 32}, {43, 16, 48}, {3, 7, 64},
+        {12, 40, 16}, {7, 9, 16}, {15, 16, 16}, {2, 1, 16}}; // (one-vector rows: blocks of 8 and 4, then odd k alone)
     for (int[] sh : shapes) {
       int n = sh[0];
       int k = sh[1];
@@ -68,6 +70,95 @@ class GemmTest {
         }
       }
     }
+  }
+
+  @Test
+  void neighbourMeansOnBothPathsMatchOneEdgeAtATime() {
+    Random r = new Random(14);
+    for (int width : new int[] {16, 5, 32}) {
+      int n = 12;
+      // edges grouped by destination (as the featuriser lists them), then the same edges shuffled, with a
+      // self-loop, a repeated edge and nodes without neighbours
+      int[] src = {0, 1, 1, 2, 0, 3, 5, 4, 4, 7, 8, 9, 9};
+      int[] dst = {2, 2, 3, 3, 4, 5, 5, 6, 6, 7, 9, 10, 10};
+      for (boolean shuffled : new boolean[] {false, true}) {
+        if (shuffled) {
+          for (int k = src.length - 1; k > 0; k--) {
+            int j = r.nextInt(k + 1);
+            int t = src[k];
+            src[k] = src[j];
+            src[j] = t;
+            t = dst[k];
+            dst[k] = dst[j];
+            dst[j] = t;
+          }
+        }
+        float[][] p = random(r, n, 3 * width, false);
+        float[] invIn = new float[n];
+        float[] invOut = new float[n];
+        for (int i = 0; i < n; i++) {
+          invIn[i] = r.nextFloat();
+          invOut[i] = r.nextFloat();
+        }
+        double[][] expected = new double[n][width];
+        for (int i = 0; i < n; i++) {
+          for (int c = 0; c < width; c++) {
+            expected[i][c] = p[i][c];
+          }
+        }
+        for (int k = 0; k < src.length; k++) {
+          for (int c = 0; c < width; c++) {
+            expected[dst[k]][c] += (double) invIn[dst[k]] * p[src[k]][width + c];
+            expected[src[k]][c] += (double) invOut[src[k]] * p[dst[k]][2 * width + c];
+          }
+        }
+        float[][] vector = copy(p);
+        float[][] scalar = copy(p);
+        VectorGemm.meanMessages(vector, src, dst, invIn, invOut, width);
+        for (int k = 0; k < src.length; k++) { // the scalar path: one edge at a time
+          for (int c = 0; c < width; c++) {
+            scalar[dst[k]][c] += invIn[dst[k]] * scalar[src[k]][width + c];
+          }
+          for (int c = 0; c < width; c++) {
+            scalar[src[k]][c] += invOut[src[k]] * scalar[dst[k]][2 * width + c];
+          }
+        }
+        for (int i = 0; i < n; i++) {
+          for (int c = 0; c < 3 * width; c++) {
+            float want = c < width ? (float) expected[i][c] : p[i][c];
+            assertThat(vector[i][c]).as("width %d, shuffled %s, vector, %d,%d", width, shuffled, i, c)
+                .isCloseTo(want, within(1e-5f * (1 + Math.abs(want))));
+            assertThat(scalar[i][c]).as("width %d, shuffled %s, scalar, %d,%d", width, shuffled, i, c)
+                .isCloseTo(want, within(1e-5f * (1 + Math.abs(want))));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void summedRowsEqualAddingThemOneAfterAnother() {
+    Random r = new Random(15);
+    for (int width : new int[] {16, 7, 40}) {
+      float[][] rows = random(r, 39, width, false);
+      float[] sequential = new float[width];
+      for (float[] row : rows) {
+        for (int c = 0; c < width; c++) {
+          sequential[c] += row[c];
+        }
+      }
+      float[] vector = new float[width];
+      VectorGemm.sumRows(rows, rows.length, vector, width);
+      assertThat(vector).as("width %d", width).containsExactly(sequential);
+    }
+  }
+
+  private static float[][] copy(float[][] a) {
+    float[][] out = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i].clone();
+    }
+    return out;
   }
 
   @Test
