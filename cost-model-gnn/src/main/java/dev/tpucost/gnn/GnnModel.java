@@ -15,6 +15,7 @@ import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
 import dev.tpucost.gnn.net.Forward;
+import dev.tpucost.gnn.net.Head;
 import dev.tpucost.gnn.net.Lanes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -296,10 +297,10 @@ public final class GnnModel implements CostModel {
 
   /**
    * Tiles per part of {@link #run}: each part's features, head and predictions are done before the next part's,
-   * its arrays staying in the core's L2 cache; as long as the head's blocks ({@code HeadBlock}: 512, where its row
-   * loops run long enough for C2), so one part is one block.
+   * its arrays staying in the core's L2 cache; as long as the head's blocks (512 configs, where its row loops run long
+   * enough for C2), so one part is one block.
    */
-  static final int PART = 512;
+  static final int PART = Head.BLOCK_CONFIGS;
 
   /** Per-thread arrays of {@link #run}'s parts. */
   private static final ThreadLocal<ConfigFeatures.Buffers> FEATURE_BUFFERS =

@@ -106,12 +106,12 @@ public final class Gemm {
    * A GraphSAGE layer's neighbour means, added into the first third of each node's product row ({@code p[i]}, three
    * blocks of {@code width}: self, in, out): per edge {@code src[k] -> dst[k]}, {@code p[to][0, width) += invIn[to] *
    * p[from][width, 2 width)} and {@code p[from][0, width) += invOut[from] * p[to][2 width, 3 width)}. Only first
-   * thirds are written and only the others read, so the edges' order does not matter. The vector path sums a run of
-   * edges into one node (as the featuriser lists them: by user) in registers and adds it once, where one edge at a
-   * time each message went through memory behind the last.
+   * thirds are written and only the others read, so the edges' order does not matter. With rows one vector wide (the
+   * shipped network's) the vector path sums a run of edges into one node (as the featuriser lists them: by user) in
+   * registers and adds it once, where one edge at a time each message went through memory behind the last.
    */
   static void meanMessages(float[][] p, int[] src, int[] dst, float[] invIn, float[] invOut, int width) {
-    if (VECTOR) {
+    if (VECTOR && VectorGemm.oneVector(width)) {
       VectorGemm.meanMessages(p, src, dst, invIn, invOut, width);
       return;
     }

@@ -112,6 +112,12 @@ public final class Head {
     return (long) (h.graphWidth() + h.configFeatures()) * h.head1() + (long) h.head1() * h.head2() + h.head2();
   }
 
+  /**
+   * Configs per block of {@link #outputsRaw} ({@code HeadBlock}): a caller batching many configs (a ranking's
+   * parts) does best with batches of this size.
+   */
+  public static final int BLOCK_CONFIGS = HeadBlock.BLOCK;
+
   /** Configs from which {@link #outputs} and {@link #outputsRaw} run {@link #all}'s blocks. */
   static final int BLOCKED_FROM = 8;
 

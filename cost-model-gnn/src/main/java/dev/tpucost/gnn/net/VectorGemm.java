@@ -311,13 +311,14 @@ final class VectorGemm {
     }
   }
 
+  /** True if rows {@code width} wide are one vector: {@link #meanMessages} takes only those. */
+  static boolean oneVector(int width) {
+    return width == L;
+  }
+
   static void meanMessages(float[][] p, int[] src, int[] dst, float[] invIn, float[] invOut, int width) {
-    if (width != L) {
-      for (int k = 0; k < src.length; k++) {
-        addScaled(invIn[dst[k]], p[src[k]], width, p[dst[k]], width);
-        addScaled(invOut[src[k]], p[dst[k]], 2 * width, p[src[k]], width);
-      }
-      return;
+    if (!oneVector(width)) {
+      throw new IllegalArgumentException("rows of " + width + " floats, not one vector of " + L);
     }
     int k = 0;
     while (k < src.length) {

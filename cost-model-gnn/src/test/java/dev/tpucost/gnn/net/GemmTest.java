@@ -114,7 +114,7 @@ class GemmTest {
         }
         float[][] vector = copy(p);
         float[][] scalar = copy(p);
-        VectorGemm.meanMessages(vector, src, dst, invIn, invOut, width);
+        Gemm.meanMessages(vector, src, dst, invIn, invOut, width); // (the vector path: this JVM runs it)
         for (int k = 0; k < src.length; k++) { // the scalar path: one edge at a time
           for (int c = 0; c < width; c++) {
             scalar[dst[k]][c] += invIn[dst[k]] * scalar[src[k]][width + c];
