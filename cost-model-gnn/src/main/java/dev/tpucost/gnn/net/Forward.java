@@ -51,6 +51,11 @@ public final class Forward {
     /** The distinct nodes' rows of two matrices, gathered by reference for one product over them. */
     float[][] distinctIn = new float[0][];
     float[][] distinctOut = new float[0][];
+    float[][] distinctInit = new float[0][];
+    /** Per node the row its layer's residual update starts from (its group's first row in the first layer). */
+    float[][] from = new float[0][];
+    /** Per node the product row whose messages it sends (its group's first row in the first layer). */
+    float[][] read = new float[0][];
     final float[] cfg;
     final int hidden;
 
@@ -73,6 +78,9 @@ public final class Forward {
         table = new int[DuplicateRows.tableLength(size)];
         distinctIn = new float[size][];
         distinctOut = new float[size][];
+        distinctInit = new float[size][];
+        from = new float[size][];
+        read = new float[size][];
       }
     }
   }
@@ -170,14 +178,15 @@ public final class Forward {
       s.hashes[i] = Featurizer.likenessHash(nodeRows[i]);
     }
     DuplicateRows.group(ops, nodeRows, n, h.nodeFeatures(), s.hashes, s.rep, s.table);
+    int distinct = 0;
     for (int i = 0; i < n; i++) {
       if (s.rep[i] == i) {
-        float[] opcodeRow = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)];
-        System.arraycopy(opcodeRow, 0, into[i], 0, h.hidden());
+        s.distinctInit[distinct] = f.opcodeRows[Math.min(Math.max(0, ops[i]), f.opcodeRows.length - 1)];
+        s.distinctIn[distinct] = nodeRows[i];
+        s.distinctOut[distinct++] = into[i];
       }
     }
-    int distinct = gatherFirsts(s, n, nodeRows, into);
-    Gemm.accumulate(s.distinctIn, distinct, f.featureRows, 0, h.nodeFeatures(), s.distinctOut);
+    Gemm.multiplyFrom(s.distinctInit, s.distinctIn, distinct, f.featureRows, 0, h.nodeFeatures(), s.distinctOut);
     return distinct;
   }
 
@@ -292,8 +301,13 @@ public final class Forward {
         Gemm.axpy(config[r], w0c[r], shift);
       }
     }
+    // The first layer's input state of each group's first node only: its group shares it (from[i]).
+    float[][] from = s.from;
     for (int i = 0; i < n; i++) {
-      Gemm.reluOfSum(base[rep[i]], shift, state[i], hd);
+      if (rep[i] == i) {
+        Gemm.reluOfSum(base[i], shift, state[i], hd);
+      }
+      from[i] = state[rep[i]];
     }
     float[] invIn = s.invIn;
     float[] invOut = s.invOut;
@@ -311,28 +325,45 @@ public final class Forward {
       invOut[i] = reciprocal(degrees[n + i]);
     }
     float[][] p = s.products;
-    for (int l = 0; l < h.layers(); l++) {
-      // state += relu(bl + [state, mIn, mOut] . W) with mIn = mean of in-neighbours' states (likewise mOut),
+    float[] sum = new float[hd];
+    int layers = h.layers();
+    for (int l = 0; l < layers; l++) {
+      // state = from + relu(bl + [state, mIn, mOut] . W) with mIn = mean of in-neighbours' states (likewise mOut),
       // computed as one product p = state . [W_self | W_in | W_out] (rows three times as wide as the state,
       // which C2's and the Vector API's loops run far better at small widths); then per edge, the mean of a
       // node's in-neighbours' second thirds and of its out-neighbours' last thirds is added into its first
-      // third (only first thirds are written, only the others read), and the state updated in place (the
-      // product has read it).
+      // third (only first thirds are written, only the others read), and the state updated (the product has read
+      // it). The last layer's states are only summed, not stored.
       if (l == 0 && distinct < n) {
-        // Nodes of one group have the same state until the first messages: one product row per group, copied.
+        // Nodes of one group have the same state until the first messages: one product row per group, whose
+        // messages its nodes read (read[i]) and whose first third each copies to add its own messages into.
         Gemm.multiply(s.distinctIn, gatherFirsts(s, n, state, p), wcat[0], 0, hd, s.distinctOut);
-        copyFromFirst(s, n, p, 3 * hd);
+        float[][] read = s.read;
+        for (int i = 0; i < n; i++) {
+          read[i] = p[rep[i]];
+          if (rep[i] != i) {
+            Gemm.copyRow(p[rep[i]], p[i], hd);
+          }
+        }
+        Gemm.meanMessages(read, p, src, dst, invIn, invOut, hd);
       } else {
         Gemm.multiply(state, n, wcat[l], 0, hd, p);
+        Gemm.meanMessages(p, p, src, dst, invIn, invOut, hd);
       }
-      Gemm.meanMessages(p, src, dst, invIn, invOut, hd);
       float[] bias = bl[l];
-      for (int i = 0; i < n; i++) {
-        Gemm.addReluOfSum(p[i], bias, state[i], hd);
+      if (l == layers - 1) {
+        Gemm.sumOfResidualRelu(p, bias, from, n, sum, hd);
+      } else {
+        // (last node first: in the first layer a group's later nodes read its first node's row before it changes)
+        for (int i = n - 1; i >= 0; i--) {
+          Gemm.addReluOfSum(p[i], bias, from[i], state[i], hd);
+        }
+        from = state;
       }
     }
-    float[] sum = new float[hd];
-    Gemm.sumRows(state, n, sum, hd);
+    if (layers == 0) {
+      Gemm.sumRows(from, n, sum, hd);
+    }
     float[] graph = new float[2 * hd];
     for (int c = 0; c < hd; c++) {
       graph[c] = sum[c] / n;

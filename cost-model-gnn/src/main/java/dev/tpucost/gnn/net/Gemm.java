@@ -88,6 +88,22 @@ public final class Gemm {
   }
 
   /**
+   * {@code out[i][c] = init[i][c] + sum_{r < k} a[i][r] * w[w0 + r][c]} for {@code i < n}, every column of
+   * {@code out} ({@code init}'s rows at least as wide; only read): {@link #accumulate} into rows that start as
+   * copies of {@code init}'s, without the copies on the vector path.
+   */
+  public static void multiplyFrom(float[][] init, float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
+    if (VECTOR) {
+      VectorGemm.product(a, n, w, w0, k, out, init);
+    } else {
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(init[i], 0, out[i], 0, out[i].length);
+      }
+      scalar(a, n, w, w0, k, out);
+    }
+  }
+
+  /**
    * {@code out[c] += a * row[from + c]} for {@code c < width} ({@code row} may be {@code out} if the two
    * ranges do not overlap). The encoder's per-node and per-edge row operations are 16 wide, one 512-bit
    * vector, where C2's loops hardly reach their vectorised main body: they take the vector path too.
@@ -103,39 +119,64 @@ public final class Gemm {
   }
 
   /**
-   * A GraphSAGE layer's neighbour means, added into the first third of each node's product row ({@code p[i]}, three
-   * blocks of {@code width}: self, in, out): per edge {@code src[k] -> dst[k]}, {@code p[to][0, width) += invIn[to] *
-   * p[from][width, 2 width)} and {@code p[from][0, width) += invOut[from] * p[to][2 width, 3 width)}. Only first
-   * thirds are written and only the others read, so the edges' order does not matter. With rows one vector wide (the
-   * shipped network's) the vector path sums a run of edges into one node (as the featuriser lists them: by user) in
-   * registers and adds it once, where one edge at a time each message went through memory behind the last.
+   * A GraphSAGE layer's neighbour means, added into the first third of each node's product row ({@code write[i]};
+   * rows of three blocks of {@code width}: self, in, out) from the other thirds of {@code read}'s rows: per edge
+   * {@code src[k] -> dst[k]}, {@code write[to][0, width) += invIn[to] * read[from][width, 2 width)} and {@code
+   * write[from][0, width) += invOut[from] * read[to][2 width, 3 width)}. Only first thirds are written and only the
+   * others read, so the edges' order does not matter and {@code read} may share rows with {@code write} (in the
+   * first layer a group's nodes read their first node's row). With rows one vector wide (the shipped network's) the
+   * vector path sums a run of edges into one node (as the featuriser lists them: by user) in registers and adds it
+   * once, where one edge at a time each message went through memory behind the last.
    */
-  static void meanMessages(float[][] p, int[] src, int[] dst, float[] invIn, float[] invOut, int width) {
+  static void meanMessages(float[][] read, float[][] write, int[] src, int[] dst, float[] invIn, float[] invOut,
+      int width) {
     if (VECTOR && VectorGemm.oneVector(width)) {
-      VectorGemm.meanMessages(p, src, dst, invIn, invOut, width);
+      VectorGemm.meanMessages(read, write, src, dst, invIn, invOut, width);
       return;
     }
     for (int k = 0; k < src.length; k++) {
       int from = src[k];
       int to = dst[k];
-      addScaled(invIn[to], p[from], width, p[to], width);
-      addScaled(invOut[from], p[to], 2 * width, p[from], width);
+      addScaled(invIn[to], read[from], width, write[to], width);
+      addScaled(invOut[from], read[to], 2 * width, write[from], width);
     }
   }
 
-  /**
-   * {@code out[c] = sum_{i < n} rows[i][c]} for {@code c < width}, the rows added in order: the same sums as adding
-   * them into {@code out} one after another (in registers on the vector path).
-   */
-  static void sumRows(float[][] rows, int n, float[] out, int width) {
-    if (VECTOR) {
-      VectorGemm.sumRows(rows, n, out, width);
-      return;
+  /** {@code System.arraycopy(from, 0, to, 0, width)}, one vector load and store for a one-vector row. */
+  static void copyRow(float[] from, float[] to, int width) {
+    if (VECTOR && VectorGemm.oneVector(width)) {
+      VectorGemm.copyRow(from, to);
+    } else {
+      System.arraycopy(from, 0, to, 0, width);
     }
+  }
+
+  /** {@code out[c] = sum_{i < n} rows[i][c]} for {@code c < width}, the rows added in order. */
+  static void sumRows(float[][] rows, int n, float[] out, int width) {
     java.util.Arrays.fill(out, 0, width, 0);
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < width; c++) {
         out[c] += rows[i][c];
+      }
+    }
+  }
+
+  /**
+   * {@code out[c] = sum_{i < n} (from[i][c] + max(0, x[i][c] + y[c]))} for {@code c < width}, the rows added in
+   * order: the sums of the rows {@link #addReluOfSum} would leave, added one after another, without storing those
+   * rows (in registers on the vector path).
+   */
+  static void sumOfResidualRelu(float[][] x, float[] y, float[][] from, int n, float[] out, int width) {
+    if (VECTOR) {
+      VectorGemm.sumOfResidualRelu(x, y, from, n, out, width);
+      return;
+    }
+    java.util.Arrays.fill(out, 0, width, 0);
+    for (int i = 0; i < n; i++) {
+      float[] xi = x[i];
+      float[] fi = from[i];
+      for (int c = 0; c < width; c++) {
+        out[c] += fi[c] + Math.max(0, xi[c] + y[c]);
       }
     }
   }
@@ -151,13 +192,16 @@ public final class Gemm {
     }
   }
 
-  /** {@code out[c] += max(0, x[c] + y[c])} for {@code c < width} (a residual ReLU update). */
-  static void addReluOfSum(float[] x, float[] y, float[] out, int width) {
+  /**
+   * {@code out[c] = from[c] + max(0, x[c] + y[c])} for {@code c < width} (a residual ReLU update; {@code from} may
+   * be {@code out}).
+   */
+  static void addReluOfSum(float[] x, float[] y, float[] from, float[] out, int width) {
     if (VECTOR) {
-      VectorGemm.addReluOfSum(x, y, out, width);
+      VectorGemm.addReluOfSum(x, y, from, out, width);
     } else {
       for (int c = 0; c < width; c++) {
-        out[c] += Math.max(0, x[c] + y[c]);
+        out[c] = from[c] + Math.max(0, x[c] + y[c]);
       }
     }
   }

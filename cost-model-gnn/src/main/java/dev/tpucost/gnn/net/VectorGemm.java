@@ -24,15 +24,18 @@ final class VectorGemm {
   private VectorGemm() {}
 
   static void accumulate(float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
-    product(a, n, w, w0, k, out, true);
+    product(a, n, w, w0, k, out, out);
   }
 
   static void multiply(float[][] a, int n, float[][] w, int w0, int k, float[][] out) {
-    product(a, n, w, w0, k, out, false);
+    product(a, n, w, w0, k, out, null);
   }
 
-  /** {@code out (+)= a . w}: the blocks' accumulators start from {@code out} if {@code add}, else from zero. */
-  private static void product(float[][] a, int n, float[][] w, int w0, int k, float[][] out, boolean add) {
+  /**
+   * {@code out = init + a . w}: the blocks' accumulators start from the rows of {@code init} (which may be
+   * {@code out}), or from zero if it is null.
+   */
+  static void product(float[][] a, int n, float[][] w, int w0, int k, float[][] out, float[][] init) {
     if (n == 0) {
       return;
     }
@@ -42,37 +45,37 @@ final class VectorGemm {
       for (; c + 3 * L <= m; c += 3 * L) {
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-          block4x3(a, i, w, w0, k, out, c, add);
+          block4x3(a, i, w, w0, k, out, init, c);
         }
         for (; i < n; i++) {
-          block1x3(a[i], w, w0, k, out[i], c, add);
+          block1x3(a[i], w, w0, k, out[i], row(init, i), c);
         }
       }
     }
     for (; c + 2 * L <= m; c += 2 * L) {
       int i = 0;
       for (; i + 4 <= n; i += 4) {
-        block4x2(a, i, w, w0, k, out, c, add);
+        block4x2(a, i, w, w0, k, out, init, c);
       }
       for (; i < n; i++) {
-        block1x2(a[i], w, w0, k, out[i], c, add);
+        block1x2(a[i], w, w0, k, out[i], row(init, i), c);
       }
     }
     for (; c + L <= m; c += L) {
       int i = 0;
       for (; i + 8 <= n; i += 8) {
-        block8x1(a, i, w, w0, k, out, c, add);
+        block8x1(a, i, w, w0, k, out, init, c);
       }
       // (the rows left over: 4 at a time, then each in two chains, even and odd terms: one row alone is one chain
       // of dependent multiply-adds, each waiting for the last; 12 distinct first-layer rows of a ~40-node kernel
       // spent more time in their 4 left-over chains than in the block of 8)
       for (; i + 4 <= n; i += 4) {
-        block4x1(a, i, w, w0, k, out, c, add);
+        block4x1(a, i, w, w0, k, out, init, c);
       }
       for (; i < n; i++) {
         float[] ai = a[i];
         float[] oi = out[i];
-        FloatVector even = start(oi, c, add);
+        FloatVector even = start(row(init, i), c);
         FloatVector odd = FloatVector.zero(S);
         int r = 0;
         for (; r + 2 <= k; r += 2) {
@@ -90,8 +93,10 @@ final class VectorGemm {
       for (int i = 0; i < n; i++) {
         float[] ai = a[i];
         float[] oi = out[i];
-        if (!add) {
+        if (init == null) {
           java.util.Arrays.fill(oi, c, m, 0);
+        } else if (init != out) {
+          System.arraycopy(init[i], c, oi, c, m - c);
         }
         for (int r = 0; r < k; r++) {
           float x = ai[r];
@@ -104,7 +109,7 @@ final class VectorGemm {
     }
   }
 
-  private static void block4x3(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+  private static void block4x3(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
     float[] a0 = a[i];
     float[] a1 = a[i + 1];
     float[] a2 = a[i + 2];
@@ -115,18 +120,18 @@ final class VectorGemm {
     float[] o3 = out[i + 3];
     int c1 = c + L;
     int c2 = c + 2 * L;
-    FloatVector x00 = start(o0, c, add);
-    FloatVector x01 = start(o0, c1, add);
-    FloatVector x02 = start(o0, c2, add);
-    FloatVector x10 = start(o1, c, add);
-    FloatVector x11 = start(o1, c1, add);
-    FloatVector x12 = start(o1, c2, add);
-    FloatVector x20 = start(o2, c, add);
-    FloatVector x21 = start(o2, c1, add);
-    FloatVector x22 = start(o2, c2, add);
-    FloatVector x30 = start(o3, c, add);
-    FloatVector x31 = start(o3, c1, add);
-    FloatVector x32 = start(o3, c2, add);
+    FloatVector x00 = start(row(init, i), c);
+    FloatVector x01 = start(row(init, i), c1);
+    FloatVector x02 = start(row(init, i), c2);
+    FloatVector x10 = start(row(init, i + 1), c);
+    FloatVector x11 = start(row(init, i + 1), c1);
+    FloatVector x12 = start(row(init, i + 1), c2);
+    FloatVector x20 = start(row(init, i + 2), c);
+    FloatVector x21 = start(row(init, i + 2), c1);
+    FloatVector x22 = start(row(init, i + 2), c2);
+    FloatVector x30 = start(row(init, i + 3), c);
+    FloatVector x31 = start(row(init, i + 3), c1);
+    FloatVector x32 = start(row(init, i + 3), c2);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector v0 = FloatVector.fromArray(S, wr, c);
@@ -163,10 +168,10 @@ final class VectorGemm {
     x32.intoArray(o3, c2);
   }
 
-  private static void block1x3(float[] ai, float[][] w, int w0, int k, float[] oi, int c, boolean add) {
-    FloatVector x0 = start(oi, c, add);
-    FloatVector x1 = start(oi, c + L, add);
-    FloatVector x2 = start(oi, c + 2 * L, add);
+  private static void block1x3(float[] ai, float[][] w, int w0, int k, float[] oi, float[] from, int c) {
+    FloatVector x0 = start(from, c);
+    FloatVector x1 = start(from, c + L);
+    FloatVector x2 = start(from, c + 2 * L);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector b = FloatVector.broadcast(S, ai[r]);
@@ -179,7 +184,7 @@ final class VectorGemm {
     x2.intoArray(oi, c + 2 * L);
   }
 
-  private static void block4x2(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+  private static void block4x2(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
     float[] a0 = a[i];
     float[] a1 = a[i + 1];
     float[] a2 = a[i + 2];
@@ -188,14 +193,14 @@ final class VectorGemm {
     float[] o1 = out[i + 1];
     float[] o2 = out[i + 2];
     float[] o3 = out[i + 3];
-    FloatVector c00 = start(o0, c, add);
-    FloatVector c01 = start(o0, c + L, add);
-    FloatVector c10 = start(o1, c, add);
-    FloatVector c11 = start(o1, c + L, add);
-    FloatVector c20 = start(o2, c, add);
-    FloatVector c21 = start(o2, c + L, add);
-    FloatVector c30 = start(o3, c, add);
-    FloatVector c31 = start(o3, c + L, add);
+    FloatVector c00 = start(row(init, i), c);
+    FloatVector c01 = start(row(init, i), c + L);
+    FloatVector c10 = start(row(init, i + 1), c);
+    FloatVector c11 = start(row(init, i + 1), c + L);
+    FloatVector c20 = start(row(init, i + 2), c);
+    FloatVector c21 = start(row(init, i + 2), c + L);
+    FloatVector c30 = start(row(init, i + 3), c);
+    FloatVector c31 = start(row(init, i + 3), c + L);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector v0 = FloatVector.fromArray(S, wr, c);
@@ -223,9 +228,9 @@ final class VectorGemm {
     c31.intoArray(o3, c + L);
   }
 
-  private static void block1x2(float[] ai, float[][] w, int w0, int k, float[] oi, int c, boolean add) {
-    FloatVector c0 = start(oi, c, add);
-    FloatVector c1 = start(oi, c + L, add);
+  private static void block1x2(float[] ai, float[][] w, int w0, int k, float[] oi, float[] from, int c) {
+    FloatVector c0 = start(from, c);
+    FloatVector c1 = start(from, c + L);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector b = FloatVector.broadcast(S, ai[r]);
@@ -236,15 +241,15 @@ final class VectorGemm {
     c1.intoArray(oi, c + L);
   }
 
-  private static void block4x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+  private static void block4x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
     float[] a0 = a[i];
     float[] a1 = a[i + 1];
     float[] a2 = a[i + 2];
     float[] a3 = a[i + 3];
-    FloatVector x0 = start(out[i], c, add);
-    FloatVector x1 = start(out[i + 1], c, add);
-    FloatVector x2 = start(out[i + 2], c, add);
-    FloatVector x3 = start(out[i + 3], c, add);
+    FloatVector x0 = start(row(init, i), c);
+    FloatVector x1 = start(row(init, i + 1), c);
+    FloatVector x2 = start(row(init, i + 2), c);
+    FloatVector x3 = start(row(init, i + 3), c);
     for (int r = 0; r < k; r++) {
       FloatVector v = FloatVector.fromArray(S, w[w0 + r], c);
       x0 = v.fma(FloatVector.broadcast(S, a0[r]), x0);
@@ -258,7 +263,7 @@ final class VectorGemm {
     x3.intoArray(out[i + 3], c);
   }
 
-  private static void block8x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, int c, boolean add) {
+  private static void block8x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
     float[] a0 = a[i];
     float[] a1 = a[i + 1];
     float[] a2 = a[i + 2];
@@ -267,14 +272,14 @@ final class VectorGemm {
     float[] a5 = a[i + 5];
     float[] a6 = a[i + 6];
     float[] a7 = a[i + 7];
-    FloatVector x0 = start(out[i], c, add);
-    FloatVector x1 = start(out[i + 1], c, add);
-    FloatVector x2 = start(out[i + 2], c, add);
-    FloatVector x3 = start(out[i + 3], c, add);
-    FloatVector x4 = start(out[i + 4], c, add);
-    FloatVector x5 = start(out[i + 5], c, add);
-    FloatVector x6 = start(out[i + 6], c, add);
-    FloatVector x7 = start(out[i + 7], c, add);
+    FloatVector x0 = start(row(init, i), c);
+    FloatVector x1 = start(row(init, i + 1), c);
+    FloatVector x2 = start(row(init, i + 2), c);
+    FloatVector x3 = start(row(init, i + 3), c);
+    FloatVector x4 = start(row(init, i + 4), c);
+    FloatVector x5 = start(row(init, i + 5), c);
+    FloatVector x6 = start(row(init, i + 6), c);
+    FloatVector x7 = start(row(init, i + 7), c);
     for (int r = 0; r < k; r++) {
       FloatVector v = FloatVector.fromArray(S, w[w0 + r], c);
       x0 = v.fma(FloatVector.broadcast(S, a0[r]), x0);
@@ -296,8 +301,13 @@ final class VectorGemm {
     x7.intoArray(out[i + 7], c);
   }
 
-  private static FloatVector start(float[] out, int c, boolean add) {
-    return add ? FloatVector.fromArray(S, out, c) : FloatVector.zero(S);
+  /** A block's accumulator: {@code from}'s vector at column {@code c}, or zero if {@code from} is null. */
+  private static FloatVector start(float[] from, int c) {
+    return from == null ? FloatVector.zero(S) : FloatVector.fromArray(S, from, c);
+  }
+
+  private static float[] row(float[][] rows, int i) {
+    return rows == null ? null : rows[i];
   }
 
   static void addScaled(float a, float[] row, int from, float[] out, int width) {
@@ -316,38 +326,45 @@ final class VectorGemm {
     return width == L;
   }
 
-  static void meanMessages(float[][] p, int[] src, int[] dst, float[] invIn, float[] invOut, int width) {
+  static void meanMessages(float[][] read, float[][] write, int[] src, int[] dst, float[] invIn, float[] invOut,
+      int width) {
     if (!oneVector(width)) {
       throw new IllegalArgumentException("rows of " + width + " floats, not one vector of " + L);
     }
     int k = 0;
     while (k < src.length) {
       int to = dst[k];
-      float[] pt = p[to];
-      FloatVector last = FloatVector.fromArray(S, pt, 2 * L); // what the run's out-messages carry
+      FloatVector last = FloatVector.fromArray(S, read[to], 2 * L); // what the run's out-messages carry
       FloatVector in = FloatVector.zero(S);
       for (; k < src.length && dst[k] == to; k++) {
-        float[] pf = p[src[k]];
-        in = in.add(FloatVector.fromArray(S, pf, L));
-        last.fma(FloatVector.broadcast(S, invOut[src[k]]), FloatVector.fromArray(S, pf, 0)).intoArray(pf, 0);
+        int from = src[k];
+        float[] wf = write[from];
+        in = in.add(FloatVector.fromArray(S, read[from], L));
+        last.fma(FloatVector.broadcast(S, invOut[from]), FloatVector.fromArray(S, wf, 0)).intoArray(wf, 0);
       }
-      in.fma(FloatVector.broadcast(S, invIn[to]), FloatVector.fromArray(S, pt, 0)).intoArray(pt, 0);
+      float[] wt = write[to];
+      in.fma(FloatVector.broadcast(S, invIn[to]), FloatVector.fromArray(S, wt, 0)).intoArray(wt, 0);
     }
   }
 
-  static void sumRows(float[][] rows, int n, float[] out, int width) {
+  static void copyRow(float[] from, float[] to) {
+    FloatVector.fromArray(S, from, 0).intoArray(to, 0);
+  }
+
+  static void sumOfResidualRelu(float[][] x, float[] y, float[][] from, int n, float[] out, int width) {
     int c = 0;
     for (; c + L <= width; c += L) {
+      FloatVector yc = FloatVector.fromArray(S, y, c);
       FloatVector sum = FloatVector.zero(S);
       for (int i = 0; i < n; i++) {
-        sum = sum.add(FloatVector.fromArray(S, rows[i], c));
+        sum = sum.add(FloatVector.fromArray(S, x[i], c).add(yc).max(0f).add(FloatVector.fromArray(S, from[i], c)));
       }
       sum.intoArray(out, c);
     }
     for (; c < width; c++) {
       float sum = 0;
       for (int i = 0; i < n; i++) {
-        sum += rows[i][c];
+        sum += from[i][c] + Math.max(0, x[i][c] + y[c]);
       }
       out[c] = sum;
     }
@@ -363,14 +380,14 @@ final class VectorGemm {
     }
   }
 
-  static void addReluOfSum(float[] x, float[] y, float[] out, int width) {
+  static void addReluOfSum(float[] x, float[] y, float[] from, float[] out, int width) {
     int c = 0;
     for (; c + L <= width; c += L) {
       FloatVector.fromArray(S, x, c).add(FloatVector.fromArray(S, y, c)).max(0f)
-          .add(FloatVector.fromArray(S, out, c)).intoArray(out, c);
+          .add(FloatVector.fromArray(S, from, c)).intoArray(out, c);
     }
     for (; c < width; c++) {
-      out[c] += Math.max(0, x[c] + y[c]);
+      out[c] = Math.max(0, x[c] + y[c]) + from[c];
     }
   }
 }

@@ -114,7 +114,7 @@ class GemmTest {
         }
         float[][] vector = copy(p);
         float[][] scalar = copy(p);
-        Gemm.meanMessages(vector, src, dst, invIn, invOut, width); // (the vector path: this JVM runs it)
+        Gemm.meanMessages(vector, vector, src, dst, invIn, invOut, width); // (the vector path: this JVM runs it)
         for (int k = 0; k < src.length; k++) { // the scalar path: one edge at a time
           for (int c = 0; c < width; c++) {
             scalar[dst[k]][c] += invIn[dst[k]] * scalar[src[k]][width + c];
@@ -137,19 +137,99 @@ class GemmTest {
   }
 
   @Test
-  void summedRowsEqualAddingThemOneAfterAnother() {
+  void neighbourMeansReadSharedRowsAndWriteEachNodesOwn() {
+    // In the first layer a group's nodes read their first node's product row and add into their own first third.
+    Random r = new Random(17);
+    for (int width : new int[] {16, 5}) {
+      int n = 9;
+      int[] src = {1, 2, 3, 0, 4, 5, 6, 7, 8, 2, 8};
+      int[] dst = {0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 7};
+      int[] rep = {0, 1, 1, 3, 3, 3, 6, 7, 1};
+      float[][] p = random(r, n, 3 * width, false);
+      float[][] read = new float[n][];
+      float[][] write = new float[n][3 * width];
+      for (int i = 0; i < n; i++) {
+        read[i] = p[rep[i]];
+        System.arraycopy(p[rep[i]], 0, write[i], 0, width);
+      }
+      float[] invIn = new float[n];
+      float[] invOut = new float[n];
+      for (int i = 0; i < n; i++) {
+        invIn[i] = r.nextFloat();
+        invOut[i] = r.nextFloat();
+      }
+      float[][] before = copy(p);
+      Gemm.meanMessages(read, write, src, dst, invIn, invOut, width);
+      for (int i = 0; i < n; i++) {
+        for (int c = 0; c < width; c++) {
+          double want = p[rep[i]][c];
+          for (int k = 0; k < src.length; k++) {
+            want += dst[k] == i ? (double) invIn[i] * p[rep[src[k]]][width + c] : 0;
+            want += src[k] == i ? (double) invOut[i] * p[rep[dst[k]]][2 * width + c] : 0;
+          }
+          assertThat(write[i][c]).as("width %d, node %d, %d", width, i, c)
+              .isCloseTo((float) want, within(1e-5f * (1 + (float) Math.abs(want))));
+        }
+        assertThat(p[i]).as("read rows unchanged").containsExactly(before[i]);
+      }
+    }
+  }
+
+  @Test
+  void summedResidualUpdatesEqualUpdatingThenAddingRowsOneAfterAnother() {
     Random r = new Random(15);
     for (int width : new int[] {16, 7, 40}) {
-      float[][] rows = random(r, 39, width, false);
+      float[][] x = random(r, 39, width, false);
+      float[] y = random(r, 1, width, false)[0];
+      float[][] from = random(r, 39, width, false);
       float[] sequential = new float[width];
-      for (float[] row : rows) {
+      for (int i = 0; i < x.length; i++) {
+        float[] updated = new float[width];
+        VectorGemm.addReluOfSum(x[i], y, from[i], updated, width);
         for (int c = 0; c < width; c++) {
-          sequential[c] += row[c];
+          assertThat(updated[c]).isEqualTo(from[i][c] + Math.max(0, x[i][c] + y[c]));
+          sequential[c] += updated[c];
         }
       }
       float[] vector = new float[width];
-      VectorGemm.sumRows(rows, rows.length, vector, width);
+      VectorGemm.sumOfResidualRelu(x, y, from, x.length, vector, width);
       assertThat(vector).as("width %d", width).containsExactly(sequential);
+      float[] dispatched = new float[width];
+      Gemm.sumOfResidualRelu(x, y, from, x.length, dispatched, width);
+      assertThat(dispatched).containsExactly(sequential);
+      float[] plain = new float[width];
+      Gemm.sumRows(from, from.length, plain, width);
+      float[] expected = new float[width];
+      for (float[] row : from) {
+        for (int c = 0; c < width; c++) {
+          expected[c] += row[c];
+        }
+      }
+      assertThat(plain).containsExactly(expected);
+    }
+  }
+
+  @Test
+  void aProductFromOtherRowsEqualsAccumulatingIntoCopiesOfThem() {
+    Random r = new Random(16);
+    for (int[] sh : new int[][] {{12, 40, 16}, {41, 16, 48}, {5, 9, 33}, {3, 5, 7}}) {
+      float[][] a = random(r, sh[0], sh[1], true);
+      float[][] w = random(r, sh[1] + 2, sh[2], false);
+      float[][] init = random(r, sh[0], sh[2], false);
+      float[][] initBefore = copy(init);
+      float[][] expected = copy(init);
+      Gemm.accumulate(a, sh[0], w, 2, sh[1], expected);
+      float[][] out = random(r, sh[0], sh[2], false); // garbage the product must overwrite
+      Gemm.multiplyFrom(init, a, sh[0], w, 2, sh[1], out);
+      float[][] scalar = copy(init);
+      Gemm.scalar(a, sh[0], w, 2, sh[1], scalar);
+      for (int i = 0; i < sh[0]; i++) {
+        assertThat(out[i]).as("%s row %d", java.util.Arrays.toString(sh), i).containsExactly(expected[i]);
+        assertThat(init[i]).containsExactly(initBefore[i]);
+        for (int c = 0; c < sh[2]; c++) {
+          assertThat(out[i][c]).isCloseTo(scalar[i][c], within(1e-5f * (1 + Math.abs(scalar[i][c]))));
+        }
+      }
     }
   }
 
@@ -173,7 +253,7 @@ class GemmTest {
       float[] addRelu = out.clone();
       VectorGemm.addScaled(0.5f, x, width, scaled, width);
       VectorGemm.reluOfSum(x, y, relu, width);
-      VectorGemm.addReluOfSum(x, y, addRelu, width);
+      VectorGemm.addReluOfSum(x, y, addRelu, addRelu, width);
       for (int c = 0; c < width; c++) {
         assertThat(scaled[c]).isCloseTo(out[c] + 0.5f * x[width + c], org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(relu[c]).isCloseTo(Math.max(0, x[c] + y[c]), org.assertj.core.data.Offset.offset(1e-6f));
