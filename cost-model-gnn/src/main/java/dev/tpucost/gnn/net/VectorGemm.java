@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * registers across the whole reduction (each weight vector loaded once per block of rows, each {@code a}
  * value broadcast once per block of columns), so that enough independent fused multiply-adds are in flight
  * to hide their latency. The column range is covered by blocks of 3 vectors (with 512-bit vectors, 32
- * registers: 4 rows x 3 vectors, 12 accumulators), then 2 vectors (4 x 2), then 1 vector (8 rows x 1, then 4 x 1);
- * leftover rows take 1-row blocks (two chains each for one vector) and leftover columns a scalar tail (no masked operations: they are not intrinsified
- * everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
+ * registers: 8 rows x 3 vectors, 24 accumulators, then 4 x 3; the 8-row block took a ~40-node layer product from
+ * ~590 to ~500 ns, measured, as a block's set-up is shared by twice the work), then 2 vectors (4 x 2), then 1
+ * vector (8 rows x 1, then 4 x 1); leftover rows take 1-row blocks (two chains each for one vector) and leftover
+ * columns a scalar tail (no masked operations: they are not intrinsified everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
  * with blocks of one vector only, each row would run one dependent chain of multiply-adds (latency-bound:
  * measured about half the speed on this machine's 512-bit core). Loaded only when {@code jdk.incubator.vector}
  * is in the boot layer.
@@ -44,6 +45,9 @@ final class VectorGemm {
     if (THREE_WIDE) {
       for (; c + 3 * L <= m; c += 3 * L) {
         int i = 0;
+        for (; i + 8 <= n; i += 8) {
+          block8x3(a, i, w, w0, k, out, init, c);
+        }
         for (; i + 4 <= n; i += 4) {
           block4x3(a, i, w, w0, k, out, init, c);
         }
@@ -107,6 +111,105 @@ final class VectorGemm {
         }
       }
     }
+  }
+
+  private static void block8x3(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
+    float[] a0 = a[i];
+    float[] a1 = a[i + 1];
+    float[] a2 = a[i + 2];
+    float[] a3 = a[i + 3];
+    float[] a4 = a[i + 4];
+    float[] a5 = a[i + 5];
+    float[] a6 = a[i + 6];
+    float[] a7 = a[i + 7];
+    int c1 = c + L;
+    int c2 = c + 2 * L;
+    FloatVector x00 = start(row(init, i), c);
+    FloatVector x01 = start(row(init, i), c1);
+    FloatVector x02 = start(row(init, i), c2);
+    FloatVector x10 = start(row(init, i + 1), c);
+    FloatVector x11 = start(row(init, i + 1), c1);
+    FloatVector x12 = start(row(init, i + 1), c2);
+    FloatVector x20 = start(row(init, i + 2), c);
+    FloatVector x21 = start(row(init, i + 2), c1);
+    FloatVector x22 = start(row(init, i + 2), c2);
+    FloatVector x30 = start(row(init, i + 3), c);
+    FloatVector x31 = start(row(init, i + 3), c1);
+    FloatVector x32 = start(row(init, i + 3), c2);
+    FloatVector x40 = start(row(init, i + 4), c);
+    FloatVector x41 = start(row(init, i + 4), c1);
+    FloatVector x42 = start(row(init, i + 4), c2);
+    FloatVector x50 = start(row(init, i + 5), c);
+    FloatVector x51 = start(row(init, i + 5), c1);
+    FloatVector x52 = start(row(init, i + 5), c2);
+    FloatVector x60 = start(row(init, i + 6), c);
+    FloatVector x61 = start(row(init, i + 6), c1);
+    FloatVector x62 = start(row(init, i + 6), c2);
+    FloatVector x70 = start(row(init, i + 7), c);
+    FloatVector x71 = start(row(init, i + 7), c1);
+    FloatVector x72 = start(row(init, i + 7), c2);
+    for (int r = 0; r < k; r++) {
+      float[] wr = w[w0 + r];
+      FloatVector v0 = FloatVector.fromArray(S, wr, c);
+      FloatVector v1 = FloatVector.fromArray(S, wr, c1);
+      FloatVector v2 = FloatVector.fromArray(S, wr, c2);
+      FloatVector b = FloatVector.broadcast(S, a0[r]);
+      x00 = v0.fma(b, x00);
+      x01 = v1.fma(b, x01);
+      x02 = v2.fma(b, x02);
+      b = FloatVector.broadcast(S, a1[r]);
+      x10 = v0.fma(b, x10);
+      x11 = v1.fma(b, x11);
+      x12 = v2.fma(b, x12);
+      b = FloatVector.broadcast(S, a2[r]);
+      x20 = v0.fma(b, x20);
+      x21 = v1.fma(b, x21);
+      x22 = v2.fma(b, x22);
+      b = FloatVector.broadcast(S, a3[r]);
+      x30 = v0.fma(b, x30);
+      x31 = v1.fma(b, x31);
+      x32 = v2.fma(b, x32);
+      b = FloatVector.broadcast(S, a4[r]);
+      x40 = v0.fma(b, x40);
+      x41 = v1.fma(b, x41);
+      x42 = v2.fma(b, x42);
+      b = FloatVector.broadcast(S, a5[r]);
+      x50 = v0.fma(b, x50);
+      x51 = v1.fma(b, x51);
+      x52 = v2.fma(b, x52);
+      b = FloatVector.broadcast(S, a6[r]);
+      x60 = v0.fma(b, x60);
+      x61 = v1.fma(b, x61);
+      x62 = v2.fma(b, x62);
+      b = FloatVector.broadcast(S, a7[r]);
+      x70 = v0.fma(b, x70);
+      x71 = v1.fma(b, x71);
+      x72 = v2.fma(b, x72);
+    }
+    x00.intoArray(out[i], c);
+    x01.intoArray(out[i], c1);
+    x02.intoArray(out[i], c2);
+    x10.intoArray(out[i + 1], c);
+    x11.intoArray(out[i + 1], c1);
+    x12.intoArray(out[i + 1], c2);
+    x20.intoArray(out[i + 2], c);
+    x21.intoArray(out[i + 2], c1);
+    x22.intoArray(out[i + 2], c2);
+    x30.intoArray(out[i + 3], c);
+    x31.intoArray(out[i + 3], c1);
+    x32.intoArray(out[i + 3], c2);
+    x40.intoArray(out[i + 4], c);
+    x41.intoArray(out[i + 4], c1);
+    x42.intoArray(out[i + 4], c2);
+    x50.intoArray(out[i + 5], c);
+    x51.intoArray(out[i + 5], c1);
+    x52.intoArray(out[i + 5], c2);
+    x60.intoArray(out[i + 6], c);
+    x61.intoArray(out[i + 6], c1);
+    x62.intoArray(out[i + 6], c2);
+    x70.intoArray(out[i + 7], c);
+    x71.intoArray(out[i + 7], c1);
+    x72.intoArray(out[i + 7], c2);
   }
 
   private static void block4x3(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
