@@ -10,8 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * to hide their latency. The column range is covered by blocks of 3 vectors (with 512-bit vectors, 32
  * registers: 8 rows x 3 vectors, 24 accumulators, then 4 x 3; the 8-row block took a ~40-node layer product from
  * ~590 to ~500 ns, measured, as a block's set-up is shared by twice the work), then 2 vectors (4 x 2), then 1
- * vector (8 rows x 1, then 4 x 1); leftover rows take 1-row blocks (two chains each for one vector) and leftover
- * columns a scalar tail (no masked operations: they are not intrinsified everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
+ * vector (8 rows x 1, then 4 x 1). One to three rows left over from blocks of 2 or 3 vectors take the 4-row block
+ * with the last row repeated (its values computed twice and stored twice, the same: four chains of multiply-adds in
+ * flight, where one row alone ran its chains one step at a time); left over from one-vector blocks, each row runs two
+ * chains. Leftover columns take a scalar tail (no masked operations: they are not intrinsified everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
  * with blocks of one vector only, each row would run one dependent chain of multiply-adds (latency-bound:
  * measured about half the speed on this machine's 512-bit core). Loaded only when {@code jdk.incubator.vector}
  * is in the boot layer.
@@ -49,20 +51,20 @@ final class VectorGemm {
           block8x3(a, i, w, w0, k, out, init, c);
         }
         for (; i + 4 <= n; i += 4) {
-          block4x3(a, i, w, w0, k, out, init, c);
+          block4x3(a, w, w0, k, out, init, c, i, i + 1, i + 2, i + 3);
         }
-        for (; i < n; i++) {
-          block1x3(a[i], w, w0, k, out[i], row(init, i), c);
+        if (i < n) { // 1 to 3 rows left: the 4-row block with the last row repeated (same values, stored twice)
+          block4x3(a, w, w0, k, out, init, c, i, Math.min(i + 1, n - 1), Math.min(i + 2, n - 1), n - 1);
         }
       }
     }
     for (; c + 2 * L <= m; c += 2 * L) {
       int i = 0;
       for (; i + 4 <= n; i += 4) {
-        block4x2(a, i, w, w0, k, out, init, c);
+        block4x2(a, w, w0, k, out, init, c, i, i + 1, i + 2, i + 3);
       }
-      for (; i < n; i++) {
-        block1x2(a[i], w, w0, k, out[i], row(init, i), c);
+      if (i < n) {
+        block4x2(a, w, w0, k, out, init, c, i, Math.min(i + 1, n - 1), Math.min(i + 2, n - 1), n - 1);
       }
     }
     for (; c + L <= m; c += L) {
@@ -212,29 +214,30 @@ final class VectorGemm {
     x72.intoArray(out[i + 7], c2);
   }
 
-  private static void block4x3(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
-    float[] a0 = a[i];
-    float[] a1 = a[i + 1];
-    float[] a2 = a[i + 2];
-    float[] a3 = a[i + 3];
-    float[] o0 = out[i];
-    float[] o1 = out[i + 1];
-    float[] o2 = out[i + 2];
-    float[] o3 = out[i + 3];
+  private static void block4x3(float[][] a, float[][] w, int w0, int k, float[][] out, float[][] init, int c,
+      int i0, int i1, int i2, int i3) {
+    float[] a0 = a[i0];
+    float[] a1 = a[i1];
+    float[] a2 = a[i2];
+    float[] a3 = a[i3];
+    float[] o0 = out[i0];
+    float[] o1 = out[i1];
+    float[] o2 = out[i2];
+    float[] o3 = out[i3];
     int c1 = c + L;
     int c2 = c + 2 * L;
-    FloatVector x00 = start(row(init, i), c);
-    FloatVector x01 = start(row(init, i), c1);
-    FloatVector x02 = start(row(init, i), c2);
-    FloatVector x10 = start(row(init, i + 1), c);
-    FloatVector x11 = start(row(init, i + 1), c1);
-    FloatVector x12 = start(row(init, i + 1), c2);
-    FloatVector x20 = start(row(init, i + 2), c);
-    FloatVector x21 = start(row(init, i + 2), c1);
-    FloatVector x22 = start(row(init, i + 2), c2);
-    FloatVector x30 = start(row(init, i + 3), c);
-    FloatVector x31 = start(row(init, i + 3), c1);
-    FloatVector x32 = start(row(init, i + 3), c2);
+    FloatVector x00 = start(row(init, i0), c);
+    FloatVector x01 = start(row(init, i0), c1);
+    FloatVector x02 = start(row(init, i0), c2);
+    FloatVector x10 = start(row(init, i1), c);
+    FloatVector x11 = start(row(init, i1), c1);
+    FloatVector x12 = start(row(init, i1), c2);
+    FloatVector x20 = start(row(init, i2), c);
+    FloatVector x21 = start(row(init, i2), c1);
+    FloatVector x22 = start(row(init, i2), c2);
+    FloatVector x30 = start(row(init, i3), c);
+    FloatVector x31 = start(row(init, i3), c1);
+    FloatVector x32 = start(row(init, i3), c2);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector v0 = FloatVector.fromArray(S, wr, c);
@@ -271,39 +274,24 @@ final class VectorGemm {
     x32.intoArray(o3, c2);
   }
 
-  private static void block1x3(float[] ai, float[][] w, int w0, int k, float[] oi, float[] from, int c) {
-    FloatVector x0 = start(from, c);
-    FloatVector x1 = start(from, c + L);
-    FloatVector x2 = start(from, c + 2 * L);
-    for (int r = 0; r < k; r++) {
-      float[] wr = w[w0 + r];
-      FloatVector b = FloatVector.broadcast(S, ai[r]);
-      x0 = FloatVector.fromArray(S, wr, c).fma(b, x0);
-      x1 = FloatVector.fromArray(S, wr, c + L).fma(b, x1);
-      x2 = FloatVector.fromArray(S, wr, c + 2 * L).fma(b, x2);
-    }
-    x0.intoArray(oi, c);
-    x1.intoArray(oi, c + L);
-    x2.intoArray(oi, c + 2 * L);
-  }
-
-  private static void block4x2(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
-    float[] a0 = a[i];
-    float[] a1 = a[i + 1];
-    float[] a2 = a[i + 2];
-    float[] a3 = a[i + 3];
-    float[] o0 = out[i];
-    float[] o1 = out[i + 1];
-    float[] o2 = out[i + 2];
-    float[] o3 = out[i + 3];
-    FloatVector c00 = start(row(init, i), c);
-    FloatVector c01 = start(row(init, i), c + L);
-    FloatVector c10 = start(row(init, i + 1), c);
-    FloatVector c11 = start(row(init, i + 1), c + L);
-    FloatVector c20 = start(row(init, i + 2), c);
-    FloatVector c21 = start(row(init, i + 2), c + L);
-    FloatVector c30 = start(row(init, i + 3), c);
-    FloatVector c31 = start(row(init, i + 3), c + L);
+  private static void block4x2(float[][] a, float[][] w, int w0, int k, float[][] out, float[][] init, int c,
+      int i0, int i1, int i2, int i3) {
+    float[] a0 = a[i0];
+    float[] a1 = a[i1];
+    float[] a2 = a[i2];
+    float[] a3 = a[i3];
+    float[] o0 = out[i0];
+    float[] o1 = out[i1];
+    float[] o2 = out[i2];
+    float[] o3 = out[i3];
+    FloatVector c00 = start(row(init, i0), c);
+    FloatVector c01 = start(row(init, i0), c + L);
+    FloatVector c10 = start(row(init, i1), c);
+    FloatVector c11 = start(row(init, i1), c + L);
+    FloatVector c20 = start(row(init, i2), c);
+    FloatVector c21 = start(row(init, i2), c + L);
+    FloatVector c30 = start(row(init, i3), c);
+    FloatVector c31 = start(row(init, i3), c + L);
     for (int r = 0; r < k; r++) {
       float[] wr = w[w0 + r];
       FloatVector v0 = FloatVector.fromArray(S, wr, c);
@@ -329,19 +317,6 @@ final class VectorGemm {
     c21.intoArray(o2, c + L);
     c30.intoArray(o3, c);
     c31.intoArray(o3, c + L);
-  }
-
-  private static void block1x2(float[] ai, float[][] w, int w0, int k, float[] oi, float[] from, int c) {
-    FloatVector c0 = start(from, c);
-    FloatVector c1 = start(from, c + L);
-    for (int r = 0; r < k; r++) {
-      float[] wr = w[w0 + r];
-      FloatVector b = FloatVector.broadcast(S, ai[r]);
-      c0 = FloatVector.fromArray(S, wr, c).fma(b, c0);
-      c1 = FloatVector.fromArray(S, wr, c + L).fma(b, c1);
-    }
-    c0.intoArray(oi, c);
-    c1.intoArray(oi, c + L);
   }
 
   private static void block4x1(float[][] a, int i, float[][] w, int w0, int k, float[][] out, float[][] init, int c) {
