@@ -15,6 +15,7 @@ import dev.tpucost.api.shape.Shape;
 import dev.tpucost.hlo.HloParseException;
 import dev.tpucost.hlo.wire.HloComputationProto;
 import dev.tpucost.hlo.wire.HloInstructionProto;
+import dev.tpucost.hlo.wire.LiteralProto;
 import dev.tpucost.hlo.wire.ProgramShapeProto;
 import dev.tpucost.hlo.wire.ShapeProto;
 import java.io.IOException;
@@ -33,8 +34,9 @@ import java.util.Set;
  * <p>It decodes field by field what nearly every instruction of a real module carries (name, opcode,
  * shape with a minor-to-major layout, operands, called computations, metadata, parameter number, tuple
  * index, dimensions, slices, comparison direction and type, fusion kind, group counts, custom-call target,
- * backend config). An instruction with any other field, or of an opcode whose attributes the general
- * path derives (constants, RNG, FFT, ...), is parsed alone by protobuf-java and converted by the
+ * backend config, and a constant's literal, which protobuf-java parses alone and {@link LiteralText} writes as
+ * the general path does). An instruction with any other field, or of an opcode whose attributes the general
+ * path derives (RNG, FFT, ...), is parsed alone by protobuf-java and converted by the
  * reader's general path; so is a shape with any other layout field, and a whole computation when one of
  * its instructions has control predecessors (they are named by the computation's other instructions).
  * Both paths therefore give equal modules ({@code WireDecoderTest}).
@@ -57,7 +59,7 @@ final class WireDecoder {
 
   /** Opcodes whose text attributes {@link ProtoAttributes#read} derives from the opcode itself. */
   private static final Set<Opcode> GENERAL_OPCODES = EnumSet.of(
-      Opcode.CONSTANT, Opcode.REDUCE_PRECISION, Opcode.BATCH_NORM_TRAINING, Opcode.BATCH_NORM_INFERENCE,
+      Opcode.REDUCE_PRECISION, Opcode.BATCH_NORM_TRAINING, Opcode.BATCH_NORM_INFERENCE,
       Opcode.BATCH_NORM_GRAD, Opcode.FFT, Opcode.TOP_K, Opcode.RNG, Opcode.RNG_BIT_GENERATOR,
       Opcode.RNG_GET_AND_UPDATE_STATE);
 
@@ -210,6 +212,7 @@ final class WireDecoder {
     String customCall = "";
     String backendConfig = "";
     String metadata = null;
+    LiteralProto literal = null;
     boolean general = false;
     boolean controlPredecessors = false;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -230,6 +233,12 @@ final class WireDecoder {
             throw new NotFast();
           }
           metadata = metadata();
+        }
+        case 8 << 3 | LEN -> {
+          if (literal != null) {
+            throw new NotFast();
+          }
+          literal = LiteralProto.parseFrom(in.readBytes()); // (only a constant's literal: protobuf-java parses it alone)
         }
         case 9 << 3 | VARINT -> parameterNumber = in.readInt64();
         case 11 << 3 | LEN -> fusionKind = in.readStringRequireUtf8();
@@ -265,7 +274,7 @@ final class WireDecoder {
     if (controlPredecessors) {
       return null;
     }
-    if (general || op == null || GENERAL_OPCODES.contains(op)) {
+    if (general || op == null || GENERAL_OPCODES.contains(op) || (literal != null && op != Opcode.CONSTANT)) {
       generalReads++;
       HloInstructionProto p = HloInstructionProto.parseFrom(CodedInputStream.newInstance(bytes, start, length));
       return reader.instruction(p, Map::of, () -> "instruction");
@@ -274,6 +283,9 @@ final class WireDecoder {
       throw new NotFast();
     }
     Instruction.Builder b = Instruction.builder(id, name.isEmpty() ? op.text() + "." + id : name, op, shape);
+    if (op == Opcode.CONSTANT) {
+      b.attribute(ProtoAttributes.LITERAL, literal == null ? LiteralText.ELIDED : LiteralText.toText(literal, shape));
+    }
     b.operands(operands);
     b.calledComputations(called);
     if (op == Opcode.PARAMETER) {
