@@ -1,6 +1,8 @@
 package dev.tpucost.gnn.net;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Ints of the same width: a float vector's bits. */
+  private static final VectorSpecies<Integer> I = S.withLanes(int.class);
   /** Blocks of 3 vectors need 12 accumulators plus 4 operands: only with 32 vector registers (AVX-512). */
   private static final boolean THREE_WIDE = S.vectorBitSize() >= 512;
 
@@ -396,6 +400,28 @@ final class VectorGemm {
     }
     for (; c < width; c++) {
       out[c] += a * row[from + c];
+    }
+  }
+
+  /** True if rows {@code width} wide hold at least one vector: {@link #sameBits} takes only those. */
+  static boolean atLeastOneVector(int width) {
+    return width >= L;
+  }
+
+  /**
+   * True if the first {@code width >= L} entries of {@code a} and {@code b} have the same bits: their differences
+   * (XOR) OR-ed a vector at a time, the last vector ending at {@code width} (overlapping the one before), one
+   * reduction at the end.
+   */
+  static boolean sameBits(float[] a, float[] b, int width) {
+    IntVector differ = IntVector.zero(I);
+    for (int c = 0; ; c += L) {
+      int at = Math.min(c, width - L);
+      differ = differ.or(FloatVector.fromArray(S, a, at).reinterpretAsInts()
+          .lanewise(VectorOperators.XOR, FloatVector.fromArray(S, b, at).reinterpretAsInts()));
+      if (at == width - L) {
+        return differ.reduceLanes(VectorOperators.OR) == 0;
+      }
     }
   }
 

@@ -73,6 +73,36 @@ class DuplicateRowsTest {
   }
 
   @Test
+  void rowsAreComparedBitForBitOverTheGivenWidthOnly() {
+    for (int width : new int[] {3, 15, 16, 17, 40, 48}) {
+      float[] a = new float[width + 2];
+      for (int c = 0; c < a.length; c++) {
+        a[c] = c * 0.25f - 1;
+      }
+      float[] b = a.clone();
+      b[width] = 99; // past the width: ignored
+      assertThat(DuplicateRows.sameBits(a, b, width)).as("width %d", width).isTrue();
+      for (int at = 0; at < width; at++) {
+        float[] c = a.clone();
+        c[at] = Math.nextUp(c[at]); // the smallest difference, at every position (the vector path's overlap too)
+        assertThat(DuplicateRows.sameBits(a, c, width)).as("width %d, entry %d", width, at).isFalse();
+      }
+      float[] zero = new float[width];
+      float[] negativeZero = new float[width];
+      negativeZero[width - 1] = -0f;
+      assertThat(DuplicateRows.sameBits(zero, negativeZero, width)).isFalse();
+      if (width >= 16) { // the vector path compares bits: NaNs of other payloads are left apart (only unshared)
+        float[] nan = zero.clone();
+        float[] otherNaN = zero.clone();
+        nan[0] = Float.NaN;
+        otherNaN[0] = Float.intBitsToFloat(0x7fc00001);
+        assertThat(DuplicateRows.sameBits(nan, nan.clone(), width)).isTrue();
+        assertThat(DuplicateRows.sameBits(nan, otherNaN, width)).isFalse();
+      }
+    }
+  }
+
+  @Test
   void withoutOpcodesRowsAloneDecideAndTheFullHashSharesEqualRows() {
     float[][] rows = {{1, 2, 3}, {1, 2, 4}, {1, 2, 3}, {0, 0, 0}, {1, 2, 4}};
     int[] hashes = new int[rows.length];
