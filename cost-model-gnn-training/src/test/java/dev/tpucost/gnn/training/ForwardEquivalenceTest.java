@@ -80,4 +80,52 @@ class ForwardEquivalenceTest {
     }
     System.out.println("[ForwardEquivalenceTest] early join " + early + ": largest difference over 3000 outputs: " + worst);
   }
+
+  /**
+   * Other depths, late join: no layer (the first layer's states summed), one (the first layer is also the last, whose
+   * states are only summed) and three (a layer between them, updating the states in place).
+   */
+  @ParameterizedTest(name = "layers: {0}")
+  @ValueSource(ints = {0, 1, 3})
+  void plainJavaEqualsSameDiffAtOtherDepths(int layers) {
+    Hyper d = Hyper.defaults(40);
+    Hyper h = new Hyper(d.hidden(), d.embed(), layers, d.head1(), d.head2(), d.configFeatures(), false);
+    Weights w = Weights.init(h, 4);
+    Forward f = new Forward(h, w);
+    SameDiffNet net = new SameDiffNet(h, w, 0.5, 4);
+    List<KernelGraph> graphs = new ArrayList<>();
+    for (int p = 0; graphs.size() < 100; p++) {
+      for (Kernel k : Kernels.of(FusionPass.random(Zoo.program(9, p).module(), 0.6, p))) {
+        if (graphs.size() < 100 && k.nodeCount() <= 200) {
+          graphs.add(Featurizer.graph(k));
+        }
+      }
+    }
+    Normalizer.Accumulator acc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
+    graphs.forEach(g -> java.util.Arrays.stream(g.nodes()).forEach(acc::add));
+    Normalizer norm = acc.build();
+    Random r = new Random(6);
+    List<SameDiffNet.Item> items = new ArrayList<>();
+    List<float[]> plain = new ArrayList<>();
+    for (KernelGraph g : graphs) {
+      float[][] cfg = new float[2][40];
+      for (float[] row : cfg) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = (float) r.nextGaussian();
+        }
+      }
+      items.add(new SameDiffNet.Item(g, cfg, new float[] {0, 1}));
+      plain.add(f.outputs(g, norm, cfg));
+      assertThat(f.embed(g, norm)).containsExactly(f.embed(g, f.base(g, norm), null));
+    }
+    float[] sd = net.predict(net.batch(items, norm));
+    int row = 0;
+    for (float[] outputs : plain) {
+      for (float p : outputs) {
+        assertThat(p).as("layers %d, output %d", layers, row).isCloseTo(sd[row], within(1e-4f + 1e-4f * Math.abs(sd[row])));
+        row++;
+      }
+    }
+    assertThat(row).isEqualTo(sd.length);
+  }
 }

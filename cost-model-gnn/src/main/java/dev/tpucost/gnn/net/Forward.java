@@ -51,6 +51,7 @@ public final class Forward {
     /** The distinct nodes' rows of two matrices, gathered by reference for one product over them. */
     float[][] distinctIn = new float[0][];
     float[][] distinctOut = new float[0][];
+    /** The distinct nodes' opcode rows, by reference: where their first-layer product starts. */
     float[][] distinctInit = new float[0][];
     /** Per node the row its layer's residual update starts from (its group's first row in the first layer). */
     float[][] from = new float[0][];
