@@ -31,17 +31,8 @@ class ForwardEquivalenceTest {
     Forward f = new Forward(h, w);
     SameDiffNet net = new SameDiffNet(h, w, 0.5, 4);
     Random r = new Random(5);
-    List<KernelGraph> graphs = new ArrayList<>();
-    for (int p = 0; graphs.size() < 1000; p++) {
-      for (Kernel k : Kernels.of(FusionPass.random(Zoo.program(9, p).module(), 0.6, p))) {
-        if (graphs.size() < 1000 && k.nodeCount() <= 200) {
-          graphs.add(Featurizer.graph(k));
-        }
-      }
-    }
-    Normalizer.Accumulator acc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
-    graphs.forEach(g -> java.util.Arrays.stream(g.nodes()).forEach(acc::add));
-    Normalizer norm = acc.build();
+    List<KernelGraph> graphs = graphs(1000);
+    Normalizer norm = normalizer(graphs);
     // The encoder computes a group of identical nodes once (DuplicateRows): the kernels must have such groups,
     // and the per-kernel path from raw rows must give what the path from the first layer's rows gives.
     long withDuplicates = graphs.stream().filter(g -> java.util.Arrays.stream(g.nodes())
@@ -93,17 +84,8 @@ class ForwardEquivalenceTest {
     Weights w = Weights.init(h, 4);
     Forward f = new Forward(h, w);
     SameDiffNet net = new SameDiffNet(h, w, 0.5, 4);
-    List<KernelGraph> graphs = new ArrayList<>();
-    for (int p = 0; graphs.size() < 100; p++) {
-      for (Kernel k : Kernels.of(FusionPass.random(Zoo.program(9, p).module(), 0.6, p))) {
-        if (graphs.size() < 100 && k.nodeCount() <= 200) {
-          graphs.add(Featurizer.graph(k));
-        }
-      }
-    }
-    Normalizer.Accumulator acc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
-    graphs.forEach(g -> java.util.Arrays.stream(g.nodes()).forEach(acc::add));
-    Normalizer norm = acc.build();
+    List<KernelGraph> graphs = graphs(100);
+    Normalizer norm = normalizer(graphs);
     Random r = new Random(6);
     List<SameDiffNet.Item> items = new ArrayList<>();
     List<float[]> plain = new ArrayList<>();
@@ -127,5 +109,25 @@ class ForwardEquivalenceTest {
       }
     }
     assertThat(row).isEqualTo(sd.length);
+  }
+
+  /** The first {@code count} kernels of up to 200 nodes of random fusions of zoo programs, featurised. */
+  private static List<KernelGraph> graphs(int count) {
+    List<KernelGraph> graphs = new ArrayList<>();
+    for (int p = 0; graphs.size() < count; p++) {
+      for (Kernel k : Kernels.of(FusionPass.random(Zoo.program(9, p).module(), 0.6, p))) {
+        if (graphs.size() < count && k.nodeCount() <= 200) {
+          graphs.add(Featurizer.graph(k));
+        }
+      }
+    }
+    return graphs;
+  }
+
+  /** A normaliser of the graphs' node features. */
+  private static Normalizer normalizer(List<KernelGraph> graphs) {
+    Normalizer.Accumulator acc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
+    graphs.forEach(g -> java.util.Arrays.stream(g.nodes()).forEach(acc::add));
+    return acc.build();
   }
 }

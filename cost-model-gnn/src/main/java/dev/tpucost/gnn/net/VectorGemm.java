@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vector (8 rows x 1, then 4 x 1). One to three rows left over from blocks of 2 or 3 vectors take the 4-row block
  * with the last row repeated (its values computed twice and stored twice, the same: four chains of multiply-adds in
  * flight, where one row alone ran its chains one step at a time); left over from one-vector blocks, each row runs two
- * chains. Leftover columns take a scalar tail (no masked operations: they are not intrinsified everywhere). The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
+ * chains. Leftover columns take a scalar tail (no masked operations: they are not intrinsified everywhere).
+ * The encoder's widths, 16 and 48 columns, are 1 and 3 vectors of 512 bits and 2 and 6 of 256:
  * with blocks of one vector only, each row would run one dependent chain of multiply-adds (latency-bound:
  * measured about half the speed on this machine's 512-bit core). Loaded only when {@code jdk.incubator.vector}
  * is in the boot layer.
