@@ -5,6 +5,7 @@ import dev.tpucost.corpus.dataset.DatasetReader;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.gnn.ConfigFeatures;
 import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.training.FineTuner;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tpucost train}: train the learned model on a dataset. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    header = "Train the GraphSAGE model (gnn or hybrid) on a dataset.", description = {
+    header = "Train the GraphSAGE model (gnn, hybrid or roofline) on a dataset.", description = {
     "Train the GraphSAGE model on the training part of a dataset split, keeping the epoch that scores best",
     "on the validation part; a checkpoint (OUT.checkpoint) is written after every epoch and --resume continues",
     "from it. Fully seeded: one seed gives one model. With --init MODEL on a measured dataset ('dataset",
@@ -61,6 +62,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--hybrid", description = "Learn the analytical model's error (log simulated / analytical).")
   boolean hybrid;
+
+  @Option(names = "--roofline", description = "Learn the runtime over the kernel's roofline bound on its chip (log"
+      + " runtime / max(flops / peak, bytes / bandwidth)): a gnn whose level scales with the chip's figures"
+      + " (model kind 'roofline').")
+  boolean roofline;
 
   @Option(names = "--hidden", paramLabel = "N", defaultValue = "16",
       description = "Node state width (default: ${DEFAULT-VALUE}).")
@@ -117,7 +123,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean resume;
 
   @Option(names = "--init", paramLabel = "MODEL", description = {
-      "Fine-tune this trained model (gnn or hybrid, for the dataset's chip) on a measured dataset."})
+      "Fine-tune this trained model (gnn, hybrid or roofline, for the dataset's chip) on a measured dataset."})
   Path init;
 
   @Option(names = "--learning-rate", paramLabel = "X", description = "With --init: Adam step size (default: 5e-4).")
@@ -198,7 +204,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     Hyper h = new Hyper(hidden, embed, layers, head[0], head[1],
         conditioned ? ConfigFeatures.CHIP_WIDTH : ConfigFeatures.WIDTH, join.equals("early"));
-    Trainer.Options o = new Trainer.Options(task, split, epochs, seed, hybrid, d.batchKernels(), d.configsPerKernel(),
+    if (hybrid && roofline) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--hybrid and --roofline are two bases of the learned target; give one");
+    }
+    Trainer.Options o = new Trainer.Options(task, split, epochs, seed,
+        hybrid ? TargetBase.ANALYTICAL : roofline ? TargetBase.ROOFLINE : TargetBase.NONE, d.batchKernels(), d.configsPerKernel(),
         d.learningRate(), rankWeight, patience, h, maxKernels, defaultWeight, lrDecay, weightAverage);
     Trainer.train(data, o, out, resume, progress());
     return 0;

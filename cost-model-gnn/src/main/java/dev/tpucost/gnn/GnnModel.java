@@ -31,7 +31,8 @@ import java.util.Map;
  * config then costs its features and the head, so {@link #rank} shares the graph work across candidates
  * (an early-join model shares the first-layer input and re-runs the GraphSAGE layers per config). {@code gnn} predicts the log
  * runtime; {@code hybrid} predicts the log of the simulator's runtime over the analytical model's and
- * multiplies the analytical prediction by it. A tile is rejected as the analytical model rejects it
+ * multiplies the analytical prediction by it; {@code roofline} predicts the log of the runtime over the kernel's
+ * roofline bound on the chip ({@link TargetBase}). A tile is rejected as the analytical model rejects it
  * (impossible bounds, estimated VMEM overflow). Thread-safe.
  */
 public final class GnnModel implements CostModel {
@@ -42,6 +43,8 @@ public final class GnnModel implements CostModel {
   private final AnalyticalModel analytical;
   private final int[] opcodeIndex;
   private final boolean hybrid;
+  /** True if the output is relative to the kernel's roofline bound ({@link TargetBase#ROOFLINE}). */
+  private final boolean roofline;
   /** True if the model takes the chip's figures as inputs ({@link ChipFeatures}) and serves any chip. */
   private final boolean chipConditioned;
   /** Normalised output beyond which the model is extrapolating ({@link #EXTRAPOLATION_SIGMAS}). */
@@ -73,9 +76,11 @@ public final class GnnModel implements CostModel {
    * layer ({@link Forward#lateHeadInput}), with an early join its first-layer input (null otherwise); and for a
    * hybrid whose level and shape are weighted apart, {@code level}: its learned log-correction at the kernel's
    * default tile (0 if that tile is refused or the output there extrapolates: then the whole correction takes
-   * the shape's weight).
+   * the shape's weight); {@code logScale}, the log of the kernel's factor on every tile's estimate (its roofline
+   * bound for a {@code roofline} model, else 0).
    */
-  private record Embedded(KernelGraph graph, float[][] base, float[] headInput, float[] chipRow, double level) {}
+  private record Embedded(KernelGraph graph, float[][] base, float[] headInput, float[] chipRow, double level,
+      double logScale) {}
 
   private GnnModel(ModelFile file, ChipSpec chip, String name) {
     if (name == null || name.isBlank()) {
@@ -87,9 +92,7 @@ public final class GnnModel implements CostModel {
       throw new IllegalArgumentException("the model was trained for chip " + file.chip().name() + ", not " + chip.name()
           + " (chips are compared by their hardware figures)");
     }
-    if (!file.kind().equals("gnn") && !file.kind().equals("hybrid")) {
-      throw new IllegalArgumentException("model kind '" + file.kind() + "' is neither gnn nor hybrid");
-    }
+    TargetBase targetBase = TargetBase.ofKind(file.kind());
     if ((file.hyper().configFeatures() != ConfigFeatures.WIDTH && !chipConditioned)
         || file.nodeNorm().width() != Featurizer.NODE_FEATURES) {
       throw new IllegalArgumentException("the model's feature widths (" + file.hyper().configFeatures() + " config, "
@@ -100,7 +103,8 @@ public final class GnnModel implements CostModel {
     this.chip = chip;
     this.forward = new Forward(file.hyper(), file.weights());
     this.analytical = AnalyticalModel.create(chip);
-    this.hybrid = file.kind().equals("hybrid");
+    this.hybrid = targetBase == TargetBase.ANALYTICAL;
+    this.roofline = targetBase == TargetBase.ROOFLINE;
     this.extrapolationLimit = Math.max(EXTRAPOLATION_SIGMAS, EXTRAPOLATION_MIN_LOG / file.targetStd());
     this.interval = forward.head().hasQuantiles() && !file.hyper().earlyJoin()
         ? IntervalCalibration.of(file.info()).orElse(null) : null;
@@ -222,11 +226,13 @@ public final class GnnModel implements CostModel {
       ops[i] = ops[i] >= 0 && ops[i] < opcodeIndex.length ? opcodeIndex[ops[i]] : 0;
     }
     float[] chipRow = chipConditioned ? ChipFeatures.of(chip, k) : null;
+    double logScale = roofline ? Math.log(ChipFeatures.rooflineNanoseconds(chip, k)) : 0;
     if (file.hyper().earlyJoin()) {
-      return new Embedded(g, forward.base(g, rows, file.nodeNorm()), null, chipRow, 0);
+      return new Embedded(g, forward.base(g, rows, file.nodeNorm()), null, chipRow, 0, logScale);
     }
     float[] headInput = forward.lateHeadInput(g, rows, file.nodeNorm());
-    return new Embedded(g, null, headInput, chipRow, levelWeight == correctionWeight ? 0 : level(k, g, headInput, chipRow));
+    return new Embedded(g, null, headInput, chipRow, levelWeight == correctionWeight ? 0 : level(k, g, headInput, chipRow),
+        logScale);
   }
 
   /**
@@ -329,7 +335,7 @@ public final class GnnModel implements CostModel {
         }
         forward.outputs(e.graph(), e.base(), null, normalised, out);
       }
-      nanoseconds(batch, out, low, high, e.level(), ns);
+      nanoseconds(batch, out, low, high, e.level(), e.logScale(), ns);
       for (int i = 0; i < part.size(); i++) {
         int c = batch.column()[i];
         if (c < 0) {
@@ -361,14 +367,15 @@ public final class GnnModel implements CostModel {
    * Nanoseconds of a part's network outputs into {@code ns}: {@code exp(target)} of each output's log target
    * {@code output * targetStd + targetMean}, times the analytical estimate in a hybrid (whose log-correction is
    * weighted by {@link #correctionWeight}, its level {@code level}, the kernel's log-correction at its default
-   * tile, by {@link #levelWeight}: {@code levelWeight * level + correctionWeight * (target - level)}); each array's
-   * exponentials in one run ({@link Lanes#exp}).
+   * tile, by {@link #levelWeight}: {@code levelWeight * level + correctionWeight * (target - level)}), or times the
+   * kernel's roofline bound ({@code logScale}) in a {@code roofline} model; each array's exponentials in one run
+   * ({@link Lanes#exp}).
    */
   private void nanoseconds(ConfigFeatures.Batch batch, float[] out, float[] low, float[] high, double level,
-      Nanoseconds ns) {
+      double logScale, Nanoseconds ns) {
     int n = batch.count();
     double scale = correctionWeight * file.targetStd();
-    double shift = correctionWeight * file.targetMean() + (levelWeight - correctionWeight) * level;
+    double shift = correctionWeight * file.targetMean() + (levelWeight - correctionWeight) * level + logScale;
     for (int c = 0; c < n; c++) {
       ns.point()[c] = out[c] * scale + shift;
     }

@@ -28,15 +28,16 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A trained model on disk: one zip holding {@code model.json} (format version, kind {@code gnn} or
- * {@code hybrid}, hyper-parameters, opcode vocabulary, normalisation statistics, chip, the dataset
+ * A trained model on disk: one zip holding {@code model.json} (format version, kind {@code gnn},
+ * {@code hybrid} or {@code roofline}, hyper-parameters, opcode vocabulary, normalisation statistics, chip, the dataset
  * manifest's SHA-256, training options and validation metrics), {@code weights.bin} (named float matrices,
  * little-endian), optional extra entries (checkpoints keep the optimiser state there), and
  * {@code checksum.crc32c} over all of them ({@code checksum.sha256} before version 3), so a corrupt or
  * truncated file fails with a clear message.
  * Written atomically.
  *
- * @param kind {@code gnn} (predicts log runtime) or {@code hybrid} (predicts log(runtime / analytical))
+ * @param kind {@code gnn} (predicts log runtime), {@code hybrid} (predicts log(runtime / analytical)) or
+ *     {@code roofline} (predicts log(runtime / the kernel's roofline bound)): {@link TargetBase}
  * @param hyper network sizes
  * @param vocabulary opcode texts of embedding rows 1..
  * @param nodeNorm node feature statistics

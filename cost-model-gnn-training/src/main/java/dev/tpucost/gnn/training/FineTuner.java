@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.analytical.AnalyticalModel;
 import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.net.Forward;
 import dev.tpucost.gnn.net.Weights;
 import java.util.ArrayList;
@@ -187,7 +188,7 @@ public final class FineTuner {
 
   /** Weights after 0..epochs epochs (index 0: the initial ones). */
   private static List<Weights> run(ModelFile init, List<Trainer.Example> train, Options o, int epochs) {
-    Trainer.Options to = new Trainer.Options("both", "random", Math.max(1, epochs), o.seed(), init.kind().equals("hybrid"),
+    Trainer.Options to = new Trainer.Options("both", "random", Math.max(1, epochs), o.seed(), TargetBase.ofKind(init.kind()),
         Math.max(1, train.size()), CONFIGS_PER_KERNEL, o.learningRate(), o.rankWeight(), 1, init.hyper(), 0);
     Weights w = Trainer.copy(init.weights());
     List<Weights> out = new ArrayList<>();
@@ -265,7 +266,7 @@ public final class FineTuner {
     double[] r = new double[out.length];
     for (int j = 0; j < out.length; j++) {
       double t = out[j] * init.targetStd() + init.targetMean();
-      double predicted = init.kind().equals("hybrid") ? e.analyticalNs()[j] * Math.exp(t) : Math.exp(t);
+      double predicted = e.baseNs()[j] * Math.exp(t);
       r[j] = Math.log(predicted / e.runtimes()[j]);
     }
     return r;
@@ -280,6 +281,6 @@ public final class FineTuner {
     checkArgument(conditioned || init.chip().sameHardware(chip), "the model was trained for chip %s, the measurements"
         + " are from %s; fine-tune a model trained for %s, or a chip-conditioned one", init.chip().name(), chip.name(),
         chip.name());
-    return TrainingSet.examples(records, AnalyticalModel.create(chip), init.kind().equals("hybrid"), 0, conditioned);
+    return TrainingSet.examples(records, AnalyticalModel.create(chip), TargetBase.ofKind(init.kind()), 0, conditioned);
   }
 }

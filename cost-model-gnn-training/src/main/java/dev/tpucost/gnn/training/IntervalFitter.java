@@ -3,6 +3,7 @@ package dev.tpucost.gnn.training;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tpucost.gnn.IntervalCalibration;
 import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.net.Forward;
 import dev.tpucost.gnn.net.Head;
 import dev.tpucost.gnn.net.Weights;
@@ -65,7 +66,7 @@ public final class IntervalFitter {
     Trainer.Options d = Trainer.Options.defaults();
     String split = model.info().path("options").path("split").asText("random");
     long seed = model.info().path("options").path("seed").asLong(1);
-    Trainer.Options o = new Trainer.Options(d.task(), split, d.epochs(), seed, model.kind().equals("hybrid"),
+    Trainer.Options o = new Trainer.Options(d.task(), split, d.epochs(), seed, TargetBase.ofKind(model.kind()),
         d.batchKernels(), d.configsPerKernel(), d.learningRate(), d.rankWeight(), d.patience(), model.hyper(), 0);
     TrainingSet data = TrainingSet.load(dataDirs, o, log);
     if (!model.datasetHashes().equals(List.of(data.datasetHash().split("\\+")))) {

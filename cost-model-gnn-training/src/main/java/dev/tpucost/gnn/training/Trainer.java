@@ -7,6 +7,7 @@ import dev.tpucost.api.kernel.Kernel;
 import dev.tpucost.corpus.evaluation.Metrics;
 import dev.tpucost.gnn.ConfigFeatures;
 import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
@@ -38,7 +39,8 @@ public final class Trainer {
    * @param split {@code random} or {@code family}
    * @param epochs maximum epochs
    * @param seed seed of initialisation, shuffling and config sampling
-   * @param hybrid learn log(runtime / analytical runtime) instead of log runtime
+   * @param base what the network's target is relative to ({@link TargetBase}: log runtime, log(runtime /
+   *     analytical runtime) for a hybrid, log(runtime / roofline bound))
    * @param batchKernels kernels per batch
    * @param configsPerKernel configs sampled per kernel per batch
    * @param learningRate Adam step size
@@ -52,31 +54,32 @@ public final class Trainer {
    * @param averageDecay 0, or the per-step decay {@code d} of an exponential moving average of the weights
    *     ({@link WeightAverage}), which is then what each epoch validates and what the model file keeps
    */
-  public record Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
+  public record Options(String task, String split, int epochs, long seed, TargetBase base, int batchKernels,
       int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels,
       double defaultWeight, double lrDecay, double averageDecay) {
     /** The defaults: both tasks, random split, 20 epochs, seed 1, batches of 16 kernels x 16 configs. */
     public static Options defaults() {
-      return new Options("both", "random", 20, 1, false, 16, 16, 2e-3, 0.2, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
+      return new Options("both", "random", 20, 1, TargetBase.NONE, 16, 16, 2e-3, 0.2, 4, Hyper.defaults(ConfigFeatures.WIDTH), 0);
     }
 
     /** Options with the default config's error weighing as much as any other's. */
-    public Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
+    public Options(String task, String split, int epochs, long seed, TargetBase base, int batchKernels,
         int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels) {
-      this(task, split, epochs, seed, hybrid, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
+      this(task, split, epochs, seed, base, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
           maxKernels, 1, 1, 0);
     }
 
     /** Options without a weight average. */
-    public Options(String task, String split, int epochs, long seed, boolean hybrid, int batchKernels,
+    public Options(String task, String split, int epochs, long seed, TargetBase base, int batchKernels,
         int configsPerKernel, double learningRate, double rankWeight, int patience, Hyper hyper, int maxKernels,
         double defaultWeight, double lrDecay) {
-      this(task, split, epochs, seed, hybrid, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
+      this(task, split, epochs, seed, base, batchKernels, configsPerKernel, learningRate, rankWeight, patience, hyper,
           maxKernels, defaultWeight, lrDecay, 0);
     }
 
     /** Validates the options. */
     public Options {
+      java.util.Objects.requireNonNull(base, "base");
       if (!List.of("tile", "fusion", "both").contains(task)) {
         throw new IllegalArgumentException("--task must be tile, fusion or both, not '" + task + "'");
       }
@@ -106,6 +109,11 @@ public final class Trainer {
         throw new IllegalArgumentException("--weight-average must lie in [0, 1), not " + averageDecay);
       }
     }
+
+    /** True for a hybrid (the analytical model's estimate as the base). */
+    public boolean hybrid() {
+      return base == TargetBase.ANALYTICAL;
+    }
   }
 
   /** Largest kernel (nodes) used in a training batch (the batch matrices are dense). */
@@ -113,8 +121,12 @@ public final class Trainer {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * A kernel's training samples: per config its features, target ({@code log(runtime / baseNs)}), runtime and
+   * base ({@link TargetBase}: the analytical estimate, the kernel's roofline bound, or 1).
+   */
   record Example(Kernel kernel, KernelGraph graph, float[][] configs, double[] targets, double[] runtimes,
-      double[] analyticalNs, int defaultIndex) {}
+      double[] baseNs, int defaultIndex) {}
 
   private Trainer() {}
 
@@ -144,7 +156,7 @@ public final class Trainer {
     boolean valFromTraining = data.valFromTraining();
     String datasetHash = data.datasetHash();
     log.accept(String.format("training %s%s (%s task, %s split) on %d kernels, validating on %d; chip%s %s",
-        conditioned ? "chip-conditioned " : "", o.hybrid() ? "hybrid" : "gnn", o.task(), o.split(), train.size(), val.size(),
+        conditioned ? "chip-conditioned " : "", o.base().kind(), o.task(), o.split(), train.size(), val.size(),
         chips.size() > 1 ? "s" : "", String.join(", ", chips)));
 
     Normalizer.Accumulator nodeAcc = new Normalizer.Accumulator(Featurizer.NODE_FEATURES);
@@ -265,7 +277,7 @@ public final class Trainer {
       }
       Weights validated = average == null ? weights : average.weights();
       Forward f = new Forward(o.hyper(), validated);
-      ObjectNode metrics = validate(val, f, nodeNorm, cfgNorm, mean, std, o.hybrid());
+      ObjectNode metrics = validate(val, f, nodeNorm, cfgNorm, mean, std);
       double score = score(o.task(), metrics);
       boolean improved = score > bestScore;
       if (improved) {
@@ -309,7 +321,7 @@ public final class Trainer {
 
   private static ModelFile model(Options o, Normalizer nodeNorm, Normalizer cfgNorm, double mean, double std, ChipSpec chip,
       Weights w, ObjectNode info, Map<String, byte[]> extras) {
-    return new ModelFile(o.hybrid() ? "hybrid" : "gnn", o.hyper(), Featurizer.VOCABULARY, nodeNorm, cfgNorm, mean, std,
+    return new ModelFile(o.base().kind(), o.hyper(), Featurizer.VOCABULARY, nodeNorm, cfgNorm, mean, std,
         chip, info, w, extras);
   }
 
@@ -375,7 +387,7 @@ public final class Trainer {
 
   /** Validation metrics with the plain-Java forward pass. */
   private static ObjectNode validate(List<Example> val, Forward f, Normalizer nodeNorm, Normalizer cfgNorm, double mean,
-      double std, boolean hybrid) {
+      double std) {
     double tau = 0;
     double top1 = 0;
     int tileKernels = 0;
@@ -390,7 +402,7 @@ public final class Trainer {
       double[] pred = new double[e.configs().length];
       for (int j = 0; j < pred.length; j++) {
         double t = out[j] * std + mean;
-        pred[j] = hybrid ? e.analyticalNs()[j] * Math.exp(t) : Math.exp(t);
+        pred[j] = e.baseNs()[j] * Math.exp(t);
       }
       if (pred.length >= 2) {
         tau += Metrics.kendallTau(pred, e.runtimes());

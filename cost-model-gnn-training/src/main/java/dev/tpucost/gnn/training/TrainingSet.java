@@ -11,6 +11,7 @@ import dev.tpucost.corpus.dataset.wire.KernelRecord;
 import dev.tpucost.corpus.dataset.wire.TileSample;
 import dev.tpucost.corpus.evaluation.Evaluator;
 import dev.tpucost.gnn.ConfigFeatures;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.features.ChipFeatures;
 import dev.tpucost.gnn.features.Featurizer;
 import dev.tpucost.gnn.features.KernelGraph;
@@ -73,10 +74,10 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
               + " 'train' (" + reader.manifest().path("programs").asInt() + " programs in all): build a bigger dataset"
               + " (tpucost dataset --programs 32 or more)");
         }
-        List<Example> t = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.hybrid(), o.maxKernels(),
+        List<Example> t = examples(Evaluator.records(reader, o.split(), "train"), analytical, o.base(), o.maxKernels(),
             conditioned);
         if (!reader.programIds(o.split(), "val").isEmpty()) {
-          val.addAll(examples(Evaluator.records(reader, o.split(), "val"), analytical, o.hybrid(),
+          val.addAll(examples(Evaluator.records(reader, o.split(), "val"), analytical, o.base(),
               o.maxKernels() == 0 ? 0 : Math.max(50, o.maxKernels() / 4), conditioned));
           train.addAll(t);
           continue;
@@ -105,17 +106,18 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
    * Every record of {@code reader}'s dataset as examples, featurised against its own chip (a calibration chip's
    * dataset: one a model was not trained on).
    */
-  static List<Example> all(DatasetReader reader, boolean hybrid, boolean conditioned) throws IOException {
+  static List<Example> all(DatasetReader reader, TargetBase base, boolean conditioned) throws IOException {
     List<KernelRecord> records = new ArrayList<>();
     reader.forEach(records::add);
-    return examples(records, AnalyticalModel.create(reader.chip()), hybrid, 0, conditioned);
+    return examples(records, AnalyticalModel.create(reader.chip()), base, 0, conditioned);
   }
 
   /**
    * The samples of {@code records} as training examples, their configs' features computed against
-   * {@code analytical} (and with its chip's {@link ChipFeatures} appended if {@code conditioned}).
+   * {@code analytical} (and with its chip's {@link ChipFeatures} appended if {@code conditioned}), their targets
+   * relative to {@code base}.
    */
-  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, boolean hybrid, int max,
+  static List<Example> examples(List<KernelRecord> records, AnalyticalModel analytical, TargetBase base, int max,
       boolean conditioned) {
     List<Example> out = new ArrayList<>();
     for (KernelRecord r : records) {
@@ -138,7 +140,8 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
       List<float[]> cfg = new ArrayList<>();
       List<Double> targets = new ArrayList<>();
       List<Double> runtimes = new ArrayList<>();
-      List<Double> analyticalNs = new ArrayList<>();
+      List<Double> baseNs = new ArrayList<>();
+      double roofline = base == TargetBase.ROOFLINE ? ChipFeatures.rooflineNanoseconds(analytical.chip(), k) : 1;
       int def = -1;
       for (int i = 0; i < tiles.size(); i++) {
         int c = features.column()[i];
@@ -146,21 +149,21 @@ record TrainingSet(List<Example> train, List<Example> val, String datasetHash, L
           continue;
         }
         TileSample s = ran.get(i);
-        double base = features.analyticalNanoseconds(c, analytical.chip());
+        double b = base == TargetBase.ANALYTICAL ? features.analyticalNanoseconds(c, analytical.chip()) : roofline;
         if (s.getIsDefault()) {
           def = cfg.size();
         }
         cfg.add(features.features(c));
-        targets.add(Math.log(s.getRuntimeNs()) - (hybrid ? Math.log(base) : 0));
+        targets.add(Math.log(s.getRuntimeNs()) - Math.log(b));
         runtimes.add(s.getRuntimeNs());
-        analyticalNs.add(base);
+        baseNs.add(b);
       }
       if (cfg.isEmpty()) {
         continue;
       }
       out.add(new Example(k, g, cfg.toArray(new float[0][]), targets.stream().mapToDouble(Double::doubleValue).toArray(),
           runtimes.stream().mapToDouble(Double::doubleValue).toArray(),
-          analyticalNs.stream().mapToDouble(Double::doubleValue).toArray(), def));
+          baseNs.stream().mapToDouble(Double::doubleValue).toArray(), def));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.tpucost.gnn.training;
 
 import dev.tpucost.gnn.IntervalCalibration;
 import dev.tpucost.gnn.ModelFile;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.net.Forward;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class UnseenChipFitter {
         throw new IllegalArgumentException(dir + ": chip " + c.name() + " is one the model was trained on; calibration"
             + " chips must be unseen");
       }
-      List<Trainer.Example> examples = TrainingSet.all(reader, model.kind().equals("hybrid"), conditioned);
+      List<Trainer.Example> examples = TrainingSet.all(reader, TargetBase.ofKind(model.kind()), conditioned);
       if (examples.isEmpty()) {
         throw new IllegalArgumentException(dir + ": no sample of calibration chip " + c.name() + " that the model"
             + " accepts; a calibration chip needs samples to choose its widening on");

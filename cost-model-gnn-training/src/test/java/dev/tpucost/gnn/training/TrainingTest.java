@@ -17,6 +17,7 @@ import dev.tpucost.corpus.dataset.DatasetOptions;
 import dev.tpucost.corpus.dataset.Progress;
 import dev.tpucost.api.fusion.FusionPass;
 import dev.tpucost.corpus.zoo.Zoo;
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.net.Hyper;
 import dev.tpucost.gnn.training.Trainer;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class TrainingTest {
   @TempDir static Path dir;
   static Path data;
 
-  static final Trainer.Options TINY = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3,
+  static final Trainer.Options TINY = new Trainer.Options("both", "random", 2, 7, TargetBase.NONE, 8, 8, 3e-3, 0.5, 3,
       new Hyper(16, 8, 2, 16, 8, ConfigFeatures.WIDTH), 0);
 
   @BeforeAll
@@ -68,7 +69,7 @@ class TrainingTest {
 
   @Test
   void aWeightAverageIsWhatTheModelKeepsAndResumesFromItsCheckpoint() throws Exception {
-    Trainer.Options averaged = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3, TINY.hyper(), 0,
+    Trainer.Options averaged = new Trainer.Options("both", "random", 2, 7, TargetBase.NONE, 8, 8, 3e-3, 0.5, 3, TINY.hyper(), 0,
         1, 1, 0.9);
     Path a = dir.resolve("avg-a.zip");
     Path plain = dir.resolve("avg-plain.zip");
@@ -91,10 +92,10 @@ class TrainingTest {
   @Test
   void theTrainedModelRanksBetterThanAnUntrainedOneAndRoundTrips() throws Exception {
     Path m = dir.resolve("m.zip");
-    Trainer.Options longer = new Trainer.Options("both", "random", 6, 7, false, 8, 8, 3e-3, 0.5, 6, TINY.hyper(), 0);
+    Trainer.Options longer = new Trainer.Options("both", "random", 6, 7, TargetBase.NONE, 8, 8, 3e-3, 0.5, 6, TINY.hyper(), 0);
     ModelFile trained = Trainer.train(data, longer, m, false, line -> {});
     double tau = trained.info().path("validation").path("tile_kendall_tau").asDouble();
-    Trainer.Options none = new Trainer.Options("both", "random", 1, 7, false, 8, 8, 1e-12, 0.5, 1, TINY.hyper(), 0);
+    Trainer.Options none = new Trainer.Options("both", "random", 1, 7, TargetBase.NONE, 8, 8, 1e-12, 0.5, 1, TINY.hyper(), 0);
     double untrained = Trainer.train(data, none, dir.resolve("u.zip"), false, line -> {})
         .info().path("validation").path("tile_kendall_tau").asDouble();
     assertThat(tau).isGreaterThan(untrained + 0.05);
@@ -159,7 +160,7 @@ class TrainingTest {
   void aChipConditionedModelTrainedOnTwoChipsServesAnyChipAndDependsOnIt() throws Exception {
     Path v5e = dir.resolve("data-v5e");
     DatasetBuilder.generate(new DatasetOptions(24, 8, 1, 3, ChipSpec.V5E, 2, 8, "lstm"), v5e, Progress.NONE);
-    Trainer.Options o = new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3,
+    Trainer.Options o = new Trainer.Options("both", "random", 2, 7, TargetBase.NONE, 8, 8, 3e-3, 0.5, 3,
         new Hyper(16, 8, 2, 16, 8, ConfigFeatures.CHIP_WIDTH), 0);
     Path m = dir.resolve("conditioned.zip");
     List<String> log = new ArrayList<>();
@@ -228,7 +229,7 @@ class TrainingTest {
         .isCloseTo(cal.unseenChipWidening().get() > perChipWidening.get(1) ? cal.unseenChipWidening().get()
             : perChipWidening.get(1), within(1e-4));
     // A hybrid calibrated the same way also learns how far to trust its correction on unseen chips.
-    Trainer.Options ho = new Trainer.Options("both", "random", 2, 7, true, 8, 8, 3e-3, 0.5, 3,
+    Trainer.Options ho = new Trainer.Options("both", "random", 2, 7, TargetBase.ANALYTICAL, 8, 8, 3e-3, 0.5, 3,
         new Hyper(16, 8, 2, 16, 8, ConfigFeatures.CHIP_WIDTH), 0);
     ModelFile hybrid = Trainer.train(List.of(data, v5e), ho, dir.resolve("conditioned-hybrid.zip"), false, l -> {});
     List<String> hLog = new ArrayList<>();
@@ -275,9 +276,48 @@ class TrainingTest {
   }
 
   @Test
+  void aRooflineModelLearnsTheRuntimeOverTheKernelsRooflineBound() throws Exception {
+    Trainer.Options ro = new Trainer.Options("both", "random", 2, 7, TargetBase.ROOFLINE, 8, 8, 3e-3, 0.5, 3,
+        TINY.hyper(), 0);
+    // Its targets: each sample's log runtime over its kernel's roofline bound, one base for every tile of a kernel.
+    List<dev.tpucost.corpus.dataset.wire.KernelRecord> records = new ArrayList<>();
+    dev.tpucost.corpus.dataset.DatasetReader.open(data).forEach(records::add);
+    List<Trainer.Example> examples = TrainingSet.examples(records.subList(0, 8),
+        dev.tpucost.analytical.AnalyticalModel.create(ChipSpec.V4), TargetBase.ROOFLINE, 0, false);
+    assertThat(examples).isNotEmpty();
+    for (Trainer.Example e : examples) {
+      double roofline = dev.tpucost.gnn.features.ChipFeatures.rooflineNanoseconds(ChipSpec.V4, e.kernel());
+      assertThat(roofline).isGreaterThanOrEqualTo(1);
+      for (int j = 0; j < e.targets().length; j++) {
+        assertThat(e.baseNs()[j]).isEqualTo(roofline);
+        assertThat(Math.exp(e.targets()[j]) * roofline).isCloseTo(e.runtimes()[j], within(1e-6 * e.runtimes()[j]));
+      }
+    }
+    ModelFile f = Trainer.train(data, ro, dir.resolve("roofline.zip"), false, l -> {});
+    assertThat(f.kind()).isEqualTo("roofline");
+    GnnModel model = GnnModel.load(dir.resolve("roofline.zip"), ChipSpec.V4);
+    assertThat(model.name()).isEqualTo("roofline");
+    // The same network read as a plain gnn predicts exp(output); the roofline model multiplies by the bound.
+    ModelFile asGnn = new ModelFile("gnn", f.hyper(), f.vocabulary(), f.nodeNorm(), f.configNorm(), f.targetMean(),
+        f.targetStd(), f.chip(), f.info(), f.weights(), f.extras());
+    Kernel k = Kernels.of(FusionPass.run(Zoo.program(3, 3).module())).get(0);
+    TileConfig t = TileSpace.of(k, ChipSpec.V4).defaultConfig();
+    assertThat(dev.tpucost.gnn.features.ChipFeatures.rooflineNanoseconds(ChipSpec.V4, k)).isGreaterThan(10);
+    double ratio = model.predict(k, t).nanoseconds() / GnnModel.of(asGnn, ChipSpec.V4).predict(k, t).nanoseconds();
+    assertThat(ratio).isCloseTo(dev.tpucost.gnn.features.ChipFeatures.rooflineNanoseconds(ChipSpec.V4, k),
+        within(1e-9 * ratio));
+    assertThat(model.predict(k, t).interval()).isPresent();
+    // Unknown kinds are refused by name.
+    ModelFile odd = new ModelFile("quadratic", f.hyper(), f.vocabulary(), f.nodeNorm(), f.configNorm(), f.targetMean(),
+        f.targetStd(), f.chip(), f.info(), f.weights(), f.extras());
+    assertThatThrownBy(() -> GnnModel.of(odd, ChipSpec.V4)).hasMessageContaining("quadratic")
+        .hasMessageContaining("roofline");
+  }
+
+  @Test
   void damagedOrMismatchedModelFilesFailNamingTheFileAndTheProblem() throws Exception {
     Path m = dir.resolve("d.zip");
-    Trainer.train(data, new Trainer.Options("fusion", "random", 1, 7, true, 8, 8, 3e-3, 0.5, 1, TINY.hyper(), 0), m, false, l -> {});
+    Trainer.train(data, new Trainer.Options("fusion", "random", 1, 7, TargetBase.ANALYTICAL, 8, 8, 3e-3, 0.5, 1, TINY.hyper(), 0), m, false, l -> {});
     assertThat(GnnModel.load(m, ChipSpec.V4).name()).isEqualTo("hybrid");
     byte[] good = Files.readAllBytes(m);
 

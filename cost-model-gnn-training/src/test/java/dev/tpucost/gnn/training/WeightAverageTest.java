@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tpucost.gnn.TargetBase;
 import dev.tpucost.gnn.net.Weights;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class WeightAverageTest {
   @Test
   void aDecayOutsideTheOpenUnitIntervalIsRefused() {
     assertThatThrownBy(() -> new WeightAverage(1, of(0f))).hasMessageContaining("(0, 1)");
-    assertThatThrownBy(() -> new Trainer.Options("both", "random", 2, 7, false, 8, 8, 3e-3, 0.5, 3,
+    assertThatThrownBy(() -> new Trainer.Options("both", "random", 2, 7, TargetBase.NONE, 8, 8, 3e-3, 0.5, 3,
         TrainingTest.TINY.hyper(), 0, 1, 1, 1.5)).hasMessageContaining("--weight-average");
   }
 }

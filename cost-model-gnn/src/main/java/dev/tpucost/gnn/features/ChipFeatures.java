@@ -37,6 +37,16 @@ public final class ChipFeatures {
     };
   }
 
+  /**
+   * The kernel's roofline bound on {@code chip}, in nanoseconds: the larger of its compute time at the device's
+   * bf16 MXU peak and its HBM time at the device's bandwidth, at least 1 ns (a kernel with no flops and no bytes).
+   */
+  public static double rooflineNanoseconds(ChipSpec chip, Kernel kernel) {
+    double computeNs = kernel.stats().flops() / chip.peakFlopsPerDevice() * 1e9;
+    double memoryNs = kernel.stats().bytesAccessed() / chip.hbmBytesPerSecondPerDevice() * 1e9;
+    return Math.max(1, Math.max(computeNs, memoryNs));
+  }
+
   private static float ln(double x) {
     return (float) Math.log(1 + Math.max(0, x));
   }
