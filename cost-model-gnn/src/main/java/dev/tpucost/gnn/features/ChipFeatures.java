@@ -26,8 +26,8 @@ public final class ChipFeatures {
 
   /** The features of {@code kernel} on {@code chip}. */
   public static float[] of(ChipSpec chip, Kernel kernel) {
-    double computeNs = kernel.stats().flops() / chip.peakFlopsPerDevice() * 1e9;
-    double memoryNs = kernel.stats().bytesAccessed() / chip.hbmBytesPerSecondPerDevice() * 1e9;
+    double computeNs = computeNanoseconds(chip, kernel);
+    double memoryNs = memoryNanoseconds(chip, kernel);
     return new float[] {
       ln(chip.clockGhz()), ln(chip.tensorCores()), chip.megacore() ? 1 : 0, ln(chip.mxusPerCore()),
       ln(chip.mxuRows()), ln(chip.mxuCols()), ln(chip.vpuAlus()), ln(chip.vmemBytes() / (1024.0 * 1024.0)),
@@ -42,9 +42,17 @@ public final class ChipFeatures {
    * bf16 MXU peak and its HBM time at the device's bandwidth, at least 1 ns (a kernel with no flops and no bytes).
    */
   public static double rooflineNanoseconds(ChipSpec chip, Kernel kernel) {
-    double computeNs = kernel.stats().flops() / chip.peakFlopsPerDevice() * 1e9;
-    double memoryNs = kernel.stats().bytesAccessed() / chip.hbmBytesPerSecondPerDevice() * 1e9;
-    return Math.max(1, Math.max(computeNs, memoryNs));
+    return Math.max(1, Math.max(computeNanoseconds(chip, kernel), memoryNanoseconds(chip, kernel)));
+  }
+
+  /** The kernel's flops at the device's bf16 MXU peak, in nanoseconds. */
+  private static double computeNanoseconds(ChipSpec chip, Kernel kernel) {
+    return kernel.stats().flops() / chip.peakFlopsPerDevice() * 1e9;
+  }
+
+  /** The kernel's HBM bytes at the device's bandwidth, in nanoseconds. */
+  private static double memoryNanoseconds(ChipSpec chip, Kernel kernel) {
+    return kernel.stats().bytesAccessed() / chip.hbmBytesPerSecondPerDevice() * 1e9;
   }
 
   private static float ln(double x) {
