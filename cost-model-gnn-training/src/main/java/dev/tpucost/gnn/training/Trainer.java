@@ -190,6 +190,9 @@ public final class Trainer {
     if (o.hyper().embed() != dh.embed() || o.hyper().head1() != dh.head1() || o.hyper().head2() != dh.head2()) {
       built.put("embed", o.hyper().embed()).put("head1", o.hyper().head1()).put("head2", o.hyper().head2());
     }
+    if (o.base() == TargetBase.ROOFLINE) {
+      built.put("base", o.base().kind()); // "hybrid": false alone would not say the target's base
+    }
     if (conditioned) {
       built.put("chip_conditioned", true);
       built.set("chips", JSON.valueToTree(chips));

@@ -295,6 +295,7 @@ class TrainingTest {
     }
     ModelFile f = Trainer.train(data, ro, dir.resolve("roofline.zip"), false, l -> {});
     assertThat(f.kind()).isEqualTo("roofline");
+    assertThat(f.info().path("options").path("base").asText()).as("the info names the base").isEqualTo("roofline");
     GnnModel model = GnnModel.load(dir.resolve("roofline.zip"), ChipSpec.V4);
     assertThat(model.name()).isEqualTo("roofline");
     // The same network read as a plain gnn predicts exp(output); the roofline model multiplies by the bound.
